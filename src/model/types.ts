@@ -1,0 +1,87 @@
+import type { Unknown } from "./unknown";
+
+/** JSON-like value in which any leaf may be {@link Unknown}. */
+export type Value = string | number | boolean | null | Unknown | Value[] | { [key: string]: Value };
+export type Values = { [key: string]: Value };
+
+/**
+ * What the apply will do to a resource. `planned` is used for configurations (cdk.tf.json)
+ * that say what will exist after apply but not whether it exists already.
+ */
+export type Change = "create" | "update" | "delete" | "replace" | "no-op" | "read" | "planned";
+
+export interface SourceLocation {
+  /** The file the resource was read from. */
+  file: string;
+  /** JSON pointer of the resource inside that file, when known. */
+  pointer?: string;
+}
+
+/** A suppression attached to a resource in its configuration (cdk.tf.json "//" metadata). */
+export interface Suppression {
+  ruleId: string;
+  reason: string;
+  /** ISO date (YYYY-MM-DD) after which the suppression no longer applies. */
+  expires?: string;
+}
+
+export interface Resource {
+  /** Full Terraform address, e.g. `module.gke.google_container_cluster.primary[0]`. */
+  address: string;
+  mode: "managed" | "data";
+  type: string;
+  name: string;
+  /** Module address (`""` for the root module, else `module.a.module.b`). */
+  module: string;
+  change: Change;
+  /** Values after apply (for `delete`: the values before it). */
+  values: Values;
+  /** Values before apply, where the plan shows them. */
+  before?: Values;
+  /** Key of the provider configuration: `google`, `google.beta`, `module.x:google`. */
+  providerKey: string;
+  /** Addresses of resources this one depends on explicitly (`depends_on`). */
+  dependsOn: string[];
+  /** Addresses of resources referenced by any of this resource's expressions. */
+  references: string[];
+  /** CDKTF construct path, when the input carries one. */
+  constructPath?: string;
+  location: SourceLocation;
+  suppressions: Suppression[];
+}
+
+export interface ProviderConfig {
+  /** Same key as {@link Resource.providerKey}. */
+  key: string;
+  /** Default project of the provider configuration, if set. */
+  project?: string | Unknown;
+  region?: string | Unknown;
+}
+
+/** What a plan or config tells about one project, keyed by id and/or number. */
+export interface ProjectFact {
+  id?: string;
+  number?: string;
+  /** Address of the resource or data source this comes from. */
+  source: string;
+  /** The project is created by this configuration (`google_project`). */
+  createdHere: boolean;
+}
+
+export type InputFormat = "plan" | "terraform-json";
+
+/** One checked unit: a plan, or one CDKTF stack's configuration. */
+export interface Model {
+  format: InputFormat;
+  file: string;
+  /** CDKTF stack name, when the input is a stack. */
+  stack?: string;
+  /** Terraform version that wrote a plan. */
+  terraformVersion?: string;
+  resources: Resource[];
+  byAddress: ReadonlyMap<string, Resource>;
+  byType: ReadonlyMap<string, Resource[]>;
+  providers: ReadonlyMap<string, ProviderConfig>;
+  /** Version constraint of the google provider when the input states it. */
+  googleProviderVersion?: string;
+}

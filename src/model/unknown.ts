@@ -1,0 +1,31 @@
+/**
+ * A value that cannot be known before apply (computed by the provider, or built from
+ * something that is). It carries why, and which configuration objects it came from, so
+ * that rules can still reason about it ("this member is the email of that account").
+ */
+export class Unknown {
+  constructor(
+    /** Why the value is not known, in words a user can act on. */
+    readonly reason: string,
+    /** Terraform references the value is built from, e.g. `google_service_account.nodes.email`. */
+    readonly references: readonly string[] = [],
+    /**
+     * The string template when the value is an interpolation, with every reference that
+     * could be resolved substituted, e.g. `service-${data.google_project.p.number}@container-engine-robot...`.
+     */
+    readonly template?: string,
+  ) {}
+
+  toJSON(): string {
+    return this.template ? `(known after apply: ${this.template})` : "(known after apply)";
+  }
+}
+
+export function isUnknown(value: unknown): value is Unknown {
+  return value instanceof Unknown;
+}
+
+/** A known string, or undefined when absent or unknown. */
+export function knownString(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}

@@ -1,0 +1,87 @@
+import type { Model } from "../model/types";
+import type { GkeFacts } from "../gke/node-identities";
+import type { IamIndex } from "../iam/index-grants";
+import type { LiveFacts } from "../live/facts";
+
+export type Severity = "error" | "warning" | "info";
+/** `pass` is decided, `fail` is decided, `unknown` cannot be decided from what is known. */
+export type Status = "fail" | "unknown" | "pass";
+
+export interface Remediation {
+  /** One sentence saying what to change. */
+  summary: string;
+  /** Shell commands, one per entry, with real values filled in where known. */
+  gcloud: string[];
+  /** CDKTF TypeScript to add to the stack. */
+  cdktf: string;
+  /** Terraform HCL equivalent. */
+  hcl: string;
+}
+
+export interface RuleMeta {
+  id: string;
+  slug: string;
+  title: string;
+  severity: Severity;
+  /** Why the rule exists: the failure it prevents. */
+  rationale: string;
+  /** The Google documentation the rule is grounded in. */
+  googleDocUrl: string;
+  /** Resource types the rule looks at. */
+  resourceTypes: string[];
+}
+
+/** What a rule decides about one resource. The engine adds metadata and location. */
+export interface Verdict {
+  status: Status;
+  /** Address of the resource the verdict is about (placed on that resource). */
+  address: string;
+  /** One line, no trailing period needed. */
+  message: string;
+  /** For `unknown`: why it cannot be decided, and what would decide it. */
+  reason?: string;
+  decideWith?: string;
+  remediation?: Remediation;
+  /** Structured facts for machine consumers, e.g. `missingPermissions`. */
+  details?: Record<string, unknown>;
+}
+
+export interface RuleContext {
+  model: Model;
+  gke: GkeFacts;
+  iam: IamIndex;
+  /** Facts read from the live project (`--live`), when given. */
+  live?: LiveFacts;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  check(ctx: RuleContext): Verdict[];
+}
+
+/** A verdict as reported: verdict + rule metadata + where it was found. */
+export interface Finding {
+  ruleId: string;
+  slug: string;
+  title: string;
+  severity: Severity;
+  status: Status;
+  address: string;
+  resourceType?: string;
+  constructPath?: string;
+  stack?: string;
+  file: string;
+  /** JSON pointer of the resource in the file, when known. */
+  pointer?: string;
+  message: string;
+  reason?: string;
+  decideWith?: string;
+  remediation: Remediation;
+  docUrl: string;
+  googleDocUrl: string;
+  details?: Record<string, unknown>;
+  /** Present when a suppression or waiver applies; the finding is then not counted as failing. */
+  suppressed?: { reason: string; expires?: string; source: "construct" | "waiver"; ticket?: string };
+  /** Present when a suppression matched but has expired: it no longer applies. */
+  expiredSuppression?: { reason: string; expires: string; source: "construct" | "waiver" };
+}
