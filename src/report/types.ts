@@ -1,0 +1,34 @@
+import type { Finding, Status } from "../rules/types";
+import type { InputFormat } from "../model/types";
+
+export interface CheckedInput {
+  file: string;
+  format: InputFormat;
+  stack?: string;
+  resources: number;
+}
+
+export interface Summary {
+  fail: number;
+  unknown: number;
+  pass: number;
+  suppressed: number;
+}
+
+/** The result of one run: the stable JSON output of `preflight --format json`. */
+export interface Report {
+  tool: { name: "cdktf-gke-preflight"; version: string };
+  inputs: CheckedInput[];
+  /** fail and unknown findings (and pass ones when asked), suppressed ones included and marked. */
+  findings: Finding[];
+  summary: Summary;
+}
+
+export function summarise(findings: readonly Finding[]): Summary {
+  const summary: Summary = { fail: 0, unknown: 0, pass: 0, suppressed: 0 };
+  for (const f of findings) {
+    if (f.suppressed) summary.suppressed++;
+    else summary[f.status satisfies Status]++;
+  }
+  return summary;
+}
