@@ -1,0 +1,249 @@
+#!/usr/bin/env node
+"use strict";
+// The benchmark harness (`npm run bench`). Every measurement runs in a fresh child process.
+//
+//   node bench/run.js [--quick] [--huge] [--runs N] [--only scaling,quadratic,cold,aspect,huge]
+//
+// --quick   1k and 10k only, fewer repetitions (a smoke run, about a minute)
+// --huge    also a plan larger than V8's maximum string length (~580 MB; a few minutes)
+//
+// Figures go to docs/performance.json (raw, merged with sections not re-measured) and
+// docs/performance.md (rendered by bench/report.js).
+
+const fs = require("node:fs");
+const path = require("node:path");
+const { run, repeat, hasGnuTime } = require("./lib/measure");
+const { describeMachine } = require("./lib/machine");
+const { renderReport, plotSvg } = require("./report");
+
+const ROOT = path.resolve(__dirname, "..");
+const OUT = path.join(ROOT, "bench", "out");
+const CLI = path.join(ROOT, "dist", "cli", "main.js");
+const RESULTS = path.join(ROOT, "docs", "performance.json");
+const DOC = path.join(ROOT, "docs", "performance.md");
+const GENERATOR_FILES = ["generate.js", "lib/units.js", "lib/plan-writer.js", "lib/plan-config.js", "lib/tfjson-writer.js", "lib/values.js"].map((f) => path.join(__dirname, f));
+/** Packages that a plain check must never load (see the brief: lazy live mode, no provider). */
+const HEAVY = ["googleapis", "@googleapis/", "@google-cloud/", "google-auth-library", "gaxios", "googleapis-common", "@cdktf/provider-google", "cdktf", "cdktn", "constructs"];
+
+function parseArgs(argv) {
+  const args = { quick: false, huge: false, runs: undefined, only: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--quick") args.quick = true;
+    else if (a === "--huge") args.huge = true;
+    else if (a === "--runs") args.runs = Number(argv[++i]);
+    else if (a === "--only") args.only = argv[++i].split(",");
+    else throw new Error(`unknown option ${a}`);
+  }
+  return args;
+}
+
+const log = (...a) => console.error("[bench]", ...a);
+const mb = (bytes) => bytes / 1e6;
+
+/** Generates an input unless an up-to-date copy is already in bench/out. */
+function input(name, generatorArgs) {
+  const file = path.join(OUT, name);
+  const newest = Math.max(...GENERATOR_FILES.map((f) => fs.statSync(f).mtimeMs));
+  if (!fs.existsSync(file) || fs.statSync(file).mtimeMs < newest) {
+    log(`generating ${name}`);
+    const r = run(["node", path.join(__dirname, "generate.js"), ...generatorArgs, "--out", file], { rss: false });
+    if (r.code !== 0) throw new Error(`generator failed: ${r.stderr}`);
+  }
+  return { file, bytes: fs.statSync(file).size };
+}
+
+function floor(file) {
+  const r = run(["node", path.join(__dirname, "floor.js"), file]);
+  const inner = r.stdout.trim() ? JSON.parse(r.stdout.trim().split("\n").pop()) : {};
+  return { ...r, inner };
+}
+
+function preflight(file, reportFile) {
+  const r = run(["node", CLI, file, "--format", "json"], { stdoutFile: reportFile });
+  let summary;
+  if (r.code === 0 || r.code === 1) {
+    try {
+      const report = JSON.parse(fs.readFileSync(reportFile, "utf8"));
+      summary = { ...report.summary, findings: report.findings.length };
+    } catch (e) {
+      summary = { error: `report is not JSON: ${e.message}` };
+    }
+  }
+  return { ...r, summary, error: r.code === 0 || r.code === 1 ? undefined : firstLine(r.stderr) || `exit ${r.code} ${r.signal ?? ""}` };
+}
+
+const firstLine = (text) => (text || "").trim().split("\n")[0];
+const cliAvailable = () => fs.existsSync(CLI);
+
+/** Alternates floor and preflight runs so that drift on the machine hits both alike. */
+function compare(file, runs, label) {
+  const floors = [];
+  const checks = [];
+  const reportFile = path.join(OUT, `${label}.report.json`);
+  for (let i = 0; i < runs; i++) {
+    floors.push(floor(file));
+    if (cliAvailable()) checks.push(preflight(file, reportFile));
+  }
+  const f = repeat(floors.length, (i) => floors[i]);
+  const p = checks.length ? repeat(checks.length, (i) => checks[i]) : undefined;
+  return {
+    floor: { ms: Math.round(f.ms), all: f.all, rssKiB: f.maxRssKiB, readMs: Math.round(f.inner.readMs), parseMs: Math.round(f.inner.parseMs) },
+    preflight: p && { ms: Math.round(p.ms), all: p.all, rssKiB: p.maxRssKiB, exit: p.code, error: p.error, summary: p.summary },
+    ratio: p && !p.error ? round2(p.ms / f.ms) : undefined,
+  };
+}
+
+const round2 = (x) => Math.round(x * 100) / 100;
+
+function scaling(args) {
+  const sizes = args.quick ? [1000, 10000] : [1000, 10000, 100000];
+  const rows = [];
+  for (const resources of sizes) {
+    for (const format of ["plan", "tfjson"]) {
+      const name = `monorepo-${resources}.${format === "plan" ? "plan" : "tf"}.json`;
+      const { file, bytes } = input(name, ["--resources", String(resources), "--format", format, "--seed", "1"]);
+      const runs = args.runs ?? (args.quick ? 2 : resources >= 100000 ? 3 : resources >= 10000 ? 3 : 5);
+      log(`scaling ${name} (${mb(bytes).toFixed(1)} MB) × ${runs}`);
+      const c = compare(file, runs, `monorepo-${resources}-${format}`);
+      rows.push({ resources, format, bytes, ...c, rssPerFileByte: c.preflight?.rssKiB ? round2((c.preflight.rssKiB * 1024) / bytes) : undefined });
+    }
+  }
+  return rows;
+}
+
+/** The same check at n/4, n/2, n pools against as many IAM members: linear work doubles, quadratic quadruples. */
+function quadratic(args) {
+  const sizes = args.quick ? [2500, 5000] : [2500, 5000, 10000];
+  const rows = [];
+  for (const n of sizes) {
+    const { file, bytes } = input(`quadratic-${n}.plan.json`, ["--shape", "quadratic", "--pools", String(n), "--members", String(n), "--format", "plan"]);
+    log(`quadratic ${n} pools × ${n} members (${mb(bytes).toFixed(1)} MB)`);
+    const c = compare(file, args.runs ?? 3, `quadratic-${n}`);
+    rows.push({ pools: n, members: n, bytes, ...c });
+  }
+  for (let i = 1; i < rows.length; i++) {
+    const prev = rows[i - 1];
+    const cur = rows[i];
+    if (cur.preflight && prev.preflight && !cur.preflight.error) {
+      cur.growth = round2(cur.preflight.ms / prev.preflight.ms);
+      const net = (r) => r.preflight.ms - r.floor.ms;
+      cur.netGrowth = round2(net(cur) / Math.max(1, net(prev)));
+    }
+  }
+  return rows;
+}
+
+function packagesIn(loadsFile) {
+  const files = fs.existsSync(loadsFile) ? fs.readFileSync(loadsFile, "utf8").split("\n").filter(Boolean) : [];
+  const packages = new Set();
+  for (const f of files) {
+    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(f);
+    if (m) packages.add(m[1]);
+  }
+  const own = files.filter((f) => f.startsWith(path.join(ROOT, "dist"))).length;
+  return { files: files.length, ownFiles: own, packages: [...packages].sort() };
+}
+
+function coldStart(args) {
+  const runs = args.quick ? 5 : 15;
+  const small = input("monorepo-20.plan.json", ["--resources", "20", "--format", "plan", "--seed", "1"]);
+  const node = repeat(runs, () => run(["node", "-e", "0"], { rss: false }));
+  const result = { runs, nodeBaselineMs: Math.round(node.ms), smallPlanBytes: small.bytes };
+  if (!cliAvailable()) return { ...result, pending: "dist/cli/main.js does not exist yet" };
+  const version = repeat(runs, () => run(["node", CLI, "--version"], { rss: false }));
+  const check = repeat(runs, () => run(["node", CLI, small.file, "--format", "json"], { rss: false }));
+  const loads = {};
+  for (const [label, argv] of [["version", ["--version"]], ["smallPlan", [small.file, "--format", "json"]]]) {
+    const loadsFile = path.join(OUT, `loads-${label}.txt`);
+    run(["node", "--require", path.join(__dirname, "lib", "trace-loads.js"), CLI, ...argv], { rss: false, env: { BENCH_LOADS_FILE: loadsFile } });
+    const p = packagesIn(loadsFile);
+    loads[label] = { ...p, heavy: p.packages.filter((pkg) => HEAVY.some((h) => (h.endsWith("/") ? pkg.startsWith(h) : pkg === h))) };
+  }
+  return {
+    ...result,
+    versionMs: Math.round(version.ms), versionAll: version.all,
+    smallPlanMs: Math.round(check.ms), smallPlanAll: check.all, smallPlanExit: check.code,
+    smallPlanError: check.code === 0 || check.code === 1 ? undefined : firstLine(check.stderr),
+    loads,
+  };
+}
+
+function aspect(args) {
+  const script = path.join(__dirname, "aspect.js");
+  const available = fs.existsSync(path.join(ROOT, "dist", "cdktf", "index.js")) && fs.existsSync(path.join(ROOT, "dist", "engine", "check.js"));
+  if (!available) return { pending: "the CDKTF aspect (src/cdktf, built to dist/cdktf) or the engine is not built yet" };
+  const runs = args.runs ?? (args.quick ? 2 : 5);
+  const measure = (mode) => {
+    const all = [];
+    for (let i = 0; i < runs; i++) {
+      const r = run(["node", script, "--resources", "1000", `--${mode}`]);
+      if (r.code !== 0) return { error: firstLine(r.stderr) || `exit ${r.code}` };
+      all.push({ ...JSON.parse(r.stdout.trim().split("\n").pop()), rssKiB: r.rssKiB, wallMs: r.ms });
+    }
+    all.sort((a, b) => a.synthMs - b.synthMs);
+    const m = all[Math.floor((all.length - 1) / 2)];
+    return { ...m, synthAll: all.map((x) => Math.round(x.synthMs)) };
+  };
+  log("aspect: synth of a ~1,000-resource stack without and with the aspect");
+  const without = measure("without");
+  const withAspect = measure("with");
+  const added = without.synthMs !== undefined && withAspect.synthMs !== undefined ? Math.round(withAspect.synthMs - without.synthMs) : undefined;
+  return { runs, without, with: withAspect, addedMs: added, addedRatio: added !== undefined ? round2(withAspect.synthMs / without.synthMs) : undefined };
+}
+
+function huge(args) {
+  const resources = 200000;
+  const { file, bytes } = input(`monorepo-${resources}.plan.json`, ["--resources", String(resources), "--format", "plan", "--seed", "1"]);
+  log(`huge plan ${mb(bytes).toFixed(0)} MB`);
+  const f = floor(file);
+  const result = {
+    resources, bytes,
+    floor: { ms: Math.round(f.ms), rssKiB: f.rssKiB, error: f.code === 0 ? undefined : f.inner.error || firstLine(f.stderr) },
+  };
+  if (cliAvailable()) {
+    const p = preflight(file, path.join(OUT, "huge.report.json"));
+    result.preflight = { ms: Math.round(p.ms), rssKiB: p.rssKiB, exit: p.code, error: p.error, summary: p.summary };
+  }
+  const streamScript = path.join(__dirname, "stream-check.js");
+  if (fs.existsSync(path.join(ROOT, "dist", "inputs", "stream", "index.js")) && fs.existsSync(streamScript)) {
+    const s = run(["node", streamScript, file]);
+    result.stream = { ms: Math.round(s.ms), rssKiB: s.rssKiB, exit: s.code, error: s.code === 0 || s.code === 1 ? undefined : firstLine(s.stderr), out: s.stdout.trim() ? JSON.parse(s.stdout.trim().split("\n").pop()) : undefined };
+  }
+  void args;
+  return result;
+}
+
+function main() {
+  const args = parseArgs(process.argv.slice(2));
+  fs.mkdirSync(OUT, { recursive: true });
+  const previous = fs.existsSync(RESULTS) ? JSON.parse(fs.readFileSync(RESULTS, "utf8")) : {};
+  const wanted = (section) => (args.only ? args.only.includes(section) : section !== "huge" || args.huge);
+  const machine = describeMachine(ROOT);
+  const results = { ...previous, machine, quick: args.quick, peakRssSource: hasGnuTime ? "GNU time %M" : "process.resourceUsage().maxRSS" };
+  const started = Date.now();
+  const sections = { scaling, quadratic, cold: coldStart, aspect, huge };
+  for (const [name, fn] of Object.entries(sections)) {
+    if (!wanted(name)) continue;
+    log(`section ${name}`);
+    results[name] = fn(args);
+    results.measuredAt = { ...results.measuredAt, [name]: { date: machine.date, commit: machine.commit } };
+  }
+  results.benchSeconds = Math.round((Date.now() - started) / 1000);
+  fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
+  const svg = plotSvg(results.scaling);
+  results.plot = Boolean(svg);
+  if (svg) fs.writeFileSync(path.join(ROOT, "docs", "performance.svg"), svg);
+  fs.writeFileSync(RESULTS, JSON.stringify(results, null, 2) + "\n");
+  fs.writeFileSync(DOC, renderReport(results));
+  log(`done in ${results.benchSeconds} s; wrote ${path.relative(ROOT, RESULTS)} and ${path.relative(ROOT, DOC)}`);
+}
+
+if (require.main === module) {
+  try {
+    main();
+  } catch (e) {
+    console.error(`bench: ${e.stack || e.message}`);
+    process.exit(1);
+  }
+}
