@@ -112,8 +112,7 @@ export function applyFixes(stack: StackLike, json: TerraformJson, findings: read
   const added = new Map<string, ResourceLike>(); // key → added resource, so one fix serves many findings
 
   for (const f of findings) {
-    if (f.status !== "fail" || f.suppressed) continue;
-    if (f.ruleId !== "GKE001" && f.ruleId !== "GKE003") continue;
+    if (f.suppressed || !isFixable(f)) continue;
     const target = targetOf(f, byPath, byAddress);
     if (!target || !CLUSTER_TYPES.has(target.terraformResourceType)) continue;
     const block = resources[target.terraformResourceType]?.[target.friendlyUniqueId];
@@ -184,6 +183,16 @@ export function applyFixes(stack: StackLike, json: TerraformJson, findings: read
   return result;
 }
 
+/**
+ * A failing node-SA finding, or an API that is not enabled or cannot be seen enabled: enabling
+ * an API that is already on is harmless (and keeps it on), so `unknown` is fixed too.
+ */
+function isFixable(f: Finding): boolean {
+  if (f.ruleId === "GKE001") return f.status === "fail";
+  if (f.ruleId === "GKE003") return f.status === "fail" || f.status === "unknown";
+  return false;
+}
+
 /** Grants and enabled APIs already in the configuration, keyed like the additions. */
 function existingState(resources: Record<string, Record<string, Block>>): Set<string> {
   const keys = new Set<string>();
@@ -196,13 +205,11 @@ function existingState(resources: Record<string, Record<string, Block>>): Set<st
   return keys;
 }
 
-/** APIs to enable: the ones the finding names, else the cluster APIs not enabled in this configuration. */
+/** APIs to enable: the one the finding names, else the cluster APIs not enabled in this configuration. */
 function missingApis(f: Finding, existing: Set<string>, project: string): string[] {
-  const named = [f.details?.missingApis, f.details?.missingServices, f.details?.missing]
-    .find((v): v is unknown[] => Array.isArray(v))
-    ?.filter((s): s is string => typeof s === "string" && s.endsWith(".googleapis.com"));
-  const candidates = named && named.length > 0 ? named : [...CLUSTER_APIS];
-  return candidates.filter((s) => !existing.has(`api|${project}|${s}`));
+  const named = typeof f.details?.api === "string" ? [f.details.api] : [];
+  const candidates = named.length > 0 ? named : [...CLUSTER_APIS];
+  return candidates.filter((s) => s.endsWith(".googleapis.com") && !existing.has(`api|${project}|${s}`));
 }
 
 function targetOf(

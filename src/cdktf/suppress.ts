@@ -24,7 +24,8 @@ export interface SuppressionEntry {
   expires?: string;
 }
 
-const RULE_ID = /^GKE\d{3}$/;
+/** A rule id (GKE001) or a rule slug (node-sa-permissions); the engine matches either. */
+const RULE_ID = /^(GKE\d{3}|[a-z][a-z0-9]*(-[a-z0-9]+)+)$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** A reason must say why, not just "ok": at least this many characters and words. */
 const MIN_REASON_CHARS = 20;
@@ -33,7 +34,7 @@ const MIN_REASON_WORDS = 4;
 /** Throws a one-line error when the suppression would be meaningless. */
 export function validateSuppression(ruleId: string, reason: string, options: SuppressOptions = {}): SuppressionEntry {
   if (typeof ruleId !== "string" || !RULE_ID.test(ruleId)) {
-    throw new Error(`GkePreflight.suppress: rule id must look like "GKE001", got ${JSON.stringify(ruleId)}`);
+    throw new Error(`GkePreflight.suppress: rule id must look like "GKE001" (or a rule slug), got ${JSON.stringify(ruleId)}`);
   }
   const text = typeof reason === "string" ? reason.trim().replace(/\s+/g, " ") : "";
   if (text.length < MIN_REASON_CHARS || text.split(" ").length < MIN_REASON_WORDS) {

@@ -1,0 +1,212 @@
+/**
+ * The CDKTF door onto the preflight engine.
+ *
+ * `GkePreflight.of(app)` (or `Aspects.of(stack).add(new GkePreflight())`) makes synth check each
+ * stack's configuration exactly as it will be written to cdk.tf.json and fail on findings.
+ *
+ * Why a custom-synthesis hook and not the aspect visit itself: cdktf visits a stack before its
+ * children and before other aspects reach them, so a check there would miss their changes.
+ * The stack synthesizer calls the `cdktf/customSynthesis` hook after every aspect and after
+ * validations, whether or not `skipValidation` is set, and just before it collects annotations.
+ * Both cdktf 0.21 and cdktn 0.24 do so under the same global symbol.
+ */
+import type { IConstruct } from "constructs";
+import { checkTerraformJson } from "../engine/check";
+import type { Finding } from "../rules/types";
+import { annotate, annotationFor, type UnknownHandling } from "./annotate";
+import { CUSTOM_SYNTHESIS, isApp, isStack, stackOf, stacksUnder, type StackLike, type TerraformJson } from "./brands";
+import { applyFixes, type FixResult } from "./fix";
+import { suppress as recordSuppression, writeSuppressionsUnder, type SuppressOptions } from "./suppress";
+
+export interface GkePreflightOptions {
+  /** How findings that cannot be decided before apply are reported; default `warn`. */
+  unknown?: UnknownHandling;
+  /** Add the missing minimal grants and API enablements instead of failing on them; default false. */
+  fix?: boolean;
+  /** Only these rule ids (default: all rules). */
+  rules?: string[];
+  /** Date used to decide whether suppressions have expired (default: now). */
+  now?: Date;
+}
+
+/** What one check of one stack found. */
+export interface StackCheckResult {
+  stack: string;
+  findings: Finding[];
+  fixes: FixResult;
+}
+
+interface SynthesisHook {
+  onSynthesize(session: unknown): void;
+}
+
+/** Per stack: the preflights attached to it (one hook runs them all). */
+const attached = new WeakMap<StackLike, Set<GkePreflight>>();
+/** Preflights created but not yet attached to any stack, reported at exit (see below). */
+const neverAttached = new Set<GkePreflight>();
+let exitCheckInstalled = false;
+
+export class GkePreflight {
+  /**
+   * Attaches the preflight to every stack under `scope` (an App, a stack, or a construct in a
+   * stack). On an App, stacks created after this call are attached when `app.synth()` runs.
+   */
+  static of(scope: IConstruct, options: GkePreflightOptions = {}): GkePreflight {
+    const preflight = new GkePreflight(options);
+    preflight.attachUnder(scope);
+    if (isApp(scope)) preflight.attachBeforeAppSynth(scope);
+    return preflight;
+  }
+
+  /**
+   * Suppresses a rule on a construct (and the resources under it), with a mandatory reason.
+   * The suppression is written into cdk.tf.json so the CLI honours it too; the finding is
+   * still reported, as suppressed, with the reason. After `expires` it fails again.
+   */
+  static suppress(construct: IConstruct, ruleId: string, reason: string, options?: SuppressOptions): void {
+    recordSuppression(construct, ruleId, reason, options);
+  }
+
+  /**
+   * Checks one stack now, without synthesizing, and returns the findings (no annotations,
+   * no fixes). For unit tests that use `Testing.synth`, which never runs synthesis hooks.
+   */
+  static check(stack: IConstruct, options: Omit<GkePreflightOptions, "fix"> = {}): Finding[] {
+    const s = isStack(stack) ? stack : stackOf(stack);
+    if (!s) throw new Error(`GkePreflight.check: ${stack.node.path || "<root>"} is not in a TerraformStack`);
+    writeSuppressionsUnder(s);
+    return runEngine(s, s.toTerraform(), options);
+  }
+
+  private readonly options: Required<Pick<GkePreflightOptions, "unknown" | "fix">> & GkePreflightOptions;
+  private readonly results = new Map<string, StackCheckResult>();
+
+  constructor(options: GkePreflightOptions = {}) {
+    const unknown = options.unknown ?? "warn";
+    if (!["ignore", "warn", "error"].includes(unknown)) {
+      throw new Error(`GkePreflight: unknown must be "ignore", "warn" or "error", got ${JSON.stringify(unknown)}`);
+    }
+    this.options = { ...options, unknown, fix: options.fix ?? false };
+    neverAttached.add(this);
+    installExitCheck();
+  }
+
+  /** IAspect: attaches to each stack it visits; cdktf visits the stack node first. */
+  visit(node: IConstruct): void {
+    if (isStack(node)) this.attachTo(node);
+    else if (isApp(node)) this.attachUnder(node);
+  }
+
+  /** Results of the last synth of each stack this preflight ran on, keyed by stack name. */
+  get lastResults(): ReadonlyMap<string, StackCheckResult> {
+    return this.results;
+  }
+
+  private attachUnder(scope: IConstruct): void {
+    const stacks = isStack(scope) ? [scope] : stacksUnder(scope);
+    const own = stackOf(scope);
+    if (stacks.length === 0 && own) stacks.push(own);
+    for (const s of stacks) this.attachTo(s);
+  }
+
+  /** Stacks may be created after `GkePreflight.of(app)`: attach to them when the app synthesizes. */
+  private attachBeforeAppSynth(app: IConstruct): void {
+    const target = app as IConstruct & { synth?: () => void };
+    const original = target.synth;
+    if (typeof original !== "function") return;
+    target.synth = () => {
+      this.attachUnder(app);
+      original.call(app);
+    };
+  }
+
+  private attachTo(stack: StackLike): void {
+    neverAttached.delete(this);
+    let set = attached.get(stack);
+    if (!set) {
+      set = new Set();
+      attached.set(stack, set);
+      installHook(stack, set);
+    }
+    set.add(this);
+  }
+
+  /** Runs at synth, after all aspects: fix (if asked), check, annotate. */
+  runOn(stack: StackLike): StackCheckResult {
+    writeSuppressionsUnder(stack);
+    let json = stack.toTerraform();
+    let findings = runEngine(stack, json, this.options);
+    let fixes: FixResult = { additions: [], skipped: [] };
+    if (this.options.fix) {
+      fixes = applyFixes(stack, json, findings);
+      if (fixes.additions.length > 0) {
+        json = stack.toTerraform();
+        findings = runEngine(stack, json, this.options);
+      }
+    }
+    const byPath = new Map(stack.node.findAll().map((c) => [c.node.path, c] as const));
+    for (const f of findings) {
+      const a = annotationFor(f, this.options.unknown);
+      if (a) annotate((f.constructPath && byPath.get(f.constructPath)) || stack, a);
+    }
+    for (const add of fixes.additions) {
+      annotate(add.added, {
+        level: "@cdktf/info",
+        message: `${add.ruleId} auto-fix for ${add.forConstruct.node.path}: added ${add.added.terraformResourceType}.${add.added.friendlyUniqueId}, ${add.description}.`,
+      });
+    }
+    for (const skip of fixes.skipped) {
+      annotate(skip.construct, { level: "@cdktf/info", message: `${skip.ruleId} not auto-fixed: ${skip.why}.` });
+    }
+    const result = { stack: stack.node.id, findings, fixes };
+    this.results.set(stack.node.id, result);
+    return result;
+  }
+}
+
+function runEngine(stack: StackLike, json: TerraformJson, options: GkePreflightOptions): Finding[] {
+  const name = stack.node.id;
+  return checkTerraformJson(json, { file: `stacks/${name}/cdk.tf.json`, stack: name }, {
+    now: options.now,
+    rules: options.rules,
+  });
+}
+
+/**
+ * Installs one synthesis hook per stack. The property is left configurable and chains to a
+ * hook something else may have installed, so neither silently replaces the other.
+ */
+function installHook(stack: StackLike, preflights: Set<GkePreflight>): void {
+  const holder = stack as unknown as Record<symbol, SynthesisHook | undefined>;
+  const previous = holder[CUSTOM_SYNTHESIS];
+  const hook: SynthesisHook = {
+    onSynthesize(session: unknown) {
+      previous?.onSynthesize(session);
+      for (const p of preflights) p.runOn(stack);
+    },
+  };
+  const descriptor = Object.getOwnPropertyDescriptor(stack, CUSTOM_SYNTHESIS);
+  if (descriptor && !descriptor.configurable) {
+    throw new Error(`GkePreflight: stack ${stack.node.path} already has a fixed synthesis hook; cannot attach the preflight`);
+  }
+  Object.defineProperty(stack, CUSTOM_SYNTHESIS, { value: hook, enumerable: false, configurable: true });
+}
+
+/**
+ * cdktf ignores aspects added to the App (`Aspects.of(app).add(...)`): such a preflight is never
+ * visited. Rather than let the gate silently vanish, a process that created a preflight which
+ * never reached a stack says so on exit and fails.
+ */
+function installExitCheck(): void {
+  // Under jest the test runner's own process must not be failed by a test's side effect.
+  if (exitCheckInstalled || process.env.JEST_WORKER_ID !== undefined) return;
+  exitCheckInstalled = true;
+  process.once("exit", () => {
+    if (neverAttached.size === 0) return;
+    process.stderr.write(
+      "ERROR: GkePreflight was created but never attached to a stack, so nothing was checked. " +
+        "cdktf ignores aspects added to the App: use GkePreflight.of(app) or Aspects.of(stack).add(new GkePreflight()).\n",
+    );
+    if (!process.exitCode) process.exitCode = 1;
+  });
+}

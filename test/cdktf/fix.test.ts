@@ -1,0 +1,91 @@
+import { TerraformStack, Testing } from "cdktf";
+import { GkePreflight } from "../../src/cdktf";
+import { checkTerraformJson } from "../../src/engine/check";
+import { addGke, MIN_ROLE } from "./fixtures";
+import { annotations, readStackJson } from "./helpers";
+
+const LEGACY_PAIR = ["roles/logging.logWriter", "roles/monitoring.metricWriter"];
+
+describe("auto-fix (opt-in)", () => {
+  it("adds the minimum grant and the APIs, makes the cluster depend on them, and the result passes", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "gke");
+    addGke(stack, { nodeRoles: LEGACY_PAIR, apis: false, createProject: true });
+    const preflight = GkePreflight.of(app, { fix: true });
+    app.synth();
+
+    const json = readStackJson(app.outdir, "gke");
+    const members = Object.values(json.resource.google_project_iam_member) as any[];
+    const added = members.filter((m) => m.role === MIN_ROLE);
+    expect(added).toHaveLength(1);
+    expect(added[0]).toMatchObject({ project: "p1", member: "serviceAccount:${google_service_account.nodes_sa.email}" });
+    const services = Object.entries(json.resource.google_project_service) as [string, any][];
+    expect(services.map(([, s]) => s.service).sort()).toEqual(["compute.googleapis.com", "container.googleapis.com"]);
+    for (const [, s] of services) expect(s.disable_on_destroy).toBe(false);
+
+    // the cluster waits for everything that was added; the pool for the grant it needs
+    const addedAddresses = [
+      ...Object.entries(json.resource.google_project_iam_member).filter(([, m]: any) => m.role === MIN_ROLE).map(([n]) => `google_project_iam_member.${n}`),
+      ...services.map(([n]) => `google_project_service.${n}`),
+    ];
+    expect(json.resource.google_container_cluster.cluster.depends_on).toEqual(expect.arrayContaining(addedAddresses));
+    expect(json.resource.google_container_node_pool.pool.depends_on).toEqual(expect.arrayContaining([addedAddresses[0]]));
+
+    // nothing authoritative, nothing broader than the minimum role
+    expect(json.resource.google_project_iam_binding).toBeUndefined();
+    expect(json.resource.google_project_iam_policy).toBeUndefined();
+    expect(members.map((m) => m.role).sort()).toEqual([...LEGACY_PAIR, MIN_ROLE].sort());
+
+    // each addition is reported as info on the added resource
+    const info = annotations(stack, "info").filter((a) => a.includes("auto-fix"));
+    expect(info).toHaveLength(3);
+    expect(info.some((a) => /GKE001 auto-fix for gke\/cluster: added google_project_iam_member\.\S+, granted roles\/container\.defaultNodeServiceAccount/.test(a))).toBe(true);
+
+    // the written configuration passes the same engine on its own (as the CLI would check it)
+    const again = checkTerraformJson(json, { file: "cdk.tf.json", stack: "gke" });
+    expect(again.filter((f) => f.status === "fail")).toEqual([]);
+    expect(preflight.lastResults.get("gke")!.fixes.additions).toHaveLength(3);
+  });
+
+  it("enables APIs on an existing project (unknown there) but never fixes an authoritative binding", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "gke");
+    addGke(stack, { apis: false, stripServiceAgent: true });
+    GkePreflight.of(app, { fix: true });
+    let message = "";
+    try {
+      app.synth();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    // GKE002 (authoritative binding) is never auto-fixed: synth still fails on it
+    expect(message).toMatch(/^\[gke\/service_agents\] GKE002/m);
+    const added = stack.node.findAll().filter((c) => c.node.id.startsWith("preflight_fix_"));
+    expect(added.map((c) => (c as any).terraformResourceType)).toEqual(["google_project_service", "google_project_service"]);
+    expect(annotations(stack, "warn").filter((a) => a.includes("GKE003"))).toEqual([]);
+  });
+
+  it("does not grant to the Compute Engine default account: it says why instead", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "gke");
+    const { pool } = addGke(stack, { createProject: true });
+    pool.addOverride("node_config.service_account", "default");
+    GkePreflight.of(app, { fix: true });
+    expect(() => app.synth()).toThrow(/\[gke\/pool\] GKE001 PROJECT_NUMBER\(p1\)-compute@developer\.gserviceaccount\.com/);
+    expect(
+      annotations(stack, "info").some((a) =>
+        a.startsWith("[gke/pool] GKE001 not auto-fixed: the node service account is the Compute Engine default one"),
+      ),
+    ).toBe(true);
+    expect(stack.node.findAll().filter((c) => c.node.id.startsWith("preflight_fix_"))).toEqual([]);
+  });
+
+  it("does nothing to a stack that passes", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "gke");
+    addGke(stack);
+    GkePreflight.of(app, { fix: true });
+    app.synth();
+    expect(stack.node.findAll().filter((c) => c.node.id.startsWith("preflight_fix_"))).toEqual([]);
+  });
+});
