@@ -54,8 +54,8 @@ export interface ProviderConfig {
   /** Same key as {@link Resource.providerKey}. */
   key: string;
   /** Default project of the provider configuration, if set. */
-  project?: string | Unknown;
-  region?: string | Unknown;
+  project?: Value;
+  region?: Value;
 }
 
 /** What a plan or config tells about one project, keyed by id and/or number. */

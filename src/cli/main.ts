@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+import { Command, CommanderError, Option } from "commander";
+import { VERSION } from "../version";
+import { InputError } from "../inputs/input-error";
+import { runPreflight } from "../engine/run";
+import { renderText } from "../report/text";
+import { renderJson } from "../report/json";
+import { gateFails, parseFailOn, parseUnknownPolicy, type GatePolicy } from "../report/policy";
+import { listRules, explainRule } from "./rules-command";
+
+/** Exit codes: 0 nothing failing, 1 failing findings, 2 usage or input error. */
+export const EXIT = { ok: 0, failing: 1, usage: 2 } as const;
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  isTty: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+interface CheckFlags {
+  format: string;
+  unknown: string;
+  failOn: string;
+  includePass?: boolean;
+  verbose?: boolean;
+  color?: boolean;
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = new Command()
+    .name("preflight")
+    .description("Find GKE 4xx failures (node service account permissions, GKE service agent, required APIs) before terraform apply.")
+    .version(VERSION, "-V, --version")
+    .argument("[input]", "plan JSON (terraform show -json), Terraform JSON config (cdk.tf.json), or a cdktf.out folder")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
+    .option("--unknown <policy>", "how undecided findings count: pass, warn or fail", "warn")
+    .option("--fail-on <severity>", "lowest severity of a failing finding that fails the gate: error, warning or never", "error")
+    .option("--include-pass", "also report the checks that passed")
+    .option("-v, --verbose", "print the CDKTF and Terraform fixes in text output")
+    .option("--no-color", "never colour text output")
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .action(async (input: string | undefined, flags: CheckFlags) => {
+      if (!input) {
+        io.stderr("preflight: missing input: give a plan JSON, a cdk.tf.json or a cdktf.out folder (see preflight --help)\n");
+        exitCode = EXIT.usage;
+        return;
+      }
+      exitCode = runCheck(input, flags, io);
+    });
+  program.command("rules").description("list the rules").action(() => io.stdout(listRules()));
+  program
+    .command("explain")
+    .argument("<rule>", "rule id or slug, e.g. GKE001")
+    .description("print a rule's documentation page")
+    .action((rule: string) => {
+      const page = explainRule(rule);
+      if (page === undefined) {
+        io.stderr(`preflight: no rule "${rule}"; run preflight rules to list them\n`);
+        exitCode = EXIT.usage;
+      } else io.stdout(page);
+    });
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    throw error;
+  }
+  return exitCode;
+}
+
+function runCheck(input: string, flags: CheckFlags, io: CliIo): number {
+  let policy: GatePolicy;
+  try {
+    policy = { unknown: parseUnknownPolicy(flags.unknown), failOn: parseFailOn(flags.failOn) };
+  } catch (error) {
+    io.stderr(`preflight: ${(error as Error).message}\n`);
+    return EXIT.usage;
+  }
+  try {
+    const report = runPreflight(input, { includePass: flags.includePass });
+    if (flags.format === "json") io.stdout(renderJson(report));
+    else io.stdout(renderText(report, { policy, color: flags.color !== false && io.isTty && !io.env.NO_COLOR, verbose: flags.verbose }));
+    return gateFails(report.findings, policy) ? EXIT.failing : EXIT.ok;
+  } catch (error) {
+    if (error instanceof InputError) {
+      io.stderr(`preflight: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}
+
+if (require.main === module) {
+  const io: CliIo = {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    isTty: Boolean(process.stdout.isTTY),
+    env: process.env,
+  };
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      // A bug, not bad input: one line, and the stack only when asked for.
+      io.stderr(`preflight: internal error: ${error instanceof Error ? error.message : String(error)} (please report it; PREFLIGHT_DEBUG=1 shows the stack)\n`);
+      if (process.env.PREFLIGHT_DEBUG && error instanceof Error) io.stderr(`${error.stack}\n`);
+      process.exitCode = EXIT.usage;
+    },
+  );
+}

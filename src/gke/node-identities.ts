@@ -1,0 +1,121 @@
+import type { Model, Resource, Value, Values } from "../model/types";
+import { isUnknown } from "../model/unknown";
+import { attribute, block, blocks, booleanAttribute } from "../model/access";
+import type { IamIndex } from "../iam/index-grants";
+import type { Identity } from "../iam/identity";
+import type { ProjectResolution } from "../iam/projects";
+
+export const CLUSTER = "google_container_cluster";
+export const NODE_POOL = "google_container_node_pool";
+
+/** One place where GKE nodes get a service account. */
+export interface NodeIdentityUse {
+  /** The cluster or node pool that sets it. */
+  resource: Resource;
+  /** The cluster the nodes belong to, when known. */
+  cluster?: Resource;
+  /** Where in the resource, e.g. `node_config.service_account`. */
+  where: string;
+  /** The raw value (email, `default`, unset, or unknown). */
+  value: Value | undefined;
+  identity: Identity;
+  project: ProjectResolution;
+  /** True for the node pool GKE creates with the cluster and Terraform deletes afterwards. */
+  temporaryDefaultPool: boolean;
+}
+
+export interface ClusterFacts {
+  resource: Resource;
+  project: ProjectResolution;
+  autopilot: boolean | "unknown";
+  nodePools: Resource[];
+}
+
+/** Everything about GKE in one input that several rules need, computed once. */
+export interface GkeFacts {
+  clusters: ClusterFacts[];
+  nodePools: Array<{ resource: Resource; cluster?: Resource; clusterByLiteralName: boolean; project: ProjectResolution }>;
+  nodeIdentities: NodeIdentityUse[];
+}
+
+export function gkeFacts(model: Model, iam: IamIndex): GkeFacts {
+  const clusters = (model.byType.get(CLUSTER) ?? []).filter(willExist);
+  const poolResources = (model.byType.get(NODE_POOL) ?? []).filter(willExist);
+  const nodePools = poolResources.map((pool) => {
+    const { cluster, byLiteralName } = clusterOfPool(pool, clusters);
+    const own = pool.values.project;
+    const project = own !== undefined && own !== null ? iam.catalog.projectOf(pool) : cluster ? iam.catalog.projectOf(cluster) : iam.catalog.projectOf(pool);
+    return { resource: pool, cluster, clusterByLiteralName: byLiteralName, project };
+  });
+  const clusterFacts: ClusterFacts[] = clusters.map((c) => ({
+    resource: c,
+    project: iam.catalog.projectOf(c),
+    autopilot: autopilotOf(c.values),
+    nodePools: nodePools.filter((p) => p.cluster === c).map((p) => p.resource),
+  }));
+  const uses: NodeIdentityUse[] = [];
+  for (const cluster of clusterFacts) uses.push(...clusterNodeIdentities(cluster, iam));
+  for (const pool of nodePools) {
+    const value = attribute(pool.resource.values, "node_config", "service_account");
+    uses.push(use(pool.resource, pool.cluster, "node_config.service_account", value, pool.project, iam, false));
+  }
+  return { clusters: clusterFacts, nodePools, nodeIdentities: uses };
+}
+
+function clusterNodeIdentities(cluster: ClusterFacts, iam: IamIndex): NodeIdentityUse[] {
+  const { resource, project } = cluster;
+  const values = resource.values;
+  const uses: NodeIdentityUse[] = [];
+  const napDefaults = block(attribute(values, "cluster_autoscaling", "auto_provisioning_defaults"));
+  const napEnabled = booleanAttribute(values, "cluster_autoscaling", "enabled");
+  if (cluster.autopilot !== false || napEnabled === true) {
+    const where = "cluster_autoscaling.auto_provisioning_defaults.service_account";
+    uses.push(use(resource, resource, where, napDefaults?.service_account, project, iam, false));
+    if (cluster.autopilot === true) return uses;
+  }
+  const inlinePools = blocks(values.node_pool);
+  inlinePools.forEach((pool, i) => {
+    uses.push(use(resource, resource, `node_pool[${i}].node_config.service_account`, attribute(pool, "node_config", "service_account"), project, iam, false));
+  });
+  // Without inline pools, GKE creates a default pool from node_config, even when
+  // remove_default_node_pool deletes it right after: its account must work for that moment.
+  if (inlinePools.length === 0 && (values.node_pool === undefined || values.node_pool === null || Array.isArray(values.node_pool))) {
+    const remove = booleanAttribute(values, "remove_default_node_pool") === true;
+    uses.push(use(resource, resource, "node_config.service_account", attribute(values, "node_config", "service_account"), project, iam, remove));
+  }
+  return uses;
+}
+
+function use(resource: Resource, cluster: Resource | undefined, where: string, raw: Value | undefined, project: ProjectResolution, iam: IamIndex, temporaryDefaultPool: boolean): NodeIdentityUse {
+  // In a plan, a service account the configuration leaves unset is computed by the
+  // provider: an unknown value with no reference behind it means "default".
+  const value = isUnknown(raw) && raw.references.length === 0 && !raw.template && raw.reason === "known only after apply" ? undefined : raw;
+  return { resource, cluster, where, value, identity: iam.identities.nodeServiceAccount(value, project.key), project, temporaryDefaultPool };
+}
+
+function autopilotOf(values: Values): boolean | "unknown" {
+  const v = booleanAttribute(values, "enable_autopilot");
+  if (isUnknown(v)) return "unknown";
+  return v === true;
+}
+
+function willExist(r: Resource): boolean {
+  return r.mode === "managed" && r.change !== "delete";
+}
+
+/** A node pool names its cluster by reference (`${google_container_cluster.x.name}`) or by a literal. */
+function clusterOfPool(pool: Resource, clusters: Resource[]): { cluster?: Resource; byLiteralName: boolean } {
+  const value = pool.values.cluster;
+  if (isUnknown(value)) {
+    const target = value.references.map((r) => r.replace(/\.(name|id|self_link)$/, "")).find((a) => clusters.some((c) => c.address === a || c.address.startsWith(`${a}[`)));
+    return { cluster: clusters.find((c) => c.address === target || (target !== undefined && c.address.startsWith(`${target}[`))), byLiteralName: false };
+  }
+  const viaReference = pool.references.map((a) => clusters.find((c) => c.address === a)).find(Boolean);
+  if (typeof value === "string") {
+    const name = value.split("/").pop();
+    const byName = clusters.find((c) => c.values.name === name);
+    if (viaReference && viaReference.values.name === name) return { cluster: viaReference, byLiteralName: false };
+    return { cluster: byName, byLiteralName: byName !== undefined };
+  }
+  return { cluster: viaReference, byLiteralName: false };
+}

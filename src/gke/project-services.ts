@@ -1,0 +1,30 @@
+import type { Resource } from "../model/types";
+import { booleanAttribute } from "../model/access";
+import type { IamIndex } from "../iam/index-grants";
+
+export const PROJECT_SERVICE = "google_project_service";
+
+/** The google_project_service resources of one project and API. */
+export function serviceResources(iam: IamIndex, project: string, api: string): Resource[] {
+  return (iam.model.byType.get(PROJECT_SERVICE) ?? []).filter(
+    (r) => r.values.service === api && iam.catalog.projectOf(r).key === project,
+  );
+}
+
+/**
+ * Whether destroying this google_project_service disables the API. Unset means true before
+ * provider 7.0 (and in the prebuilt CDKTF bindings, which pin 6.x), false from 7.0.
+ */
+export function disablesOnDestroy(resource: Resource, providerMajor: number | undefined): boolean | "unknown" {
+  const values = resource.change === "delete" ? resource.before ?? resource.values : resource.values;
+  const set = booleanAttribute(values, "disable_on_destroy");
+  if (set === true || set === false) return set;
+  if (providerMajor === undefined) return "unknown";
+  return providerMajor < 7;
+}
+
+/** Major version of the google provider from a constraint such as `6.50.0`, `~> 6.0`, `>= 7`. */
+export function providerMajor(constraint: string | undefined): number | undefined {
+  const m = constraint ? /(\d+)(?:\.\d+)*/.exec(constraint) : null;
+  return m ? Number(m[1]) : undefined;
+}

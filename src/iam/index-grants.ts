@@ -1,0 +1,392 @@
+import type { Model, Resource, Value } from "../model/types";
+import { isUnknown, Unknown } from "../model/unknown";
+import { stringAttribute, stringList, block, blocks } from "../model/access";
+import type { LiveFacts, LiveBinding } from "../live/facts";
+import { isLiveError } from "../live/facts";
+import { roleHasPermission } from "../knowledge/roles";
+import { ProjectCatalog, type ProjectResolution } from "./projects";
+import { IdentityResolver, type Identity } from "./identity";
+
+/** One way an identity may receive a role on a project. */
+export interface Grant {
+  role: string | Unknown;
+  identity: Identity;
+  project: ProjectResolution;
+  /** The resource that makes the grant; undefined for grants read live. */
+  resource?: Resource;
+  kind: "member" | "binding" | "policy" | "live";
+  conditional: boolean;
+  /** The plan destroys the resource that makes this grant. */
+  destroyed: boolean;
+}
+
+/** A resource that sets the whole member list of one role (binding) or of every role (policy). */
+export interface AuthoritativeSet {
+  resource: Resource;
+  kind: "binding" | "policy";
+  project: ProjectResolution;
+  /** For a binding: its role. */
+  role?: string | Unknown;
+  /** The members per role, or Unknown when the policy's content is not known before apply. */
+  bindings: Array<{ role: string | Unknown; members: Identity[]; conditional: boolean }> | Unknown;
+  destroyed: boolean;
+}
+
+export interface Removal {
+  resource: Resource;
+  role: string | Unknown;
+  identity: Identity;
+  project: ProjectResolution;
+}
+
+export type Answer = { holds: "yes"; via: Grant[] } | { holds: "no"; why?: string; by?: Resource } | { holds: "maybe"; reason: string };
+
+export interface PermissionReport {
+  granted: Map<string, Grant[]>;
+  missing: string[];
+  undetermined: Array<{ permission: string; reason: string }>;
+  /** Roles on the way that the apply strips from the identity (authoritative resources, removals). */
+  stripped: Array<{ resource: Resource; role: string; why: string }>;
+}
+
+const PROJECT_IAM = {
+  member: "google_project_iam_member",
+  binding: "google_project_iam_binding",
+  policy: "google_project_iam_policy",
+  remove: "google_project_iam_member_remove",
+  customRole: "google_project_iam_custom_role",
+};
+
+/**
+ * Answers "which permissions will identity X hold on project P after this apply, and how
+ * sure are we?" from the grants, authoritative bindings, policies and removals in the input,
+ * merged with the live IAM policy when `--live` read it.
+ */
+export class IamIndex {
+  readonly catalog: ProjectCatalog;
+  readonly identities: IdentityResolver;
+  readonly grants: Grant[] = [];
+  readonly authoritative: AuthoritativeSet[] = [];
+  readonly removals: Removal[] = [];
+  /** Custom roles defined in the configuration, by role name and by address. */
+  private readonly customRoles = new Map<string, { resource: Resource; permissions: string[] | Unknown }>();
+
+  constructor(
+    readonly model: Model,
+    private readonly live?: LiveFacts,
+  ) {
+    this.catalog = new ProjectCatalog(model, live);
+    this.identities = new IdentityResolver(model, this.catalog);
+    this.readCustomRoles();
+    this.readMembers();
+    this.readBindings();
+    this.readPolicies();
+    this.readRemovals();
+    this.readLive();
+  }
+
+  private readCustomRoles(): void {
+    for (const r of this.model.byType.get(PROJECT_IAM.customRole) ?? []) {
+      if (r.change === "delete") continue;
+      const project = this.catalog.projectOf(r);
+      const roleId = r.values.role_id;
+      const permissions = stringList(r.values, "permissions");
+      const list = isUnknown(permissions) || permissions === undefined ? new Unknown("the custom role's permissions are not known before apply") : permissions.filter((p): p is string => typeof p === "string");
+      const entry = { resource: r, permissions: list };
+      this.customRoles.set(r.address, entry);
+      if (typeof roleId === "string" && project.key) this.customRoles.set(`projects/${project.key}/roles/${roleId}`, entry);
+    }
+  }
+
+  private role(value: Value | undefined): string | Unknown {
+    if (typeof value === "string") return value;
+    if (isUnknown(value)) {
+      for (const ref of value.references) {
+        const base = ref.replace(/\.(name|id|role_id)$/, "");
+        if (this.customRoles.has(base)) return base; // the address stands for the custom role
+      }
+      return value;
+    }
+    return new Unknown("the role is not set");
+  }
+
+  private readMembers(): void {
+    for (const r of this.model.byType.get(PROJECT_IAM.member) ?? []) {
+      this.grants.push({
+        role: this.role(r.values.role),
+        identity: this.identities.member(r.values.member),
+        project: this.catalog.projectOf(r),
+        resource: r,
+        kind: "member",
+        conditional: block(r.values.condition) !== undefined,
+        destroyed: r.change === "delete",
+      });
+    }
+  }
+
+  private readBindings(): void {
+    for (const r of this.model.byType.get(PROJECT_IAM.binding) ?? []) {
+      const role = this.role(r.values.role);
+      const project = this.catalog.projectOf(r);
+      const conditional = block(r.values.condition) !== undefined;
+      const members = this.memberList(r.values.members);
+      const destroyed = r.change === "delete";
+      if (isUnknown(members)) {
+        this.grants.push({ role, identity: { kind: "unknown", display: "(members known after apply)", reason: members.reason }, project, resource: r, kind: "binding", conditional, destroyed });
+      } else {
+        for (const identity of members) this.grants.push({ role, identity, project, resource: r, kind: "binding", conditional, destroyed });
+      }
+      // A conditional binding is authoritative only for that role and condition pair.
+      if (!conditional) this.authoritative.push({ resource: r, kind: "binding", project, role, bindings: isUnknown(members) ? members : [{ role, members, conditional }], destroyed });
+    }
+  }
+
+  private readPolicies(): void {
+    for (const r of this.model.byType.get(PROJECT_IAM.policy) ?? []) {
+      const project = this.catalog.projectOf(r);
+      const bindings = this.policyBindings(r);
+      const destroyed = r.change === "delete";
+      if (!isUnknown(bindings)) {
+        for (const b of bindings) for (const identity of b.members) this.grants.push({ role: b.role, identity, project, resource: r, kind: "policy", conditional: b.conditional, destroyed });
+      }
+      this.authoritative.push({ resource: r, kind: "policy", project, bindings, destroyed });
+    }
+  }
+
+  /** `policy_data` is a JSON string (plan) or a reference to a `google_iam_policy` data source. */
+  private policyBindings(r: Resource): Array<{ role: string | Unknown; members: Identity[]; conditional: boolean }> | Unknown {
+    const data = r.values.policy_data;
+    if (typeof data === "string") {
+      try {
+        const parsed = JSON.parse(data) as { bindings?: Array<{ role?: unknown; members?: unknown; condition?: unknown }> };
+        return (parsed.bindings ?? []).map((b) => ({
+          role: typeof b.role === "string" ? b.role : new Unknown("binding without role"),
+          members: Array.isArray(b.members) ? b.members.map((m) => this.identities.member(typeof m === "string" ? m : undefined)) : [],
+          conditional: b.condition !== undefined && b.condition !== null,
+        }));
+      } catch {
+        return new Unknown(`${r.address}.policy_data is not valid JSON`);
+      }
+    }
+    if (isUnknown(data)) {
+      const source = data.references.map((ref) => ref.replace(/\.policy_data$/, "")).map((a) => this.model.byAddress.get(a)).find((d) => d?.type === "google_iam_policy");
+      if (source) {
+        return blocks(source.values.binding).map((b) => {
+          const members = this.memberList(b.members);
+          return {
+            role: this.role(b.role),
+            members: isUnknown(members) ? [{ kind: "unknown" as const, display: "(members known after apply)", reason: members.reason }] : members,
+            conditional: block(b.condition) !== undefined,
+          };
+        });
+      }
+      return new Unknown(`the policy of ${r.address} is only known after apply`, data.references);
+    }
+    return new Unknown(`${r.address} has no policy_data`);
+  }
+
+  private readRemovals(): void {
+    for (const r of this.model.byType.get(PROJECT_IAM.remove) ?? []) {
+      if (r.change === "delete") continue;
+      this.removals.push({ resource: r, role: this.role(r.values.role), identity: this.identities.member(r.values.member), project: this.catalog.projectOf(r) });
+    }
+  }
+
+  private memberList(value: Value | undefined): Identity[] | Unknown {
+    const list = isUnknown(value) ? value : Array.isArray(value) ? value : [];
+    if (isUnknown(list)) return list;
+    return list.map((m) => this.identities.member(m));
+  }
+
+  private readLive(): void {
+    for (const [key, project] of Object.entries(this.live?.projects ?? {})) {
+      if (isLiveError(project)) continue;
+      const resolution: ProjectResolution = { key: this.catalog.canonical(project.projectId ?? key), createdHere: false };
+      const add = (bindings: LiveBinding[]) => {
+        for (const b of bindings) for (const m of b.members) {
+          this.grants.push({ role: b.role, identity: this.identities.member(m), project: resolution, kind: "live", conditional: b.condition !== undefined, destroyed: false });
+        }
+      };
+      if (Array.isArray(project.iamPolicy)) add(project.iamPolicy);
+      for (const policy of Object.values(project.ancestorPolicies ?? {})) if (Array.isArray(policy)) add(policy);
+    }
+  }
+
+  /** Whether the live project policy (and its ancestors') were read, so no grant is invisible. */
+  liveCoverage(project: string): { complete: boolean; reason?: string } {
+    if (!this.live) return { complete: false, reason: "grants made outside this configuration cannot be seen without --live" };
+    const entry = Object.entries(this.live.projects).find(([k, p]) => this.catalog.canonical(k) === project || (!isLiveError(p) && (p.projectId === project || p.projectNumber === project)))?.[1];
+    if (!entry || isLiveError(entry)) return { complete: false, reason: `the live project ${project} could not be read${entry ? `: ${entry.error}` : ""}` };
+    if (!Array.isArray(entry.iamPolicy)) return { complete: false, reason: `the IAM policy of ${project} could not be read${entry.iamPolicy ? `: ${entry.iamPolicy.error}` : ""}` };
+    const unreadable = Object.entries(entry.ancestorPolicies ?? {}).find(([, p]) => isLiveError(p));
+    if (unreadable) return { complete: false, reason: `the IAM policy of ${unreadable[0]} could not be read` };
+    return { complete: true };
+  }
+
+  /** Does the identity hold the role on the project after apply? */
+  holdsRole(identity: Identity, project: string, role: string): Answer {
+    const verdict = this.roleVerdict(identity, project, role);
+    return verdict;
+  }
+
+  private roleVerdict(identity: Identity, project: string, role: string): Answer {
+    // 1. Authoritative resources that stay decide the member list of their roles.
+    const policy = this.authoritative.find((a) => a.kind === "policy" && !a.destroyed && a.project.key === project);
+    const relevant = this.authoritative.filter((a) => !a.destroyed && a.project.key === project && (a.kind === "policy" || a.role === role));
+    for (const set of relevant) {
+      if (isUnknown(set.bindings)) return { holds: "maybe", reason: `${set.resource.address} sets the project's ${set.kind === "policy" ? "whole IAM policy" : `members of ${role}`} from a value only known after apply` };
+      const matching = set.bindings.filter((b) => b.role === role);
+      const members = matching.flatMap((b) => b.members);
+      if (matching.some((b) => !b.conditional) && members.some((m) => sameIdentity(m, identity) === "yes")) {
+        return { holds: "yes", via: this.grants.filter((g) => g.resource === set.resource && g.role === role && sameIdentity(g.identity, identity) === "yes") };
+      }
+      if (members.some((m) => sameIdentity(m, identity) === "maybe")) return { holds: "maybe", reason: `${set.resource.address} lists a member of ${role} that is only known after apply` };
+      if (set.kind === "binding" || policy) {
+        return { holds: "no", why: `${set.resource.address} is authoritative for ${set.kind === "policy" ? "the whole project policy" : role} and does not list ${identity.display}`, by: set.resource };
+      }
+    }
+    // 2. Explicit removals.
+    const removal = this.removals.find((r) => r.role === role && r.project.key === project && sameIdentity(r.identity, identity) === "yes");
+    if (removal) return { holds: "no", why: `${removal.resource.address} removes ${role} from ${identity.display}`, by: removal.resource };
+    // 3. Non-authoritative grants that stay.
+    const kept = this.grants.filter((g) => !g.destroyed && g.kind !== "policy" && g.role === role && g.project.key === project);
+    const definite = kept.filter((g) => !g.conditional && sameIdentity(g.identity, identity) === "yes" && !this.destroyedLiveGrant(g));
+    if (definite.length) return { holds: "yes", via: definite };
+    const destroyed = this.grants.find((g) => g.destroyed && g.role === role && g.project.key === project && sameIdentity(g.identity, identity) === "yes");
+    const uncertain = this.uncertainGrant(identity, project, (r) => r === role || isUnknown(r));
+    if (uncertain) return { holds: "maybe", reason: uncertain };
+    if (destroyed?.resource) return { holds: "no", why: `the plan destroys ${destroyed.resource.address}, which grants ${role} to ${identity.display}`, by: destroyed.resource };
+    const outside = this.outsideGrantsPossible(identity, project);
+    if (outside) return { holds: "maybe", reason: outside };
+    return { holds: "no", why: `nothing grants ${role} to ${identity.display} on ${project}` };
+  }
+
+  /** A live grant whose Terraform resource the plan destroys does not survive the apply. */
+  private destroyedLiveGrant(grant: Grant): boolean {
+    if (grant.kind !== "live") return false;
+    return this.grants.some((g) => g.destroyed && g.role === grant.role && g.project.key === grant.project.key && sameIdentity(g.identity, grant.identity) === "yes");
+  }
+
+  private uncertainGrant(identity: Identity, project: string, roleMatches: (role: string | Unknown) => boolean): string | undefined {
+    for (const g of this.grants) {
+      if (g.destroyed || !roleMatches(g.role)) continue;
+      const same = sameIdentity(g.identity, identity);
+      if (same === "no") continue;
+      const where = g.resource?.address ?? "the live policy";
+      if (g.project.key !== undefined && g.project.key !== project) continue;
+      if (g.project.key === undefined) return `${where} may grant it, but its project is not known before apply (${g.project.reason})`;
+      if (same === "maybe") return `${where} grants a role to ${g.identity.display}, which may be ${identity.display}: ${g.identity.reason ?? "only known after apply"}`;
+      if (g.conditional) return `${where} grants it only under an IAM condition`;
+      if (isUnknown(g.role)) return `${where} grants a role that is only known after apply`;
+    }
+    return undefined;
+  }
+
+  /** Grants made outside the configuration are invisible unless the identity or project is new, or --live read them. */
+  private outsideGrantsPossible(identity: Identity, project: string): string | undefined {
+    if (this.catalog.isCreatedHere(project)) return undefined;
+    if (identity.createdBy && identity.createdBy.change !== "no-op" && identity.createdBy.change !== "update") return undefined;
+    const policy = this.authoritative.find((a) => a.kind === "policy" && !a.destroyed && a.project.key === project);
+    if (policy && !isUnknown(policy.bindings)) return undefined;
+    const coverage = this.liveCoverage(project);
+    return coverage.complete ? undefined : `${identity.display} is not created by this configuration, and ${coverage.reason}`;
+  }
+
+  /** Checks a set of permissions for an identity on a project, role by role. */
+  permissions(identity: Identity, project: string, required: readonly string[]): PermissionReport {
+    const report: PermissionReport = { granted: new Map(), missing: [], undetermined: [], stripped: [] };
+    const roles = this.candidateRoles(identity, project);
+    const roleAnswers = new Map<string, Answer>();
+    for (const role of roles) roleAnswers.set(role, this.roleVerdict(identity, project, role));
+    for (const [role, answer] of roleAnswers) {
+      if (answer.holds === "no" && answer.by) report.stripped.push({ resource: answer.by, role, why: answer.why ?? "" });
+    }
+    for (const permission of required) {
+      const denied = this.denied(identity, project, permission);
+      if (denied) {
+        report.missing.push(permission);
+        continue;
+      }
+      const via: Grant[] = [];
+      let maybe: string | undefined;
+      for (const [role, answer] of roleAnswers) {
+        const contains = this.roleContains(role, permission);
+        if (contains === false) continue;
+        if (answer.holds === "yes" && contains === true) via.push(...answer.via);
+        else if (answer.holds === "yes") maybe ??= `${role} is granted, but its permissions are not in the bundled role table (--live reads them)`;
+        else if (answer.holds === "maybe" && contains === true) maybe ??= answer.reason;
+      }
+      if (via.length) {
+        report.granted.set(permission, via);
+        continue;
+      }
+      maybe ??= this.uncertainGrant(identity, project, (r) => isUnknown(r) || !roleAnswers.has(r)) ?? this.outsideGrantsPossible(identity, project);
+      if (maybe) report.undetermined.push({ permission, reason: maybe });
+      else report.missing.push(permission);
+    }
+    return report;
+  }
+
+  /** Roles any grant on the project could give the identity. */
+  private candidateRoles(identity: Identity, project: string): Set<string> {
+    const roles = new Set<string>();
+    for (const g of this.grants) {
+      if (typeof g.role !== "string") continue;
+      if (g.project.key !== undefined && g.project.key !== project) continue;
+      if (sameIdentity(g.identity, identity) === "no") continue;
+      roles.add(g.role);
+    }
+    return roles;
+  }
+
+  /** true / false / "unknown" when the role's permissions are not known here. */
+  roleContains(role: string, permission: string): boolean | "unknown" {
+    const custom = this.customRoles.get(role);
+    if (custom) return isUnknown(custom.permissions) ? "unknown" : custom.permissions.includes(permission);
+    const live = this.live?.roles[role];
+    if (Array.isArray(live)) return live.includes(permission);
+    return roleHasPermission(role, permission);
+  }
+
+  private denied(identity: Identity, project: string, permission: string): boolean {
+    const entry = this.live?.projects[project];
+    if (!entry || isLiveError(entry) || !Array.isArray(entry.denyRules) || !identity.email) return false;
+    const principal = `principal://iam.googleapis.com/projects/-/serviceAccounts/${identity.email}`;
+    return entry.denyRules.some((rule) =>
+      (rule.deniedPrincipals.includes(principal) || rule.deniedPrincipals.includes("principalSet://goog/public:all")) &&
+      !rule.exceptionPrincipals.includes(principal) &&
+      rule.deniedPermissions.some((p) => permissionMatches(p, permission)) &&
+      !rule.exceptionPermissions.some((p) => permissionMatches(p, permission)),
+    );
+  }
+
+  /** Deny rules that would deny the identity one of the permissions, for reporting. */
+  deniedPermissions(identity: Identity, project: string, permissions: readonly string[]): string[] {
+    return permissions.filter((p) => this.denied(identity, project, p));
+  }
+}
+
+/** Deny policies name permissions as `service.googleapis.com/resource.verb`, or with wildcards. */
+function permissionMatches(pattern: string, permission: string): boolean {
+  const [service, rest] = pattern.includes("/") ? pattern.split("/") : ["", pattern];
+  const short = service ? `${service.split(".")[0]}.${rest}` : rest;
+  if (short === permission) return true;
+  if (short.endsWith("*")) return permission.startsWith(short.slice(0, -1));
+  return false;
+}
+
+export function sameIdentity(a: Identity, b: Identity): "yes" | "no" | "maybe" {
+  if (a.key && b.key) {
+    if (a.key === b.key) return "yes";
+    if (a.email && b.email) return a.email === b.email ? "yes" : "no";
+    // A service account created here whose email is unknown may still be named by a literal email.
+    if (a.key.startsWith("sa-resource:") || b.key.startsWith("sa-resource:")) {
+      const other = a.key.startsWith("sa-resource:") ? b : a;
+      return other.kind === "service-account" && !(other.createdBy) ? "maybe" : "no";
+    }
+    return "no";
+  }
+  if (a.kind === "unknown" || b.kind === "unknown") return "maybe";
+  if (a.kind !== b.kind) return "no";
+  return "maybe";
+}

@@ -1,0 +1,40 @@
+import { existsSync, statSync } from "node:fs";
+import { join, relative, resolve, isAbsolute } from "node:path";
+import type { Model } from "../model/types";
+import { InputError } from "./input-error";
+import { readJsonFile } from "./read-json";
+import { isTerraformJson, modelFromTerraformJson } from "./terraform-json";
+
+/** A `cdktf.out` folder: every stack listed in its manifest.json. */
+export function modelsFromCdktfOut(folder: string): Model[] {
+  const manifestFile = join(folder, "manifest.json");
+  const manifest = readJsonFile(manifestFile) as { stacks?: Record<string, { synthesizedStackPath?: unknown; name?: unknown }> };
+  if (typeof manifest !== "object" || manifest === null || typeof manifest.stacks !== "object" || manifest.stacks === null) {
+    throw new InputError(manifestFile, "expected a CDKTF manifest with a \"stacks\" object");
+  }
+  const root = resolve(folder);
+  const models: Model[] = [];
+  for (const [key, stack] of Object.entries(manifest.stacks)) {
+    const name = typeof stack?.name === "string" ? stack.name : key;
+    const path = stack?.synthesizedStackPath;
+    if (typeof path !== "string") throw new InputError(manifestFile, `stack "${name}" has no synthesizedStackPath`);
+    const file = resolve(root, path);
+    const inside = relative(root, file);
+    if (inside.startsWith("..") || isAbsolute(inside)) {
+      throw new InputError(manifestFile, `stack "${name}" points outside the folder (${path}); refusing to read it`);
+    }
+    if (file.endsWith(".tf")) {
+      throw new InputError(manifestFile, `stack "${name}" was synthesized as HCL (cdktf synth --hcl); run cdktf synth without --hcl so that cdk.tf.json is written`);
+    }
+    if (!existsSync(file)) throw new InputError(manifestFile, `stack "${name}" points to ${path}, which does not exist; run cdktf synth again`);
+    const shown = join(folder, path);
+    const json = readJsonFile(shown);
+    if (!isTerraformJson(json)) throw new InputError(shown, "expected a Terraform JSON configuration (cdk.tf.json)");
+    models.push(modelFromTerraformJson(json, { file: shown, stack: name }));
+  }
+  return models;
+}
+
+export function isCdktfOut(folder: string): boolean {
+  return existsSync(join(folder, "manifest.json")) && statSync(folder).isDirectory();
+}

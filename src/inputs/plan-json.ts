@@ -1,0 +1,336 @@
+import type { Change, ProviderConfig, Resource, Value, Values } from "../model/types";
+import { Unknown } from "../model/unknown";
+import { isObject } from "../model/access";
+import { buildModel, type ModelDraft } from "../model/build";
+import type { Model } from "../model/types";
+import { InputError } from "./input-error";
+
+/**
+ * Reads `terraform show -json` output (format_version 0.1 to 1.x): resource_changes for what
+ * the apply does, configuration for references and provider defaults, prior_state for data
+ * sources read during plan, variables for input values.
+ */
+export function isPlanJson(json: unknown): boolean {
+  return isObject(json as Value) && typeof (json as Values).format_version === "string" &&
+    ("resource_changes" in (json as Values) || "planned_values" in (json as Values) || "configuration" in (json as Values));
+}
+
+type Json = Record<string, unknown>;
+
+export function modelFromPlan(json: unknown, file: string): Model {
+  return buildModel(planDraft(json, file));
+}
+
+export function planDraft(json: unknown, file: string): ModelDraft {
+  const plan = json as Json;
+  const version = String(plan.format_version);
+  if (!/^[01]\./.test(version)) throw new InputError(file, `has plan format_version ${version}; this version of preflight reads 0.x and 1.x`);
+  const configIndex = indexConfiguration(asObject(plan.configuration));
+  const resources: Resource[] = [];
+  const seen = new Set<string>();
+  const changes = asArray(plan.resource_changes);
+  changes.forEach((raw, i) => {
+    const rc = asObject(raw);
+    if (!rc || typeof rc.address !== "string" || typeof rc.type !== "string") return;
+    const resource = fromResourceChange(rc, configIndex, file, `/resource_changes/${i}`);
+    if (!resource || seen.has(resource.address)) return;
+    seen.add(resource.address);
+    resources.push(resource);
+  });
+  // Data sources read during plan are only in prior_state; resources in a plan without
+  // resource_changes (very old formats) only in planned_values.
+  for (const [root, pointer, change] of [
+    [asObject(asObject(plan.prior_state)?.values)?.root_module, "/prior_state/values/root_module", "read"],
+    [asObject(plan.planned_values)?.root_module, "/planned_values/root_module", "planned"],
+  ] as const) {
+    walkModule(asObject(root), pointer, (raw, at) => {
+      if (typeof raw.address !== "string" || seen.has(raw.address)) return;
+      if (change === "read" && raw.mode !== "data") return;
+      seen.add(raw.address);
+      resources.push(fromStateResource(raw, change, configIndex, file, at));
+    });
+  }
+  const variables: Record<string, Value> = {};
+  for (const [name, v] of Object.entries(asObject(plan.variables) ?? {})) {
+    const value = asObject(v)?.value;
+    if (value !== undefined) variables[name] = value as Value;
+  }
+  return {
+    format: "plan",
+    file,
+    terraformVersion: typeof plan.terraform_version === "string" ? plan.terraform_version : undefined,
+    googleProviderVersion: googleVersionConstraint(asObject(plan.configuration)),
+    resources,
+    providers: providerConfigs(asObject(plan.configuration)),
+    variables,
+    locals: {},
+  };
+}
+
+interface ConfigResource {
+  providerKey: string;
+  expressions: Json;
+  dependsOn: string[];
+  module: string;
+}
+
+/** configuration.root_module and nested module_calls, keyed by module-qualified address. */
+function indexConfiguration(configuration: Json | undefined): Map<string, ConfigResource> {
+  const index = new Map<string, ConfigResource>();
+  const visit = (module: Json | undefined, prefix: string) => {
+    for (const raw of asArray(module?.resources)) {
+      const r = asObject(raw);
+      if (!r || typeof r.address !== "string") continue;
+      const address = prefix ? `${prefix}.${r.address}` : r.address;
+      const key = typeof r.provider_config_key === "string" ? r.provider_config_key : "google";
+      index.set(address, {
+        providerKey: normaliseProviderKey(key, prefix),
+        expressions: asObject(r.expressions) ?? {},
+        dependsOn: asArray(r.depends_on).filter((d): d is string => typeof d === "string").map((d) => (prefix ? `${prefix}.${d}` : d)),
+        module: prefix,
+      });
+    }
+    for (const [name, call] of Object.entries(asObject(module?.module_calls) ?? {})) {
+      visit(asObject(asObject(call)?.module), prefix ? `${prefix}.module.${name}` : `module.${name}`);
+    }
+  };
+  visit(asObject(configuration?.root_module), "");
+  return index;
+}
+
+/**
+ * Provider config keys look like `google`, `google.beta-alias`, `module.gke:google`, or in
+ * old plans `gke:google`. Resources in a module without their own provider block inherit
+ * the root's, which is why a missing module key falls back to the bare name.
+ */
+function normaliseProviderKey(key: string, module: string): string {
+  if (key.includes(":")) {
+    const [mod, name] = key.split(":");
+    return `${mod.startsWith("module.") ? mod : module}:${name}`;
+  }
+  return key;
+}
+
+function googleVersionConstraint(configuration: Json | undefined): string | undefined {
+  const google = asObject(asObject(configuration?.provider_config)?.google);
+  return typeof google?.version_constraint === "string" ? google.version_constraint : undefined;
+}
+
+function providerConfigs(configuration: Json | undefined): ProviderConfig[] {
+  const providers: ProviderConfig[] = [];
+  for (const [key, raw] of Object.entries(asObject(configuration?.provider_config) ?? {})) {
+    const p = asObject(raw);
+    const expressions = asObject(p?.expressions);
+    const moduleAddress = typeof p?.module_address === "string" ? p.module_address : "";
+    providers.push({
+      key: moduleAddress && !key.includes(":") ? `${moduleAddress}:${key}` : normaliseProviderKey(key, ""),
+      project: expressionValue(asObject(expressions?.project), moduleAddress),
+      region: expressionValue(asObject(expressions?.region), moduleAddress),
+    });
+  }
+  return providers;
+}
+
+function expressionValue(expression: Json | undefined, module: string): Value | undefined {
+  if (!expression) return undefined;
+  if ("constant_value" in expression) return expression.constant_value as Value;
+  const references = asArray(expression.references).filter((r): r is string => typeof r === "string");
+  if (references.length === 1 && references[0].startsWith("var.")) return `\${${references[0]}}`;
+  if (references.length) return new Unknown("set from an expression the plan does not evaluate", qualify(references, module));
+  return undefined;
+}
+
+function fromResourceChange(rc: Json, config: Map<string, ConfigResource>, file: string, pointer: string): Resource | undefined {
+  const change = asObject(rc.change) ?? {};
+  const actions = asArray(change.actions).filter((a): a is string => typeof a === "string");
+  const kind = changeOf(actions);
+  const before = asObject(change.before);
+  const after = asObject(change.after);
+  const moduleAddress = typeof rc.module_address === "string" ? rc.module_address : moduleOf(rc.address as string);
+  const cfg = config.get(configAddress(rc.address as string));
+  const expressions = cfg?.expressions;
+  let values: Values;
+  if (kind === "delete") values = hideSensitive(toValues(before), change.before_sensitive);
+  else {
+    values = mergeUnknown(toValues(after), change.after_unknown, expressions, moduleAddress) as Values;
+    values = hideSensitive(values, change.after_sensitive);
+  }
+  return {
+    address: rc.address as string,
+    mode: rc.mode === "data" ? "data" : "managed",
+    type: rc.type as string,
+    name: typeof rc.name === "string" ? rc.name : "",
+    module: moduleAddress,
+    change: kind,
+    values,
+    before: before ? hideSensitive(toValues(before), change.before_sensitive) : undefined,
+    providerKey: cfg?.providerKey ?? defaultProviderKey(rc, moduleAddress),
+    dependsOn: cfg?.dependsOn ?? [],
+    references: expressions ? expressionReferences(expressions, moduleAddress) : [],
+    location: { file, pointer },
+    suppressions: [],
+  };
+}
+
+function fromStateResource(raw: Json, change: Change, config: Map<string, ConfigResource>, file: string, pointer: string): Resource {
+  const address = raw.address as string;
+  const moduleAddress = moduleOf(address);
+  const cfg = config.get(configAddress(address));
+  return {
+    address,
+    mode: raw.mode === "data" ? "data" : "managed",
+    type: String(raw.type),
+    name: String(raw.name ?? ""),
+    module: moduleAddress,
+    change,
+    values: hideSensitive(toValues(asObject(raw.values)), raw.sensitive_values),
+    providerKey: cfg?.providerKey ?? defaultProviderKey(raw, moduleAddress),
+    dependsOn: cfg?.dependsOn ?? [],
+    references: cfg ? expressionReferences(cfg.expressions, moduleAddress) : [],
+    location: { file, pointer },
+    suppressions: [],
+  };
+}
+
+function changeOf(actions: string[]): Change {
+  if (actions.includes("delete") && actions.includes("create")) return "replace";
+  const [first] = actions;
+  switch (first) {
+    case "create":
+    case "update":
+    case "delete":
+    case "read":
+    case "no-op":
+      return first;
+    case "forget": // removed from state only: the object stays in Google Cloud
+      return "no-op";
+    default:
+      return "planned";
+  }
+}
+
+/**
+ * Replaces the leaves that after_unknown marks as unknown by {@link Unknown}s that carry
+ * the references of the matching configuration expression, so the engine can still tell
+ * which service account an unknown email belongs to.
+ */
+function mergeUnknown(value: unknown, unknown: unknown, expressions: unknown, module: string): Value {
+  if (unknown === true) return unknownFrom(expressions, module);
+  if (Array.isArray(unknown)) {
+    const list = Array.isArray(value) ? value : [];
+    const exprs = Array.isArray(expressions) ? expressions : [];
+    const length = Math.max(list.length, unknown.length);
+    return Array.from({ length }, (_, i) => mergeUnknown(list[i] ?? null, unknown[i], exprs[i] ?? exprs[0], module));
+  }
+  if (isObject(unknown as Value) && (isObject(value as Value) || value === null || value === undefined)) {
+    const out: Values = { ...((value as Values) ?? {}) };
+    const exprs = asObject(expressions) ?? {};
+    for (const [k, u] of Object.entries(unknown as Json)) {
+      if (u === false) continue;
+      out[k] = mergeUnknown(out[k] ?? null, u, exprs[k], module);
+    }
+    for (const [k, v] of Object.entries(out)) if (!(k in (unknown as Json))) out[k] = toValue(v);
+    return out;
+  }
+  return toValue(value);
+}
+
+function unknownFrom(expression: unknown, module: string): Unknown {
+  const refs = asArray(asObject(expression)?.references).filter((r): r is string => typeof r === "string");
+  if (refs.length) return new Unknown("known only after apply", qualify(mostSpecific(refs), module));
+  return new Unknown("known only after apply");
+}
+
+/** Plans list `a.b.email` and `a.b` for one reference; keep the most specific of each. */
+function mostSpecific(refs: string[]): string[] {
+  return refs.filter((r) => !refs.some((other) => other !== r && other.startsWith(`${r}.`)));
+}
+
+function qualify(refs: string[], module: string): string[] {
+  return refs.map((r) => (module && !/^(var|local|each|count|path|terraform)\./.test(r) && !r.startsWith("module.") ? `${module}.${r}` : r));
+}
+
+function expressionReferences(expressions: unknown, module: string): string[] {
+  const out = new Set<string>();
+  const visit = (e: unknown) => {
+    if (Array.isArray(e)) e.forEach(visit);
+    else if (isObject(e as Value)) {
+      const obj = e as Json;
+      if (Array.isArray(obj.references)) {
+        for (const r of obj.references) {
+          if (typeof r !== "string" || /^(var|local|each|count|path|terraform|module)\./.test(r)) continue;
+          const parts = r.split(".");
+          const target = parts[0] === "data" ? parts.slice(0, 3).join(".") : parts.slice(0, 2).join(".");
+          out.add(module ? `${module}.${target.replace(/\[.*$/, "")}` : target.replace(/\[.*$/, ""));
+        }
+      }
+      for (const [k, v] of Object.entries(obj)) if (k !== "references" && k !== "constant_value") visit(v);
+    }
+  };
+  visit(expressions);
+  return [...out];
+}
+
+/** Sensitive values never enter the model: nothing downstream can print them. */
+function hideSensitive(values: Values, sensitive: unknown): Values {
+  const hide = (value: Value, mask: unknown): Value => {
+    if (mask === true) return new Unknown("sensitive value, not read");
+    if (Array.isArray(mask) && Array.isArray(value)) return value.map((v, i) => hide(v, mask[i]));
+    if (isObject(mask as Value) && isObject(value)) {
+      const out: Values = { ...value };
+      for (const [k, m] of Object.entries(mask as Json)) if (k in out) out[k] = hide(out[k], m);
+      return out;
+    }
+    return value;
+  };
+  return hide(values, sensitive) as Values;
+}
+
+function walkModule(module: Json | undefined, pointer: string, visit: (resource: Json, pointer: string) => void): void {
+  if (!module) return;
+  asArray(module.resources).forEach((r, i) => {
+    const o = asObject(r);
+    if (o) visit(o, `${pointer}/resources/${i}`);
+  });
+  asArray(module.child_modules).forEach((c, i) => walkModule(asObject(c), `${pointer}/child_modules/${i}`, visit));
+}
+
+function defaultProviderKey(raw: Json, module: string): string {
+  const name = typeof raw.provider_name === "string" ? raw.provider_name.split("/").pop()! : "google";
+  return module ? `${module}:${name}` : name;
+}
+
+/** `module.a["x"].module.b.google_x.y[0]` → `module.a["x"].module.b` */
+export function moduleOf(address: string): string {
+  const match = /^((?:module\.[^.[]+(?:\[[^\]]*\])?\.)*)/.exec(address);
+  return match && match[1] ? match[1].slice(0, -1) : "";
+}
+
+/** The configuration address has no instance keys: `module.a.google_x.y`. */
+function configAddress(address: string): string {
+  return address.replace(/\[[^\]]*\]/g, "");
+}
+
+function toValues(value: unknown): Values {
+  return isObject(value as Value) ? (toValue(value) as Values) : {};
+}
+
+function toValue(value: unknown): Value {
+  if (value === undefined) return null;
+  if (Array.isArray(value)) return value.map(toValue);
+  if (value instanceof Unknown) return value;
+  if (typeof value === "object" && value !== null) {
+    const out: Values = {};
+    for (const [k, v] of Object.entries(value)) out[k] = toValue(v);
+    return out;
+  }
+  return value as Value;
+}
+
+function asObject(value: unknown): Json | undefined {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}

@@ -1,0 +1,45 @@
+import { readFileSync, statSync } from "node:fs";
+import { InputError, EXPECTED_INPUT } from "./input-error";
+
+/** Reads a UTF-8 JSON file, turning every way it can be unreadable into one {@link InputError}. */
+export function readJsonFile(file: string): unknown {
+  let bytes: Buffer;
+  try {
+    if (statSync(file).isDirectory()) throw new InputError(file, `is a folder without manifest.json or cdk.tf.json; ${EXPECTED_INPUT}`);
+    bytes = readFileSync(file);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(file, describeFsError(error));
+  }
+  return parseJsonBytes(bytes, file);
+}
+
+export function parseJsonBytes(bytes: Buffer, file: string): unknown {
+  if (bytes.length === 0) throw new InputError(file, `is empty; ${EXPECTED_INPUT}`);
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new InputError(file, "is UTF-16 encoded; expected UTF-8 JSON (on Windows PowerShell, write it with `Out-File -Encoding utf8`)");
+  }
+  if (bytes.includes(0)) throw new InputError(file, `is a binary file (a saved plan?); run \`terraform show -json\` on it first; ${EXPECTED_INPUT}`);
+  let text: string;
+  try {
+    text = bytes.toString("utf8");
+  } catch {
+    throw new InputError(file, "is too large to read as one string; expected at most 512 MB");
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (!text.trim()) throw new InputError(file, `contains only white space; ${EXPECTED_INPUT}`);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    throw new InputError(file, `is not valid JSON (${detail}); ${EXPECTED_INPUT}`);
+  }
+}
+
+function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "ENOENT") return "no such file or folder";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "EISDIR") return "is a folder";
+  return `cannot be read (${code ?? "unknown error"})`;
+}

@@ -1,0 +1,158 @@
+import type { ProviderConfig, Resource, Suppression, Value, Values } from "../model/types";
+import { isObject } from "../model/access";
+import { buildModel, type ModelDraft } from "../model/build";
+import type { Model } from "../model/types";
+import { parseTemplate } from "../model/expressions";
+import { InputError } from "./input-error";
+
+const TOP_LEVEL_KEYS = ["resource", "data", "provider", "terraform", "module", "variable", "locals", "output"];
+
+/** A Terraform JSON configuration (`*.tf.json`, CDKTF's `cdk.tf.json`). */
+export function isTerraformJson(json: unknown): boolean {
+  if (!isObject(json as Value) || "format_version" in (json as Values)) return false;
+  return TOP_LEVEL_KEYS.some((k) => k in (json as Values));
+}
+
+export interface TerraformJsonSource {
+  file: string;
+  stack?: string;
+}
+
+export function modelFromTerraformJson(json: unknown, source: TerraformJsonSource): Model {
+  return buildModel(terraformJsonDraft(json, source));
+}
+
+type Json = Record<string, unknown>;
+
+export function terraformJsonDraft(json: unknown, source: TerraformJsonSource): ModelDraft {
+  if (!isObject(json as Value)) throw new InputError(source.file, "expected a JSON object at the top of a Terraform JSON configuration");
+  const config = json as Json;
+  const resources: Resource[] = [];
+  for (const [mode, key] of [["managed", "resource"], ["data", "data"]] as const) {
+    for (const { type, name, body } of entries(config[key])) {
+      const pointer = `/${key}/${escapePointer(type)}/${escapePointer(name)}`;
+      resources.push(fromBody(mode, type, name, body, source.file, pointer));
+    }
+  }
+  const variables: Record<string, Value> = {};
+  for (const [name, body] of Object.entries(asObject(config.variable) ?? {})) {
+    const def = firstObject(body)?.default;
+    if (def !== undefined) variables[name] = def as Value;
+  }
+  const locals: Record<string, Value> = {};
+  for (const block of asList(config.locals)) Object.assign(locals, asObject(block) ?? {});
+  const terraform = firstObject(config.terraform);
+  const google = asObject(asObject(firstObject(terraform?.required_providers))?.google);
+  return {
+    format: "terraform-json",
+    file: source.file,
+    stack: source.stack ?? stackName(config),
+    googleProviderVersion: typeof google?.version === "string" ? google.version : undefined,
+    resources,
+    providers: providerConfigs(config.provider),
+    variables,
+    locals: locals as Record<string, Value>,
+  };
+}
+
+/** `resource` may be `{type: {name: body}}` or a list of such objects; bodies may be lists. */
+function entries(section: unknown): Array<{ type: string; name: string; body: Json }> {
+  const out: Array<{ type: string; name: string; body: Json }> = [];
+  for (const group of asList(section)) {
+    for (const [type, byName] of Object.entries(asObject(group) ?? {})) {
+      for (const named of asList(byName)) {
+        for (const [name, body] of Object.entries(asObject(named) ?? {})) {
+          const object = firstObject(body);
+          if (object) out.push({ type, name, body: object });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function fromBody(mode: "managed" | "data", type: string, name: string, body: Json, file: string, pointer: string): Resource {
+  const meta = asObject(body["//"]);
+  const values: Values = {};
+  for (const [k, v] of Object.entries(body)) {
+    if (k === "//" || k === "depends_on" || k === "provider" || k === "lifecycle" || k === "count" || k === "for_each") continue;
+    values[k] = v as Value;
+  }
+  const address = `${mode === "data" ? "data." : ""}${type}.${name}`;
+  return {
+    address,
+    mode,
+    type,
+    name,
+    module: "",
+    change: "planned",
+    values,
+    providerKey: providerKey(body.provider, type),
+    dependsOn: asList(body.depends_on).flatMap((d) => (typeof d === "string" ? [stripInterpolation(d)] : [])),
+    references: [],
+    constructPath: typeof asObject(meta?.metadata)?.path === "string" ? (asObject(meta?.metadata)!.path as string) : undefined,
+    location: { file, pointer },
+    suppressions: readSuppressions(meta),
+  };
+}
+
+/** CDKTF writes `"provider": "google.other"`, hand-written JSON may use `${google.other}`. */
+function providerKey(provider: unknown, type: string): string {
+  if (typeof provider === "string" && provider) return stripInterpolation(provider);
+  return type.split("_")[0] ?? "google";
+}
+
+function stripInterpolation(text: string): string {
+  const parts = parseTemplate(text);
+  return parts.length === 1 && "expression" in parts[0] ? parts[0].expression : text;
+}
+
+function providerConfigs(section: unknown): ProviderConfig[] {
+  const providers: ProviderConfig[] = [];
+  for (const group of asList(section)) {
+    for (const [name, bodies] of Object.entries(asObject(group) ?? {})) {
+      for (const body of asList(bodies)) {
+        const b = asObject(body);
+        if (!b) continue;
+        const alias = typeof b.alias === "string" ? b.alias : undefined;
+        providers.push({ key: alias ? `${name}.${alias}` : name, project: b.project as Value | undefined, region: b.region as Value | undefined });
+      }
+    }
+  }
+  return providers;
+}
+
+function readSuppressions(meta: Json | undefined): Suppression[] {
+  const list = asList(asObject(meta?.preflight)?.suppressions);
+  return list.flatMap((raw) => {
+    const s = asObject(raw);
+    if (!s || typeof s.ruleId !== "string") return [];
+    return [{
+      ruleId: s.ruleId,
+      reason: typeof s.reason === "string" ? s.reason : "",
+      ...(typeof s.expires === "string" ? { expires: s.expires } : {}),
+    }];
+  });
+}
+
+function stackName(config: Json): string | undefined {
+  const name = asObject(asObject(config["//"])?.metadata)?.stackName;
+  return typeof name === "string" ? name : undefined;
+}
+
+function escapePointer(segment: string): string {
+  return segment.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+function firstObject(value: unknown): Json | undefined {
+  return asList(value).map(asObject).find((o) => o !== undefined);
+}
+
+function asList(value: unknown): unknown[] {
+  if (Array.isArray(value)) return value;
+  return value === undefined || value === null ? [] : [value];
+}
+
+function asObject(value: unknown): Json | undefined {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
+}

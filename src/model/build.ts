@@ -1,0 +1,52 @@
+import type { InputFormat, Model, ProviderConfig, Resource, Value, Values } from "./types";
+import { ReferenceResolver } from "./resolve";
+
+/** What an input reader produces: resources whose values may still hold `${…}` references. */
+export interface ModelDraft {
+  format: InputFormat;
+  file: string;
+  stack?: string;
+  terraformVersion?: string;
+  googleProviderVersion?: string;
+  resources: Resource[];
+  providers: ProviderConfig[];
+  /** Input variable values (plan) or defaults (Terraform JSON). */
+  variables: Record<string, Value>;
+  /** Locals (Terraform JSON), unresolved. */
+  locals: Record<string, Value>;
+}
+
+/** Resolves references, then indexes resources by address and by type, once. */
+export function buildModel(draft: ModelDraft): Model {
+  const byAddress = new Map<string, Resource>();
+  for (const r of draft.resources) byAddress.set(r.address, r);
+  const providers = new Map(draft.providers.map((p) => [p.key, p]));
+  const resolver = new ReferenceResolver(byAddress, providers, draft.variables, draft.locals);
+  const resources = draft.resources.map((r) => resolver.resolveResource(r));
+  for (const p of draft.providers) {
+    if (p.project !== undefined) p.project = resolver.resolveScalar(p.project, p.key.includes(":") ? p.key.split(":")[0] : "");
+  }
+  const index = new Map<string, Resource>();
+  const byType = new Map<string, Resource[]>();
+  for (const r of resources) {
+    index.set(r.address, r);
+    const list = byType.get(r.type);
+    if (list) list.push(r);
+    else byType.set(r.type, [r]);
+  }
+  return {
+    format: draft.format,
+    file: draft.file,
+    stack: draft.stack,
+    terraformVersion: draft.terraformVersion,
+    googleProviderVersion: draft.googleProviderVersion,
+    resources,
+    byAddress: index,
+    byType,
+    providers,
+  };
+}
+
+export function emptyValues(): Values {
+  return {};
+}

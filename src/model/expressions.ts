@@ -1,0 +1,114 @@
+/**
+ * Parsing of Terraform template strings as they appear in Terraform JSON
+ * (`"serviceAccount:${google_service_account.nodes.email}"`). Only what the engine needs:
+ * find the interpolations, and tell a plain reference from any other expression.
+ */
+export type TemplatePart = { literal: string } | { expression: string };
+
+/** Splits a string into literal text and `${…}` interpolations; `$${` is an escaped `${`. */
+export function parseTemplate(text: string): TemplatePart[] {
+  const parts: TemplatePart[] = [];
+  let literal = "";
+  let i = 0;
+  while (i < text.length) {
+    if (text.startsWith("$${", i)) {
+      literal += "${";
+      i += 3;
+      continue;
+    }
+    if (text.startsWith("${", i)) {
+      const end = findClosingBrace(text, i + 2);
+      if (end < 0) {
+        literal += text.slice(i);
+        break;
+      }
+      if (literal) parts.push({ literal });
+      literal = "";
+      parts.push({ expression: text.slice(i + 2, end).trim() });
+      i = end + 1;
+      continue;
+    }
+    literal += text[i];
+    i++;
+  }
+  if (literal || parts.length === 0) parts.push({ literal });
+  return parts;
+}
+
+export function hasInterpolation(text: string): boolean {
+  return text.includes("${") && parseTemplate(text).some((p) => "expression" in p);
+}
+
+function findClosingBrace(text: string, from: number): number {
+  let depth = 0;
+  let quote = false;
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === "\\") i++;
+      else if (c === '"') quote = false;
+    } else if (c === '"') quote = true;
+    else if (c === "{") depth++;
+    else if (c === "}") {
+      if (depth === 0) return i;
+      depth--;
+    }
+  }
+  return -1;
+}
+
+const REFERENCE = /(?:data\.)?[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*(?:\[(?:\d+|"[^"]*")\])?(?:\.[A-Za-z_][\w-]*|\[\d+\])*/g;
+const PLAIN_REFERENCE = new RegExp(`^${REFERENCE.source}$`);
+
+/** True when the expression is only a reference such as `google_service_account.sa.email`. */
+export function isPlainReference(expression: string): boolean {
+  return PLAIN_REFERENCE.test(expression) && !/^\d/.test(expression);
+}
+
+/** Every reference-looking token in an expression (function calls included). */
+export function referencesIn(expression: string): string[] {
+  const withoutStrings = expression.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+  return [...withoutStrings.matchAll(REFERENCE)].map((m) => m[0]).filter((r) => !/^\d/.test(r));
+}
+
+export interface ParsedReference {
+  /** `resource`, `data`, `var`, `local`, `module`, or another Terraform namespace. */
+  kind: "resource" | "data" | "var" | "local" | "module" | "other";
+  /** For resources and data sources: `type.name` (with `data.` for data sources). */
+  target: string;
+  /** Instance key written in the reference, e.g. `0` or `"a"`. */
+  index?: string;
+  /** Attribute path after the target, e.g. `["node_config", "0", "service_account"]`. */
+  attributePath: string[];
+}
+
+const NON_RESOURCE_NAMESPACES = new Set(["each", "count", "path", "terraform", "self"]);
+
+export function parseReference(reference: string): ParsedReference {
+  const tokens = [...reference.matchAll(/([A-Za-z_][\w-]*)|\[(\d+|"[^"]*")\]/g)].map((m) =>
+    m[1] !== undefined ? { name: m[1] } : { index: m[2].replace(/^"|"$/g, "") },
+  );
+  const names = (from: number) => tokens.slice(from).map((t) => ("name" in t ? t.name! : t.index!));
+  const first = "name" in tokens[0] ? tokens[0].name : "";
+  if (first === "var" || first === "local" || first === "module") {
+    return { kind: first, target: `${first}.${names(1)[0] ?? ""}`, attributePath: names(2) };
+  }
+  if (NON_RESOURCE_NAMESPACES.has(first ?? "")) return { kind: "other", target: first ?? "", attributePath: names(1) };
+  const isData = first === "data";
+  const offset = isData ? 1 : 0;
+  const type = names(offset)[0] ?? "";
+  const name = names(offset + 1)[0] ?? "";
+  let rest = offset + 2;
+  let index: string | undefined;
+  const maybeIndex = tokens[rest];
+  if (maybeIndex && "index" in maybeIndex) {
+    index = maybeIndex.index;
+    rest++;
+  }
+  return {
+    kind: isData ? "data" : "resource",
+    target: `${isData ? "data." : ""}${type}.${name}`,
+    index,
+    attributePath: names(rest),
+  };
+}

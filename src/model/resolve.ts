@@ -1,0 +1,228 @@
+import type { ProviderConfig, Resource, Value, Values } from "./types";
+import { isUnknown, Unknown } from "./unknown";
+import { hasInterpolation, isPlainReference, parseReference, parseTemplate, referencesIn, type ParsedReference } from "./expressions";
+import { isObject } from "./access";
+
+/**
+ * Replaces `${…}` references in resource values by what they point to, where that is known
+ * before apply. Attributes computed by Google (a service account's email, a project's number)
+ * are derived from the arguments that determine them where the provider documents the format.
+ * What cannot be resolved becomes an {@link Unknown} that keeps the template and references.
+ */
+export class ReferenceResolver {
+  private readonly resolved = new Map<string, Values>();
+  private readonly inProgress = new Set<string>();
+  private readonly instancesByBase = new Map<string, Resource[]>();
+
+  constructor(
+    private readonly byAddress: ReadonlyMap<string, Resource>,
+    private readonly providers: ReadonlyMap<string, ProviderConfig>,
+    private readonly variables: Record<string, Value>,
+    private readonly locals: Record<string, Value>,
+  ) {
+    for (const r of byAddress.values()) {
+      const base = r.address.replace(/\[[^\]]*\]$/, "");
+      const list = this.instancesByBase.get(base);
+      if (list) list.push(r);
+      else this.instancesByBase.set(base, [r]);
+    }
+  }
+
+  resolveResource(resource: Resource): Resource {
+    const values = this.resolvedValues(resource);
+    const references = new Set(resource.references);
+    collectReferences(resource.values, resource.module, references);
+    return { ...resource, values, references: [...references].filter((a) => a !== resource.address) };
+  }
+
+  /** Resolves a single value in the scope of a module (used for provider arguments). */
+  resolveScalar(value: Value, module: string): Value {
+    return this.resolveValue(value, module);
+  }
+
+  private resolvedValues(resource: Resource): Values {
+    const cached = this.resolved.get(resource.address);
+    if (cached) return cached;
+    this.inProgress.add(resource.address);
+    const values = this.resolveValue(resource.values, resource.module) as Values;
+    this.inProgress.delete(resource.address);
+    this.resolved.set(resource.address, values);
+    return values;
+  }
+
+  private resolveValue(value: Value, module: string): Value {
+    if (typeof value === "string") return hasInterpolation(value) ? this.resolveTemplate(value, module) : unescapeTemplate(value);
+    if (Array.isArray(value)) return value.map((v) => this.resolveValue(v, module));
+    if (isObject(value)) {
+      const out: Values = {};
+      for (const [k, v] of Object.entries(value)) out[k] = k === "//" ? v : this.resolveValue(v, module);
+      return out;
+    }
+    return value;
+  }
+
+  private resolveTemplate(text: string, module: string): Value {
+    const parts = parseTemplate(text);
+    const references: string[] = [];
+    let template = "";
+    let unresolved: string | undefined;
+    let whole: Value | undefined;
+    for (const part of parts) {
+      if ("literal" in part) {
+        template += part.literal;
+        continue;
+      }
+      const resolved = isPlainReference(part.expression)
+        ? this.resolveReference(part.expression, module)
+        : new Unknown(`the expression \`${part.expression}\` is evaluated by Terraform at apply`, referencesIn(part.expression));
+      if (isUnknown(resolved)) {
+        references.push(...(resolved.references.length ? resolved.references : [part.expression]));
+        template += resolved.template ?? `\${${part.expression}}`;
+        unresolved ??= resolved.reason;
+      } else if (typeof resolved === "string" || typeof resolved === "number" || typeof resolved === "boolean") {
+        template += String(resolved);
+        if (parts.length === 1) whole = resolved;
+      } else {
+        if (parts.length === 1) whole = resolved;
+        else {
+          unresolved ??= `\`${part.expression}\` is not a string`;
+          template += `\${${part.expression}}`;
+        }
+      }
+    }
+    if (unresolved) return new Unknown(unresolved, unique(references), template);
+    return whole !== undefined ? whole : template;
+  }
+
+  /** Resolves one plain reference such as `google_service_account.nodes.email`. */
+  resolveReference(reference: string, module: string): Value {
+    const ref = parseReference(reference);
+    if (ref.kind === "var") return this.lookupPath(this.variables[ref.target.slice(4)], ref.attributePath, reference, module, "input variable");
+    if (ref.kind === "local") return this.lookupPath(this.locals[ref.target.slice(6)], ref.attributePath, reference, module, "local value");
+    if (ref.kind === "module") return new Unknown(`\`${reference}\` is an output of a module the input does not show`, [reference]);
+    if (ref.kind === "other") return new Unknown(`\`${reference}\` is only known when Terraform expands the resource`, [reference]);
+    const target = this.findTarget(ref, module);
+    if (!target) return new Unknown(`\`${reference}\` points to nothing in the input`, [reference]);
+    if (this.inProgress.has(target.address)) return new Unknown(`\`${reference}\` is part of a reference cycle`, [reference]);
+    const values = this.resolvedValues(target);
+    const computed = computedAttribute(target, values, ref.attributePath, this.providerProject(target));
+    if (computed !== undefined) return computed;
+    const found = walk(values, ref.attributePath);
+    if (found === undefined || found === null) {
+      return new Unknown(`\`${reference}\` is computed by the provider at apply`, [`${target.address}.${ref.attributePath.join(".")}`]);
+    }
+    if (isUnknown(found)) return new Unknown(found.reason, found.references.length ? found.references : [reference], found.template);
+    return found;
+  }
+
+  private lookupPath(root: Value | undefined, path: string[], reference: string, module: string, what: string): Value {
+    if (root === undefined) return new Unknown(`the ${what} \`${reference}\` has no value in the input`, [reference]);
+    const resolved = this.resolveValue(root, module);
+    const found = walk(resolved, path);
+    if (found === undefined) return new Unknown(`\`${reference}\` has no value in the input`, [reference]);
+    return found;
+  }
+
+  private findTarget(ref: ParsedReference, module: string): Resource | undefined {
+    const base = module ? `${module}.${ref.target}` : ref.target;
+    if (ref.index !== undefined) {
+      const key = /^\d+$/.test(ref.index) ? `[${ref.index}]` : `["${ref.index}"]`;
+      return this.byAddress.get(base + key) ?? this.byAddress.get(base);
+    }
+    const exact = this.byAddress.get(base);
+    if (exact) return exact;
+    const instances = this.instancesByBase.get(base);
+    return instances && instances.length === 1 ? instances[0] : undefined;
+  }
+
+  private providerProject(resource: Resource): Value | undefined {
+    const provider = this.providers.get(resource.providerKey);
+    if (provider?.project === undefined) return undefined;
+    return this.resolveValue(provider.project, resource.module);
+  }
+}
+
+/**
+ * Attributes Google computes from arguments, in the formats the provider documents:
+ * a service account's email is `ACCOUNT_ID@PROJECT.iam.gserviceaccount.com`.
+ */
+function computedAttribute(target: Resource, values: Values, path: string[], providerProject: Value | undefined): Value | undefined {
+  const attr = path[0];
+  if (path.length !== 1) return undefined;
+  const project = values.project ?? providerProject;
+  if (target.type === "google_service_account" && (attr === "email" || attr === "member" || attr === "name" || attr === "id")) {
+    if (typeof values.email === "string") return withPrefix(attr, values.email, project);
+    const accountId = values.account_id;
+    if (typeof accountId !== "string") return new Unknown("the service account's email is computed at apply", [`${target.address}.${attr}`]);
+    if (typeof project !== "string") {
+      return new Unknown(
+        "the service account's project is not known before apply",
+        [`${target.address}.${attr}`],
+        `${attr === "member" ? "serviceAccount:" : ""}${accountId}@\${${target.address}.project}.iam.gserviceaccount.com`,
+      );
+    }
+    return withPrefix(attr, `${accountId}@${stripProjects(project)}.iam.gserviceaccount.com`, project);
+  }
+  if (target.type === "google_project" && attr === "project_id") {
+    return typeof values.project_id === "string" ? values.project_id : project;
+  }
+  if (target.type === "google_project" && attr === "number" && (values.number === undefined || values.number === null)) {
+    const reason = target.mode === "data" ? "the project number is read from Google at apply" : "the project number is assigned by Google when the project is created";
+    return new Unknown(reason, [`${target.address}.number`]);
+  }
+  if (target.mode === "data" && target.type === "google_client_config" && attr === "project") return project;
+  return undefined;
+}
+
+function withPrefix(attr: string, email: string, project: Value | undefined): Value {
+  if (attr === "member") return `serviceAccount:${email}`;
+  if (attr === "name" || attr === "id") {
+    return typeof project === "string" ? `projects/${stripProjects(project)}/serviceAccounts/${email}` : email;
+  }
+  return email;
+}
+
+function stripProjects(project: string): string {
+  return project.replace(/^projects\//, "");
+}
+
+function walk(value: Value | undefined, path: string[]): Value | undefined {
+  let current = value;
+  for (const key of path) {
+    if (current === undefined || current === null || isUnknown(current)) return current;
+    if (Array.isArray(current)) {
+      if (/^\d+$/.test(key)) current = current[Number(key)];
+      else current = isObject(current[0]) ? (current[0] as Values)[key] : undefined;
+    } else if (isObject(current)) current = current[key];
+    else return undefined;
+  }
+  return current;
+}
+
+function unescapeTemplate(text: string): string {
+  return text.includes("$${") ? text.replace(/\$\$\{/g, "${") : text;
+}
+
+/** Addresses of resources referenced anywhere in the (unresolved) values. */
+function collectReferences(value: Value, module: string, into: Set<string>): void {
+  if (typeof value === "string") {
+    if (!value.includes("${")) return;
+    for (const part of parseTemplate(value)) {
+      if ("expression" in part) for (const r of referencesIn(part.expression)) addReference(r, module, into);
+    }
+  } else if (isUnknown(value)) {
+    // Unknown values carry fully qualified references already.
+    for (const r of value.references) addReference(r, "", into);
+  } else if (Array.isArray(value)) value.forEach((v) => collectReferences(v, module, into));
+  else if (isObject(value)) for (const [k, v] of Object.entries(value)) if (k !== "//") collectReferences(v, module, into);
+}
+
+export function addReference(reference: string, module: string, into: Set<string>): void {
+  const ref = parseReference(reference);
+  if (ref.kind !== "resource" && ref.kind !== "data") return;
+  into.add(module ? `${module}.${ref.target}` : ref.target);
+}
+
+function unique<T>(items: T[]): T[] {
+  return [...new Set(items)];
+}

@@ -1,0 +1,10 @@
+/**
+ * Text from inputs goes to terminals: strip control characters (ANSI escape sequences
+ * included) so a crafted plan cannot move the cursor, recolour or hide report lines.
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+export function terminalSafe(text: string): string {
+  return text.replace(CONTROL, "");
+}

@@ -1,0 +1,101 @@
+import type { Rule, RuleContext, Verdict } from "./types";
+import { DEFAULT_NODE_SA_PERMISSIONS } from "../knowledge/roles";
+import { grantRoleRemediation } from "./remediation";
+import { CLUSTER, NODE_POOL, type NodeIdentityUse } from "../gke/node-identities";
+
+const MINIMUM_ROLE = "roles/container.defaultNodeServiceAccount";
+
+/**
+ * GKE001: every service account GKE nodes run as must hold, on the cluster's project, every
+ * permission of roles/container.defaultNodeServiceAccount. Checked permission by permission,
+ * so that any set of roles that covers them passes (e.g. the legacy five-role set).
+ */
+export const gke001NodeSaPermissions: Rule = {
+  meta: {
+    id: "GKE001",
+    slug: "node-sa-permissions",
+    title: "Node service accounts hold the minimum GKE node permissions",
+    severity: "error",
+    rationale:
+      "Nodes use their service account to write logs and metrics and to report autoscaling metrics. " +
+      "When it lacks the permissions of roles/container.defaultNodeServiceAccount, GKE reports missing permissions " +
+      "(\"Retry budget exhausted … Required permission\") or runs degraded: no logs, no metrics, no HPA profile.",
+    googleDocUrl: "https://cloud.google.com/kubernetes-engine/docs/troubleshooting/4xx-errors",
+    resourceTypes: [CLUSTER, NODE_POOL],
+  },
+  check(ctx: RuleContext): Verdict[] {
+    const verdicts: Verdict[] = [];
+    const seen = new Set<string>();
+    for (const use of ctx.gke.nodeIdentities) {
+      const key = `${use.resource.address}|${use.identity.key ?? use.where}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      verdicts.push(checkUse(use, ctx));
+    }
+    return verdicts;
+  },
+};
+
+function checkUse(use: NodeIdentityUse, ctx: RuleContext): Verdict {
+  const { identity, project, resource } = use;
+  const who = `${identity.display}${use.temporaryDefaultPool ? " (temporary default node pool)" : ""}`;
+  const where = `${resource.address} (${use.where}${use.value === undefined ? ", unset" : ""})`;
+  if (!identity.key) {
+    return {
+      status: "unknown",
+      address: resource.address,
+      message: `The node service account of ${where} cannot be checked: ${identity.reason ?? "it is not known before apply"}`,
+      reason: identity.reason,
+      decideWith: "set node_config.service_account to a google_service_account created in this configuration, or check it with --live",
+    };
+  }
+  if (project.key === undefined) {
+    return { status: "unknown", address: resource.address, message: `The project of ${where} is not known, so the grants of ${who} cannot be checked`, reason: project.reason, decideWith: "set project on the resource or on the provider" };
+  }
+  const report = ctx.iam.permissions(identity, project.key, DEFAULT_NODE_SA_PERMISSIONS);
+  const remediation = grantRoleRemediation({
+    summary: `Grant ${MINIMUM_ROLE} on project ${project.key} to ${identity.display}.`,
+    project: project.key,
+    projectNumber: ctx.iam.catalog.numberOf(project.key),
+    identity,
+    role: MINIMUM_ROLE,
+    resourceName: `${(identity.createdBy?.name ?? resource.name).replace(/[^A-Za-z0-9_]/g, "_")}_default_node_sa`,
+  });
+  const details = {
+    identity: identity.email ?? identity.display,
+    project: project.key,
+    requiredRole: MINIMUM_ROLE,
+    missingPermissions: report.missing,
+    undeterminedPermissions: report.undetermined.map((u) => u.permission),
+    grantedBy: [...new Set([...report.granted.values()].flat().map((g) => `${typeof g.role === "string" ? g.role : "?"} (${g.resource?.address ?? "live policy"})`))],
+    strippedBy: report.stripped.map((s) => `${s.role} (${s.resource.address})`),
+  };
+  if (report.missing.length > 0) {
+    const stripped = report.stripped.length ? `; ${report.stripped[0].why}` : "";
+    return {
+      status: "fail",
+      address: resource.address,
+      message: `${who} used by ${where} lacks ${report.missing.length} of the ${DEFAULT_NODE_SA_PERMISSIONS.length} permissions of ${MINIMUM_ROLE} on ${project.key}: ${report.missing.join(", ")}${stripped}`,
+      remediation,
+      details,
+    };
+  }
+  if (report.undetermined.length > 0) {
+    const first = report.undetermined[0];
+    return {
+      status: "unknown",
+      address: resource.address,
+      message: `Cannot tell whether ${who} used by ${where} holds ${report.undetermined.map((u) => u.permission).join(", ")} on ${project.key}`,
+      reason: first.reason,
+      decideWith: "--live, or grant the role in this configuration",
+      remediation,
+      details,
+    };
+  }
+  return {
+    status: "pass",
+    address: resource.address,
+    message: `${who} used by ${where} holds every permission of ${MINIMUM_ROLE} on ${project.key}`,
+    details,
+  };
+}

@@ -1,0 +1,73 @@
+import type { Rule, RuleContext, Verdict } from "./types";
+import type { ClusterFacts } from "../gke/node-identities";
+import { CLUSTER } from "../gke/node-identities";
+import { GKE_REQUIRED_APIS } from "../knowledge/apis";
+import { disablesOnDestroy, providerMajor, serviceResources, PROJECT_SERVICE } from "../gke/project-services";
+import { enableApiRemediation } from "./remediation";
+import { isLiveError } from "../live/facts";
+
+/** GKE003: container.googleapis.com and compute.googleapis.com are enabled on each cluster's project. */
+export const gke003RequiredApis: Rule = {
+  meta: {
+    id: "GKE003",
+    slug: "required-apis",
+    title: "The Kubernetes Engine and Compute Engine APIs are enabled",
+    severity: "error",
+    rationale:
+      "Creating a cluster calls the Kubernetes Engine API, which itself depends on the Compute Engine API. When either is not " +
+      "enabled on the project, apply stops with 403 \"API has not been used in project … or it is disabled\"; disabling one " +
+      "also removes the service agents' access (\"account has no edit permission\").",
+    googleDocUrl: "https://cloud.google.com/kubernetes-engine/docs/troubleshooting/4xx-errors",
+    resourceTypes: [CLUSTER, PROJECT_SERVICE],
+  },
+  check(ctx: RuleContext): Verdict[] {
+    return ctx.gke.clusters.flatMap((cluster) => GKE_REQUIRED_APIS.map((api) => checkApi(cluster, api, ctx)));
+  },
+};
+
+function checkApi(cluster: ClusterFacts, api: string, ctx: RuleContext): Verdict {
+  const address = cluster.resource.address;
+  const project = cluster.project;
+  if (project.key === undefined) {
+    return { status: "unknown", address, message: `The project of ${address} is not known, so ${api} cannot be checked`, reason: project.reason };
+  }
+  const remediation = enableApiRemediation({
+    summary: `Enable ${api} on ${project.key} in this configuration and make the cluster depend on it.`,
+    project: project.key,
+    api,
+    resourceName: `${api.split(".")[0]}_api`,
+  });
+  const details = { project: project.key, api };
+  const resources = serviceResources(ctx.iam, project.key, api);
+  const kept = resources.find((r) => r.change !== "delete");
+  if (kept) return { status: "pass", address, message: `${api} is enabled on ${project.key} by ${kept.address}`, details };
+  const major = providerMajor(ctx.model.googleProviderVersion);
+  const destroyed = resources.find((r) => r.change === "delete" && disablesOnDestroy(r, major) !== false);
+  if (destroyed) {
+    return {
+      status: "fail",
+      address: destroyed.address,
+      message: `The plan destroys ${destroyed.address}, which disables ${api} on ${project.key} while ${address} needs it`,
+      remediation: { ...remediation, summary: `Keep ${destroyed.address} (or set disable_on_destroy = false before removing it).` },
+      details,
+    };
+  }
+  const live = ctx.live?.projects[project.key];
+  if (live && !isLiveError(live) && Array.isArray(live.enabledServices)) {
+    if (live.enabledServices.includes(api)) return { status: "pass", address, message: `${api} is enabled on ${project.key} (read live)`, details };
+    return { status: "fail", address, message: `${api} is not enabled on ${project.key} (read live), and this configuration does not enable it`, remediation, details };
+  }
+  if (ctx.iam.catalog.isCreatedHere(project.key)) {
+    return { status: "fail", address, message: `${project.key} is created by this configuration, which does not enable ${api} on it`, remediation, details };
+  }
+  const liveReason = live && isLiveError(live) ? live.error : live && !isLiveError(live) && isLiveError(live.enabledServices) ? live.enabledServices.error : undefined;
+  return {
+    status: "unknown",
+    address,
+    message: `Nothing in this input enables ${api} on ${project.key}; it may have been enabled outside Terraform`,
+    reason: liveReason ? `the enabled services could not be read: ${liveReason}` : "the enabled services of an existing project are not in the plan",
+    decideWith: "--live, or add a google_project_service for it",
+    remediation,
+    details,
+  };
+}
