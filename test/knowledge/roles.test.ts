@@ -197,3 +197,22 @@ describe("build output", () => {
     expect(again.ROLE_TABLE).toBe(ROLE_TABLE);
   });
 });
+
+describe("deployer roles", () => {
+  it("only the IAM-admin roles can set the project IAM policy; Editor cannot", () => {
+    expect(roleHasPermission("roles/resourcemanager.projectIamAdmin", "resourcemanager.projects.setIamPolicy")).toBe(true);
+    expect(roleHasPermission("roles/iam.securityAdmin", "resourcemanager.projects.setIamPolicy")).toBe(true);
+    expect(roleHasPermission("roles/editor", "resourcemanager.projects.setIamPolicy")).toBe(false);
+  });
+
+  it("Security Admin can change service-account policies but cannot act as one", () => {
+    expect(roleHasPermission("roles/iam.securityAdmin", "iam.serviceAccounts.setIamPolicy")).toBe(true);
+    expect(roleHasPermission("roles/iam.securityAdmin", "iam.serviceAccounts.actAs")).toBe(false);
+  });
+
+  it("cluster-admin roles do not include actAs (the docs ask for Service Account User as well)", () => {
+    expect(roleHasPermission("roles/container.clusterAdmin", "iam.serviceAccounts.actAs")).toBe(false);
+    expect(roleHasPermission("roles/container.admin", "iam.serviceAccounts.actAs")).toBe(false);
+    expect(roleHasPermission("roles/container.clusterAdmin", "container.clusters.create")).toBe(true);
+  });
+});
