@@ -1,0 +1,166 @@
+import type { Finding } from "../rules/types";
+import type { WaiverOutcome } from "../waivers/types";
+import { describeWaiver } from "../waivers/types";
+import { xmlEscape, xmlText } from "./escape";
+import { defaultPolicy, outcomeOf, type GatePolicy, type Outcome } from "./policy";
+import type { Report } from "./types";
+
+export interface JunitOptions {
+  policy?: GatePolicy;
+  waivers?: readonly WaiverOutcome[];
+}
+
+/** One test case: one rule on one resource (several verdicts on it are folded together). */
+interface Case {
+  ruleId: string;
+  slug: string;
+  title: string;
+  file: string;
+  stack?: string;
+  address: string;
+  findings: Finding[];
+}
+
+/**
+ * JUnit XML: a test suite per rule, a test case per rule × resource. Failing findings are
+ * `<failure>` with message and fix; undecided ones are skipped (or failures with --unknown fail);
+ * waived ones are skipped with the waiver's reason. Pass findings (--include-pass) are passing cases.
+ */
+export function renderJunit(report: Report, options: JunitOptions = {}): string {
+  const policy = options.policy ?? defaultPolicy;
+  const multipleInputs = new Set(report.inputs.map((i) => `${i.file}\u0000${i.stack ?? ""}`)).size > 1;
+  const suites = new Map<string, Case[]>();
+  const cases = new Map<string, Case>();
+  for (const f of report.findings) {
+    const key = [f.ruleId, f.file, f.stack ?? "", f.address].join("\u0000");
+    let c = cases.get(key);
+    if (!c) {
+      c = { ruleId: f.ruleId, slug: f.slug, title: f.title, file: f.file, address: f.address, findings: [] };
+      if (f.stack !== undefined) c.stack = f.stack;
+      cases.set(key, c);
+      const suite = suites.get(f.ruleId) ?? [];
+      suite.push(c);
+      suites.set(f.ruleId, suite);
+    }
+    c.findings.push(f);
+  }
+
+  const lines: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  const suiteXml: string[] = [];
+  let total = { tests: 0, failures: 0, skipped: 0 };
+  for (const [ruleId, ruleCases] of suites) {
+    const first = ruleCases[0]!;
+    const body: string[] = [];
+    const counts = { tests: 0, failures: 0, skipped: 0 };
+    for (const c of ruleCases) {
+      const outcome = caseOutcome(c.findings, policy);
+      counts.tests++;
+      const name = multipleInputs ? `${c.stack ?? c.file}: ${c.address}` : c.address;
+      const attrs = `name="${xmlEscape(name)}" classname="${xmlEscape(`${ruleId}.${first.slug}`)}" file="${xmlEscape(c.file)}"`;
+      const inner = caseBody(c, outcome, policy);
+      if (outcome === "fail") counts.failures++;
+      if (outcome === "warn" || outcome === "suppressed") counts.skipped++;
+      body.push(inner ? `    <testcase ${attrs}>\n${inner}    </testcase>` : `    <testcase ${attrs}/>`);
+    }
+    total = { tests: total.tests + counts.tests, failures: total.failures + counts.failures, skipped: total.skipped + counts.skipped };
+    suiteXml.push(
+      `  <testsuite name="${xmlEscape(`${ruleId} ${first.slug}: ${first.title}`)}" tests="${counts.tests}" failures="${counts.failures}" errors="0" skipped="${counts.skipped}">`,
+      ...body,
+      "  </testsuite>",
+    );
+  }
+
+  const waiverCases = waiverSuite(options.waivers ?? []);
+  if (waiverCases) {
+    total = { tests: total.tests + waiverCases.tests, failures: total.failures, skipped: total.skipped + waiverCases.skipped };
+    suiteXml.push(...waiverCases.xml);
+  }
+
+  lines.push(
+    `<testsuites name="${xmlEscape(report.tool.name)}" tests="${total.tests}" failures="${total.failures}" errors="0" skipped="${total.skipped}">`,
+    ...suiteXml,
+    "</testsuites>",
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+/** The worst outcome among the verdicts on one resource decides the case. */
+function caseOutcome(findings: readonly Finding[], policy: GatePolicy): Outcome {
+  const order: Outcome[] = ["fail", "warn", "suppressed", "pass"];
+  const outcomes = findings.map((f) => outcomeOf(f, policy));
+  return order.find((o) => outcomes.includes(o)) ?? "pass";
+}
+
+function caseBody(c: Case, outcome: Outcome, policy: GatePolicy): string {
+  const relevant = c.findings.filter((f) => outcomeOf(f, policy) === outcome);
+  const first = relevant[0]!;
+  if (outcome === "pass") {
+    const text = c.findings.map((f) => `PASS ${f.message}`).join("\n");
+    return `      <system-out>${xmlText(text)}</system-out>\n`;
+  }
+  if (outcome === "suppressed") {
+    const s = first.suppressed!;
+    const by = s.source === "waiver" ? "waiver" : "suppression on the resource";
+    const message = `waived by ${by}: ${s.reason}${s.expires ? ` (until ${s.expires})` : ""}${s.ticket ? ` [${s.ticket}]` : ""}`;
+    return `      <skipped message="${xmlEscape(message)}"/>\n`;
+  }
+  const details = relevant.map(findingText).join("\n\n");
+  if (outcome === "warn") {
+    const message = first.status === "unknown" ? `undecided: ${first.message}` : `${first.severity}: ${first.message}`;
+    return `      <skipped message="${xmlEscape(message)}"/>\n      <system-out>${xmlText(details)}</system-out>\n`;
+  }
+  const type = first.status === "unknown" ? `${first.ruleId} undecided` : first.ruleId;
+  return `      <failure message="${xmlEscape(first.message)}" type="${xmlEscape(type)}">${xmlText(details)}</failure>\n`;
+}
+
+/** The readable body of a failure: what is wrong, why undecided, where, and the fix with real values. */
+function findingText(f: Finding): string {
+  const lines: string[] = [`${f.ruleId} ${f.slug} (${f.severity}, ${f.status}): ${f.message}`];
+  lines.push(`Resource: ${f.address}${f.resourceType ? ` (${f.resourceType})` : ""}`);
+  if (f.constructPath) lines.push(`Construct: ${f.constructPath}`);
+  lines.push(`File: ${f.file}${f.pointer ? ` at ${f.pointer}` : ""}${f.stack ? ` (stack ${f.stack})` : ""}`);
+  if (f.reason) lines.push(`Why undecided: ${f.reason}`);
+  if (f.decideWith) lines.push(`Decide with: ${f.decideWith}`);
+  const missing = f.details?.["missingPermissions"];
+  if (Array.isArray(missing) && missing.length) lines.push(`Missing permissions: ${missing.join(", ")}`);
+  if (f.expiredSuppression) {
+    lines.push(`Expired ${f.expiredSuppression.source} suppression (${f.expiredSuppression.expires}): ${f.expiredSuppression.reason}`);
+  }
+  lines.push("", `Fix: ${f.remediation.summary}`);
+  if (f.remediation.gcloud.length) lines.push("", "gcloud:", ...f.remediation.gcloud.map((c) => `  ${c}`));
+  if (f.remediation.cdktf) lines.push("", "CDKTF:", indent(f.remediation.cdktf));
+  if (f.remediation.hcl) lines.push("", "Terraform:", indent(f.remediation.hcl));
+  lines.push("", `Docs: ${f.docUrl}`);
+  return lines.join("\n");
+}
+
+function waiverSuite(outcomes: readonly WaiverOutcome[]): { xml: string[]; tests: number; skipped: number } | undefined {
+  if (!outcomes.length) return undefined;
+  let skipped = 0;
+  const cases = outcomes.map((o) => {
+    const name = xmlEscape(describeWaiver(o.waiver));
+    const attrs = `name="${name}" classname="preflight.waivers" file="${xmlEscape(o.waiver.source.file)}"`;
+    if (o.state === "applied") {
+      return `    <testcase ${attrs}>\n      <system-out>${xmlText(`waives ${o.matched} finding(s): ${o.waiver.reason}`)}</system-out>\n    </testcase>`;
+    }
+    skipped++;
+    const message =
+      o.state === "expired"
+        ? `expired on ${o.waiver.expires}: no longer waives ${o.matched} finding(s)`
+        : "stale: matches no failing or undecided finding";
+    return `    <testcase ${attrs}>\n      <skipped message="${xmlEscape(message)}"/>\n    </testcase>`;
+  });
+  return {
+    xml: [`  <testsuite name="waivers" tests="${outcomes.length}" failures="0" errors="0" skipped="${skipped}">`, ...cases, "  </testsuite>"],
+    tests: outcomes.length,
+    skipped,
+  };
+}
+
+function indent(text: string): string {
+  return text
+    .replace(/\s+$/, "")
+    .split("\n")
+    .map((l) => `  ${l}`)
+    .join("\n");
+}

@@ -1,0 +1,103 @@
+import type { Finding } from "../rules/types";
+import { describeWaiver, type Waiver, type WaiverOutcome } from "./types";
+
+/**
+ * Glob for addresses and construct paths. `*` matches within one path segment (no `/`),
+ * `**` matches across segments, `?` one character (not `/`). Everything else is literal:
+ * `[` and `]` in addresses (`google_x.y[0]`, `["key"]`) are not character classes.
+ */
+export function globToRegExp(glob: string): RegExp {
+  let source = "";
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === "*") {
+      if (glob[i + 1] === "*") {
+        source += ".*";
+        i++;
+      } else {
+        source += "[^/]*";
+      }
+    } else if (c === "?") {
+      source += "[^/]";
+    } else {
+      source += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+    }
+  }
+  return new RegExp(`^${source}$`, "s");
+}
+
+/** True when the waiver names the finding's rule and its pattern(s) match the finding. */
+export function waiverMatches(waiver: Waiver, finding: Finding): boolean {
+  if (waiver.ruleId !== finding.ruleId) return false;
+  if (waiver.address !== undefined && !globToRegExp(waiver.address).test(finding.address)) return false;
+  if (waiver.constructPath !== undefined) {
+    if (finding.constructPath === undefined) return false;
+    if (!globToRegExp(waiver.constructPath).test(finding.constructPath)) return false;
+  }
+  return true;
+}
+
+/** A waiver applies through its `expires` day (UTC) and stops on the day after. */
+export function isExpired(waiver: Waiver, now: Date): boolean {
+  return waiver.expires !== undefined && waiver.expires < now.toISOString().slice(0, 10);
+}
+
+export interface WaiverResult {
+  findings: Finding[];
+  outcomes: WaiverOutcome[];
+}
+
+/**
+ * Marks the failing and undecided findings a valid waiver covers as `suppressed` (source `waiver`),
+ * and those only an expired waiver covers with `expiredSuppression`. Passing findings are never
+ * waived, so a waiver that only matches passing resources is reported stale. Pure: returns copies.
+ */
+export function applyWaivers(findings: readonly Finding[], waivers: readonly Waiver[], now: Date): WaiverResult {
+  const matched = new Array<number>(waivers.length).fill(0);
+  const out = findings.map((finding) => {
+    if (finding.status === "pass") return finding;
+    let valid: Waiver | undefined;
+    let expired: Waiver | undefined;
+    waivers.forEach((w, i) => {
+      if (!waiverMatches(w, finding)) return;
+      matched[i]!++;
+      if (isExpired(w, now)) expired ??= w;
+      else valid ??= w;
+    });
+    // A suppression already on the resource (construct metadata) is kept as it is.
+    if (finding.suppressed) return finding;
+    if (valid) {
+      const suppressed: NonNullable<Finding["suppressed"]> = { reason: valid.reason, source: "waiver" };
+      if (valid.expires) suppressed.expires = valid.expires;
+      if (valid.ticket) suppressed.ticket = valid.ticket;
+      return { ...finding, suppressed };
+    }
+    if (expired && !finding.expiredSuppression) {
+      return { ...finding, expiredSuppression: { reason: expired.reason, expires: expired.expires!, source: "waiver" as const } };
+    }
+    return finding;
+  });
+  const outcomes: WaiverOutcome[] = waivers.map((waiver, i) => ({
+    waiver,
+    matched: matched[i]!,
+    state: isExpired(waiver, now) ? "expired" : matched[i]! > 0 ? "applied" : "stale",
+  }));
+  return { findings: out, outcomes };
+}
+
+/** One line per waiver that needs attention (expired or stale), for stderr and reports. */
+export function waiverNotices(outcomes: readonly WaiverOutcome[]): string[] {
+  const notices: string[] = [];
+  for (const o of outcomes) {
+    const w = o.waiver;
+    const where = describeWaiver(w);
+    if (o.state === "expired") {
+      notices.push(
+        `${where} expired on ${w.expires} and no longer waives${o.matched ? ` (${o.matched === 1 ? "1 finding counts" : `${o.matched} findings count`} again)` : "; it also matches no finding"}`,
+      );
+    } else if (o.state === "stale") {
+      notices.push(`${where} matches no failing or undecided finding: remove it or fix its pattern`);
+    }
+  }
+  return notices;
+}
