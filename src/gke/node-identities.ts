@@ -73,13 +73,19 @@ function clusterNodeIdentities(cluster: ClusterFacts, iam: IamIndex): NodeIdenti
     uses.push(use(resource, resource, where, napDefaults?.service_account, project, iam, false));
     if (cluster.autopilot === true) return uses;
   }
-  const inlinePools = blocks(values.node_pool);
+  // In a plan, node_pool is computed (unknown) when the configuration sets none.
+  const nodePools = isComputedOnly(values.node_pool) ? undefined : values.node_pool;
+  if (isUnknown(nodePools)) {
+    uses.push(use(resource, resource, "node_pool[*].node_config.service_account", nodePools, project, iam, false));
+    return uses;
+  }
+  const inlinePools = blocks(nodePools);
   inlinePools.forEach((pool, i) => {
     uses.push(use(resource, resource, `node_pool[${i}].node_config.service_account`, attribute(pool, "node_config", "service_account"), project, iam, false));
   });
   // Without inline pools, GKE creates a default pool from node_config, even when
   // remove_default_node_pool deletes it right after: its account must work for that moment.
-  if (inlinePools.length === 0 && (values.node_pool === undefined || values.node_pool === null || Array.isArray(values.node_pool))) {
+  if (inlinePools.length === 0) {
     const remove = booleanAttribute(values, "remove_default_node_pool") === true;
     uses.push(use(resource, resource, "node_config.service_account", attribute(values, "node_config", "service_account"), project, iam, remove));
   }
@@ -89,8 +95,13 @@ function clusterNodeIdentities(cluster: ClusterFacts, iam: IamIndex): NodeIdenti
 function use(resource: Resource, cluster: Resource | undefined, where: string, raw: Value | undefined, project: ProjectResolution, iam: IamIndex, temporaryDefaultPool: boolean): NodeIdentityUse {
   // In a plan, a service account the configuration leaves unset is computed by the
   // provider: an unknown value with no reference behind it means "default".
-  const value = isUnknown(raw) && raw.references.length === 0 && !raw.template && raw.reason === "known only after apply" ? undefined : raw;
+  const value = isComputedOnly(raw) ? undefined : raw;
   return { resource, cluster, where, value, identity: iam.identities.nodeServiceAccount(value, project.key), project, temporaryDefaultPool };
+}
+
+/** A plan's unknown with no reference behind it: the provider computes it, the configuration does not set it. */
+function isComputedOnly(value: Value | undefined): boolean {
+  return isUnknown(value) && value.references.length === 0 && !value.template && value.reason === "known only after apply";
 }
 
 function autopilotOf(values: Values): boolean | "unknown" {

@@ -30,10 +30,16 @@ const AGENT_PATTERNS: Array<{ kind: Identity["kind"]; email: RegExp; template: R
   { kind: "apis-agent", email: /^(\d+)@cloudservices\.gserviceaccount\.com$/, template: /^\$\{([^}]+)\}@cloudservices\.gserviceaccount\.com$/ },
 ];
 
+const AGENT_NAMES = {
+  "gke-agent": "the GKE service agent",
+  "compute-default": "the Compute Engine default service account",
+  "apis-agent": "the Google APIs service agent",
+} as const;
+
 export function agentIdentity(kind: "gke-agent" | "compute-default" | "apis-agent", project: string, catalog: ProjectCatalog): Identity {
   const number = catalog.numberOf(project);
   const email = number ? agentEmail(kind, number) : undefined;
-  return { key: `${kind}:${project}`, kind, project, email, display: email ?? agentEmail(kind, `PROJECT_NUMBER(${project})`) };
+  return { key: `${kind}:${project}`, kind, project, email, display: email ?? `${AGENT_NAMES[kind]} of ${project} (${agentEmail(kind, "PROJECT_NUMBER")})` };
 }
 
 export function agentEmail(kind: "gke-agent" | "compute-default" | "apis-agent", number: string): string {

@@ -284,7 +284,11 @@ export class IamIndex {
 
   /** Grants made outside the configuration are invisible unless the identity or project is new, or --live read them. */
   private outsideGrantsPossible(identity: Identity, project: string): string | undefined {
-    if (this.catalog.isCreatedHere(project)) return undefined;
+    if (this.catalog.isCreatedHere(project)) {
+      // Google itself may grant Editor to the default account of a new project.
+      if (identity.kind !== "compute-default") return undefined;
+      return `Google grants Editor to the Compute Engine default service account of a new project only where the organisation policy iam.automaticIamGrantsForDefaultServiceAccounts is not enforced (it is by default for organisations created after 2024-05-03)`;
+    }
     if (identity.createdBy && identity.createdBy.change !== "no-op" && identity.createdBy.change !== "update") return undefined;
     const policy = this.authoritative.find((a) => a.kind === "policy" && !a.destroyed && a.project.key === project);
     if (policy && !isUnknown(policy.bindings)) return undefined;

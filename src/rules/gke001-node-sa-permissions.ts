@@ -75,7 +75,7 @@ function checkUse(use: NodeIdentityUse, ctx: RuleContext): Verdict {
     return {
       status: "fail",
       address: resource.address,
-      message: `${who} used by ${where} lacks ${report.missing.length} of the ${DEFAULT_NODE_SA_PERMISSIONS.length} permissions of ${MINIMUM_ROLE} on ${project.key}: ${report.missing.join(", ")}${stripped}`,
+      message: `${capitalise(who)} used by ${where} lacks ${report.missing.length} of the ${DEFAULT_NODE_SA_PERMISSIONS.length} permissions of ${MINIMUM_ROLE} on ${project.key}: ${report.missing.join(", ")}${stripped}`,
       remediation,
       details,
     };
@@ -95,7 +95,12 @@ function checkUse(use: NodeIdentityUse, ctx: RuleContext): Verdict {
   return {
     status: "pass",
     address: resource.address,
-    message: `${who} used by ${where} holds every permission of ${MINIMUM_ROLE} on ${project.key}`,
+    message: `${capitalise(who)} used by ${where} holds every permission of ${MINIMUM_ROLE} on ${project.key}`,
     details,
   };
+}
+
+/** Descriptions ("the Compute Engine default…") start a sentence capitalised; emails stay as they are. */
+function capitalise(text: string): string {
+  return text.startsWith("the ") ? `The ${text.slice(4)}` : text;
 }

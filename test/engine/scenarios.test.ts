@@ -61,10 +61,12 @@ describe("cdk.tf.json", () => {
     expect(findings.find((f) => f.ruleId === "GKE001")?.stack).toBe("gke");
   });
 
-  test("a new project whose nodes use the default account: GKE001 and GKE003 fail", () => {
+  test("a new project whose nodes use the default account: GKE003 fails, GKE001 depends on the organisation policy", () => {
     const findings = checkModel(modelFromTerraformJson(cdkTfJson("bad-default-sa"), { file: "cdk.tf.json" }), { includePass: true });
-    expect(verdicts(findings, "GKE001")).toEqual(["fail google_container_cluster.cluster", "fail google_container_node_pool.pool"]);
-    expect(findings.find((f) => f.ruleId === "GKE001")?.message).toContain("compute@developer.gserviceaccount.com");
+    expect(verdicts(findings, "GKE001")).toEqual(["unknown google_container_cluster.cluster", "unknown google_container_node_pool.pool"]);
+    const gke001 = findings.find((f) => f.ruleId === "GKE001")!;
+    expect(gke001.message).toContain("Compute Engine default service account of acme-sandbox");
+    expect(gke001.reason).toContain("iam.automaticIamGrantsForDefaultServiceAccounts");
     expect(verdicts(findings, "GKE003")).toEqual(["fail google_container_cluster.cluster", "fail google_container_cluster.cluster"]);
     expect(verdicts(findings, "GKE002")).toEqual(["pass google_container_cluster.cluster"]);
   });

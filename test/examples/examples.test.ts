@@ -1,0 +1,51 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { scenarios, cdkTfJson, type ScenarioName } from "../support/scenarios";
+
+/**
+ * examples/ is generated from the test scenarios so that what the README walks through is
+ * exactly what the tests check. `UPDATE_EXAMPLES=1 npx jest test/examples` rewrites them.
+ */
+const root = join(__dirname, "..", "..");
+const cli = join(root, "dist", "cli", "main.js");
+const files: Array<[string, () => unknown]> = [
+  ...(Object.keys(scenarios) as ScenarioName[]).map((name): [string, () => unknown] => [`examples/plans/${name}.plan.json`, scenarios[name]]),
+  ["examples/terraform-json/good.cdk.tf.json", () => cdkTfJson("good")],
+  ["examples/terraform-json/bad-default-sa.cdk.tf.json", () => cdkTfJson("bad-default-sa")],
+];
+
+describe("bundled examples", () => {
+  test.each(files)("%s is up to date", (file, make) => {
+    const text = JSON.stringify(make(), null, 2) + "\n";
+    const path = join(root, file);
+    if (process.env.UPDATE_EXAMPLES) {
+      mkdirSync(join(path, ".."), { recursive: true });
+      writeFileSync(path, text);
+    }
+    expect(existsSync(path)).toBe(true);
+    expect(readFileSync(path, "utf8")).toBe(text);
+  });
+
+  const expectations: Array<[string, number, RegExp]> = [
+    ["examples/plans/good-cluster.plan.json", 0, /0 failed, 0 unknown/],
+    ["examples/plans/good-legacy-roles.plan.json", 0, /0 failed/],
+    ["examples/plans/bad-minimal-roles.plan.json", 1, /FAIL\s+GKE001 .*lacks 2 of the 6 permissions/],
+    ["examples/plans/bad-agent-binding.plan.json", 1, /FAIL\s+GKE002 google_project_iam_binding.service_agents is authoritative/],
+    ["examples/plans/bad-api-destroyed.plan.json", 1, /FAIL\s+GKE003 The plan destroys google_project_service.container_api/],
+    ["examples/plans/unknown-existing-account.plan.json", 0, /UNKNOWN\s+GKE001/],
+    ["examples/terraform-json/good.cdk.tf.json", 0, /0 failed, 0 unknown/],
+    ["examples/terraform-json/bad-default-sa.cdk.tf.json", 1, /google_container_cluster.cluster \[gke\/cluster\]/],
+  ];
+  test.each(expectations)("preflight %s exits %i", (file, code, output) => {
+    const result = spawnSync(process.execPath, [cli, join(root, file)], { encoding: "utf8" });
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toMatch(output);
+    expect(result.status).toBe(code);
+  });
+
+  test("--unknown fail turns undecided findings into a failing gate", () => {
+    const result = spawnSync(process.execPath, [cli, join(root, "examples/plans/unknown-existing-account.plan.json"), "--unknown", "fail"], { encoding: "utf8" });
+    expect(result.status).toBe(1);
+  });
+});
