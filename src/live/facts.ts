@@ -37,6 +37,10 @@ export interface LiveDenyRule {
   exceptionPrincipals: string[];
   deniedPermissions: string[];
   exceptionPermissions: string[];
+  /** Where the policy is attached: `projects/…`, `folders/…` or `organizations/…`. */
+  attachedTo?: string;
+  /** A conditional deny rule applies only where its condition holds (resource tags). */
+  condition?: { title?: string; expression: string };
 }
 
 export interface LiveServiceAccount {
@@ -48,6 +52,10 @@ export interface LiveServiceAccount {
 }
 
 export interface LiveFacts {
+  /**
+   * Keyed by every name the project was asked for and by both its id and its number, so a rule
+   * can look it up with whichever the plan has.
+   */
   projects: Record<string, LiveProject | LiveError>;
   serviceAccounts: Record<string, LiveServiceAccount | LiveError>;
   /** role name → permissions, for predefined and custom roles read live. */

@@ -1,0 +1,53 @@
+import type { cloudresourcemanager_v1, cloudresourcemanager_v3 } from "@googleapis/cloudresourcemanager";
+import type { iam_v1 } from "@googleapis/iam";
+import type { serviceusage_v1 } from "@googleapis/serviceusage";
+import type { v2 as iamV2 } from "@google-cloud/iam";
+import type { OAuth2Client } from "google-auth-library";
+import { serviceEndpoint } from "./endpoint";
+import type { GuardedAuthClient } from "./transport";
+
+/**
+ * The Google client libraries, created on first use. They are `require`d here, not imported at the
+ * top, so that `preflight` without `--live` never loads them (they cost ~60 ms and ~150 ms).
+ */
+export interface GoogleClients {
+  crmV1(): cloudresourcemanager_v1.Cloudresourcemanager;
+  crmV3(): cloudresourcemanager_v3.Cloudresourcemanager;
+  iamV1(): iam_v1.Iam;
+  serviceUsage(): serviceusage_v1.Serviceusage;
+  /** IAM v2 deny policies, through `@google-cloud/iam` in REST mode (`fallback: true`). */
+  denyPolicies(): iamV2.PoliciesClient;
+}
+
+export function createClients(auth: GuardedAuthClient, apiEndpoint: string | undefined): GoogleClients {
+  // The @googleapis clients type `auth` as a few concrete classes; any AuthClient works at run time.
+  const sharedAuth = auth as unknown as OAuth2Client;
+  const root = (service: "cloudresourcemanager" | "iam" | "serviceusage") => serviceEndpoint(apiEndpoint, service)?.rootUrl;
+  const memo = <T>(create: () => T): (() => T) => {
+    let value: T | undefined;
+    return () => (value ??= create());
+  };
+  return {
+    crmV1: memo(() => {
+      const { cloudresourcemanager } = require("@googleapis/cloudresourcemanager") as typeof import("@googleapis/cloudresourcemanager");
+      return cloudresourcemanager({ version: "v1", auth: sharedAuth, rootUrl: root("cloudresourcemanager"), retry: false });
+    }),
+    crmV3: memo(() => {
+      const { cloudresourcemanager } = require("@googleapis/cloudresourcemanager") as typeof import("@googleapis/cloudresourcemanager");
+      return cloudresourcemanager({ version: "v3", auth: sharedAuth, rootUrl: root("cloudresourcemanager"), retry: false });
+    }),
+    iamV1: memo(() => {
+      const { iam } = require("@googleapis/iam") as typeof import("@googleapis/iam");
+      return iam({ version: "v1", auth: sharedAuth, rootUrl: root("iam"), retry: false });
+    }),
+    serviceUsage: memo(() => {
+      const { serviceusage } = require("@googleapis/serviceusage") as typeof import("@googleapis/serviceusage");
+      return serviceusage({ version: "v1", auth: sharedAuth, rootUrl: root("serviceusage"), retry: false });
+    }),
+    denyPolicies: memo(() => {
+      const { v2 } = require("@google-cloud/iam") as typeof import("@google-cloud/iam");
+      const endpoint = serviceEndpoint(apiEndpoint, "iam")?.gax;
+      return new v2.PoliciesClient({ fallback: true, authClient: auth, ...(endpoint ?? {}) });
+    }),
+  };
+}

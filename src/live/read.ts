@@ -1,0 +1,327 @@
+import { createClients, type GoogleClients } from "./clients";
+import { loadCredentials } from "./credentials";
+import { apiEndpointFrom, serviceEndpoint } from "./endpoint";
+import { toLiveError } from "./errors";
+import {
+  isLiveError,
+  type LiveBinding,
+  type LiveDenyRule,
+  type LiveError,
+  type LiveFacts,
+  type LiveProject,
+  type LiveServiceAccount,
+} from "./facts";
+import type { LiveOptions, LiveRequest } from "./request-types";
+import { DEFAULT_POLICY, GuardedAuthClient, type CallRecord } from "./transport";
+
+export type { LiveOptions, LiveRequest } from "./request-types";
+
+const ACT_AS = "iam.serviceAccounts.actAs";
+
+export interface LiveRead {
+  facts: LiveFacts;
+  /** Every API call made, for `--verbose` style diagnostics (methods and paths, nothing secret). */
+  calls: CallRecord[];
+}
+
+/**
+ * Reads what `request` asks from the live project(s), only reading. A read that fails becomes a
+ * {@link LiveError} in the facts; the only errors thrown are for unusable setup (no credentials,
+ * a malformed endpoint).
+ */
+export async function readLiveFacts(request: LiveRequest, options: LiveOptions = {}): Promise<LiveFacts> {
+  return (await readLive(request, options)).facts;
+}
+
+export async function readLive(request: LiveRequest, options: LiveOptions = {}): Promise<LiveRead> {
+  const env = options.env ?? process.env;
+  const apiEndpoint = apiEndpointFrom(options.apiEndpoint, env);
+  serviceEndpoint(apiEndpoint, "iam"); // validate before asking for credentials
+  const credentials = await loadCredentials(options.accessToken, env);
+  const secrets = credentials.token ? [credentials.token] : [];
+  const auth = new GuardedAuthClient(
+    credentials.client,
+    {
+      ...DEFAULT_POLICY,
+      ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
+      ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+      ...(options.retries !== undefined && { retries: options.retries }),
+      ...(options.backoffMs !== undefined && { backoffMs: options.backoffMs, maxBackoffMs: Math.max(options.backoffMs * 16, 1) }),
+    },
+    secrets,
+  );
+  const reader = new LiveReader(createClients(auth, apiEndpoint), secrets, options.onProgress);
+  const facts = await reader.read(request);
+  return { facts, calls: auth.calls };
+}
+
+class LiveReader {
+  private readonly memo = new Map<string, Promise<unknown>>();
+  private done = 0;
+  private total = 0;
+
+  constructor(
+    private readonly api: GoogleClients,
+    private readonly secrets: readonly string[],
+    private readonly onProgress?: (done: number, total: number) => void,
+  ) {}
+
+  async read(request: LiveRequest): Promise<LiveFacts> {
+    const facts: LiveFacts = { projects: {}, serviceAccounts: {}, roles: {} };
+    const actAs = new Set(request.actAsChecks);
+    const defaultSaProjects = new Set(request.defaultServiceAccountProjects ?? []);
+    const projectRefs = unique([...request.projects, ...Object.keys(request.callerPermissions), ...defaultSaProjects]);
+
+    const projectReads = projectRefs.map(async (ref) => {
+      const project = await this.project(ref, request.callerPermissions[ref] ?? []);
+      facts.projects[ref] = project;
+      if (isLiveError(project)) return;
+      facts.projects[project.projectId] ??= project;
+      facts.projects[project.projectNumber] ??= project;
+      if (defaultSaProjects.has(ref)) {
+        const email = `${project.projectNumber}-compute@developer.gserviceaccount.com`;
+        facts.serviceAccounts[email] = await this.serviceAccount(email, true);
+      }
+    });
+    const accountReads = unique([...request.serviceAccounts, ...request.actAsChecks]).map(async (email) => {
+      facts.serviceAccounts[email] = await this.serviceAccount(email, actAs.has(email));
+    });
+    const roleReads = unique(request.roles).map(async (role) => {
+      facts.roles[role] = await this.role(role);
+    });
+    await Promise.all([...projectReads, ...accountReads, ...roleReads]);
+    return facts;
+  }
+
+  /** One call per distinct thing: the same key shares one promise for the whole run. */
+  private once<T>(key: string, read: () => Promise<T>): Promise<T> {
+    let promise = this.memo.get(key) as Promise<T> | undefined;
+    if (!promise) {
+      this.total++;
+      this.report();
+      promise = read().finally(() => {
+        this.done++;
+        this.report();
+      });
+      this.memo.set(key, promise);
+    }
+    return promise;
+  }
+
+  private report(): void {
+    this.onProgress?.(this.done, this.total);
+  }
+
+  /** Runs a read; a failure becomes a LiveError. */
+  private async attempt<T>(read: () => Promise<T>): Promise<T | LiveError> {
+    try {
+      return await read();
+    } catch (error) {
+      return toLiveError(error, this.secrets);
+    }
+  }
+
+  private async project(ref: string, permissions: string[]): Promise<LiveProject | LiveError> {
+    const identity = await this.once(`project:${ref}`, () =>
+      this.attempt(async () => {
+        const { data } = await this.api.crmV3().projects.get({ name: `projects/${ref}` });
+        const projectNumber = (data.name ?? "").replace(/^projects\//, "");
+        if (!data.projectId || !/^\d+$/.test(projectNumber)) throw new Error(`projects.get: no id/number for ${ref}`);
+        return { projectId: data.projectId, projectNumber };
+      }),
+    );
+    if (isLiveError(identity)) return identity;
+    const { projectId, projectNumber } = identity;
+    const [ancestry, iamPolicy, enabledServices, callerPermissions] = await Promise.all([
+      this.ancestry(projectId),
+      this.resourcePolicy(`projects/${projectId}`),
+      this.enabledServices(projectNumber),
+      permissions.length > 0 ? this.callerPermissions(projectId, permissions) : Promise.resolve(undefined),
+    ]);
+    const ancestors = isLiveError(ancestry) ? [] : ancestry.filter((name) => !name.startsWith("projects/"));
+    const [ancestorPolicyList, denyRules] = await Promise.all([
+      Promise.all(ancestors.map(async (name) => [name, await this.resourcePolicy(name)] as const)),
+      this.denyRules(`projects/${projectId}`, ancestry),
+    ]);
+    const project: LiveProject = { projectId, projectNumber, ancestry, iamPolicy, enabledServices, denyRules };
+    if (ancestors.length > 0) project.ancestorPolicies = Object.fromEntries(ancestorPolicyList);
+    if (callerPermissions !== undefined) project.callerPermissions = callerPermissions;
+    return project;
+  }
+
+  private ancestry(projectId: string): Promise<string[] | LiveError> {
+    return this.once(`ancestry:${projectId}`, () =>
+      this.attempt(async () => {
+        const { data } = await this.api.crmV1().projects.getAncestry({ projectId, requestBody: {} });
+        return (data.ancestor ?? []).map((ancestor) => {
+          const { type, id } = ancestor.resourceId ?? {};
+          const collection = type === "organization" ? "organizations" : type === "folder" ? "folders" : "projects";
+          return `${collection}/${id}`;
+        });
+      }),
+    );
+  }
+
+  /** IAM policy (version 3, so conditional bindings come back whole) of a project, folder or organisation. */
+  private resourcePolicy(resource: string): Promise<LiveBinding[] | LiveError> {
+    return this.once(`policy:${resource}`, () =>
+      this.attempt(async () => {
+        const requestBody = { options: { requestedPolicyVersion: 3 } };
+        const [collection, id] = resource.split("/") as [string, string];
+        const { data } =
+          collection === "projects"
+            ? await this.api.crmV1().projects.getIamPolicy({ resource: id, requestBody })
+            : collection === "folders"
+              ? await this.api.crmV3().folders.getIamPolicy({ resource, requestBody })
+              : await this.api.crmV3().organizations.getIamPolicy({ resource, requestBody });
+        return (data.bindings ?? []).map(toBinding);
+      }),
+    );
+  }
+
+  private enabledServices(projectNumber: string): Promise<string[] | LiveError> {
+    return this.once(`services:${projectNumber}`, () =>
+      this.attempt(async () => {
+        const names: string[] = [];
+        let pageToken: string | undefined;
+        do {
+          const { data } = await this.api.serviceUsage().services.list({
+            parent: `projects/${projectNumber}`,
+            filter: "state:ENABLED",
+            pageSize: 200,
+            pageToken,
+          });
+          for (const service of data.services ?? []) {
+            const name = service.config?.name ?? service.name?.split("/").pop();
+            if (name) names.push(name);
+          }
+          pageToken = data.nextPageToken ?? undefined;
+        } while (pageToken);
+        return names.sort();
+      }),
+    );
+  }
+
+  private callerPermissions(projectId: string, permissions: string[]): Promise<string[] | LiveError> {
+    const wanted = unique(permissions).sort();
+    return this.once(`test:${projectId}:${wanted.join(",")}`, () =>
+      this.attempt(async () => {
+        const { data } = await this.api.crmV1().projects.testIamPermissions({ resource: projectId, requestBody: { permissions: wanted } });
+        return (data.permissions ?? []).sort();
+      }),
+    );
+  }
+
+  /**
+   * Deny rules attached to the project and every ancestor. If any attachment point cannot be read
+   * the whole answer is an error: a partial list would let a rule conclude "nothing denies" wrongly.
+   */
+  private async denyRules(project: string, ancestry: string[] | LiveError): Promise<LiveDenyRule[] | LiveError> {
+    const points = isLiveError(ancestry) ? [project] : unique([project, ...ancestry]);
+    const perPoint = await Promise.all(points.map((point) => this.denyRulesAt(point)));
+    const failed = perPoint.find(isLiveError);
+    if (failed) return failed;
+    if (isLiveError(ancestry)) return { error: `deny policies of the folders and organisation not read: ${ancestry.error}`, missingPermission: ancestry.missingPermission };
+    return perPoint.flat() as LiveDenyRule[];
+  }
+
+  private denyRulesAt(resource: string): Promise<LiveDenyRule[] | LiveError> {
+    return this.once(`deny:${resource}`, () =>
+      this.attempt(async () => {
+        const client = this.api.denyPolicies();
+        const callOptions = { retry: null, autoPaginate: false };
+        const parent = `policies/${encodeURIComponent(`cloudresourcemanager.googleapis.com/${resource}`)}/denypolicies`;
+        const names: string[] = [];
+        let pageToken: string | undefined;
+        do {
+          const [policies, , response] = await client.listPolicies({ parent, pageToken }, callOptions);
+          for (const policy of policies) if (policy.name) names.push(policy.name);
+          pageToken = response?.nextPageToken || undefined;
+        } while (pageToken);
+        // The list omits the rules; each policy is read whole.
+        const policies = await Promise.all(names.map(async (name) => (await client.getPolicy({ name }, { retry: null }))[0]));
+        return policies.flatMap((policy) =>
+          (policy.rules ?? []).flatMap((rule) => {
+            const deny = rule.denyRule;
+            if (!deny) return [];
+            const flattened: LiveDenyRule = {
+              policy: policy.name ?? "",
+              attachedTo: resource,
+              deniedPrincipals: deny.deniedPrincipals ?? [],
+              exceptionPrincipals: deny.exceptionPrincipals ?? [],
+              deniedPermissions: deny.deniedPermissions ?? [],
+              exceptionPermissions: deny.exceptionPermissions ?? [],
+            };
+            if (deny.denialCondition?.expression) {
+              flattened.condition = { expression: deny.denialCondition.expression };
+              if (deny.denialCondition.title) flattened.condition.title = deny.denialCondition.title;
+            }
+            return [flattened];
+          }),
+        );
+      }),
+    );
+  }
+
+  private serviceAccount(email: string, checkActAs: boolean): Promise<LiveServiceAccount | LiveError> {
+    return this.once(`sa:${email}:${checkActAs}`, async () => {
+      const name = `projects/-/serviceAccounts/${email}`;
+      const found = await this.attempt(async () => {
+        try {
+          const { data } = await this.api.iamV1().projects.serviceAccounts.get({ name });
+          return { email, exists: true, disabled: data.disabled === true } as LiveServiceAccount;
+        } catch (error) {
+          if (statusOf(error) === 404) return { email, exists: false } as LiveServiceAccount;
+          throw error;
+        }
+      });
+      if (isLiveError(found) || !found.exists || !checkActAs) return found;
+      found.callerCanActAs = await this.attempt(async () => {
+        const { data } = await this.api.iamV1().projects.serviceAccounts.testIamPermissions({
+          resource: name,
+          requestBody: { permissions: [ACT_AS] },
+        });
+        return (data.permissions ?? []).includes(ACT_AS);
+      });
+      return found;
+    });
+  }
+
+  private role(role: string): Promise<string[] | LiveError> {
+    return this.once(`role:${role}`, () =>
+      this.attempt(async () => {
+        const iam = this.api.iamV1();
+        try {
+          const { data } = role.startsWith("projects/")
+            ? await iam.projects.roles.get({ name: role })
+            : role.startsWith("organizations/")
+              ? await iam.organizations.roles.get({ name: role })
+              : await iam.roles.get({ name: role });
+          // A deleted custom role still reads back for a while, but grants nothing.
+          return data.deleted ? [] : (data.includedPermissions ?? []).sort();
+        } catch (error) {
+          if (statusOf(error) === 404) throw new Error(`role ${role} does not exist`);
+          throw error;
+        }
+      }),
+    );
+  }
+}
+
+function toBinding(binding: { role?: string | null; members?: string[] | null; condition?: { title?: string | null; expression?: string | null } | null }): LiveBinding {
+  const result: LiveBinding = { role: binding.role ?? "", members: binding.members ?? [] };
+  if (binding.condition?.expression) {
+    result.condition = { expression: binding.condition.expression };
+    if (binding.condition.title) result.condition.title = binding.condition.title;
+  }
+  return result;
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown })?.status;
+  return typeof status === "number" ? status : undefined;
+}
+
+function unique<T>(values: Iterable<T>): T[] {
+  return [...new Set(values)];
+}

@@ -1,0 +1,38 @@
+/** What `--live` should read. Built from the models by request.ts; read by read.ts. */
+export interface LiveRequest {
+  /** Project ids or numbers. */
+  projects: string[];
+  /** Service account emails to look up (exist, disabled). */
+  serviceAccounts: string[];
+  /** Role names whose permissions to read: `roles/…`, `projects/P/roles/…`, `organizations/O/roles/…`. */
+  roles: string[];
+  /** Per project (id or number): permissions to test the caller for with testIamPermissions. */
+  callerPermissions: Record<string, string[]>;
+  /** Service account emails on which to test the caller for iam.serviceAccounts.actAs. */
+  actAsChecks: string[];
+  /**
+   * Projects (id or number) whose Compute Engine default service account
+   * (`NUMBER-compute@developer.gserviceaccount.com`) nodes may run as: its email needs the project
+   * number, which only the live read knows. It is looked up and checked for actAs like the others.
+   */
+  defaultServiceAccountProjects?: string[];
+}
+
+export interface LiveOptions {
+  /** Replaces the root of every Google API endpoint; see endpoint.ts. Else PREFLIGHT_API_ENDPOINT. */
+  apiEndpoint?: string;
+  /** Else GOOGLE_OAUTH_ACCESS_TOKEN, else Application Default Credentials. */
+  accessToken?: string;
+  /** Calls in flight at once (default 8). */
+  concurrency?: number;
+  /** Per call, per attempt (default 20 000 ms). */
+  timeoutMs?: number;
+  /** Further attempts on 429 / 5xx / dropped connections (default 4). */
+  retries?: number;
+  /** First backoff delay in ms (default 500), doubled each retry. */
+  backoffMs?: number;
+  /** Called as reads finish; `total` grows while the ancestry is discovered. */
+  onProgress?: (done: number, total: number) => void;
+  /** Environment to read GOOGLE_OAUTH_ACCESS_TOKEN / PREFLIGHT_API_ENDPOINT from (tests). */
+  env?: NodeJS.ProcessEnv;
+}

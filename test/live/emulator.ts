@@ -1,0 +1,487 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+/**
+ * A small emulator of the Google REST methods `--live` reads, over JSON fixtures, on 127.0.0.1.
+ * The real client libraries talk to it (rootUrl / apiEndpoint). It answers like Google does for
+ * the cases the tests need (403 with ErrorInfo, 404, paging) and records every request.
+ */
+
+export interface FixtureServiceAccount {
+  email: string;
+  disabled?: boolean;
+  /** Permissions the caller holds on this account (what testIamPermissions answers). */
+  callerPermissions?: string[];
+}
+
+export interface FixtureDenyPolicy {
+  id: string;
+  displayName?: string;
+  rules: Array<{ denyRule: Record<string, unknown> }>;
+}
+
+export interface FixtureResource {
+  iamPolicy?: { version?: number; etag?: string; bindings: Array<Record<string, unknown>> };
+  denyPolicies?: FixtureDenyPolicy[];
+}
+
+export interface FixtureProject extends FixtureResource {
+  projectId: string;
+  projectNumber: string;
+  /** Parents from the nearest up: `folders/…`, `organizations/…`. */
+  parents?: string[];
+  enabledServices?: string[];
+  /** Permissions the caller holds on the project. */
+  callerPermissions?: string[];
+  customRoles?: Record<string, { title?: string; includedPermissions: string[]; deleted?: boolean }>;
+  serviceAccounts?: FixtureServiceAccount[];
+}
+
+export interface Fixture {
+  projects: FixtureProject[];
+  folders?: Record<string, FixtureResource>;
+  organizations?: Record<string, FixtureResource & { customRoles?: FixtureProject["customRoles"] }>;
+  predefinedRoles?: Record<string, string[]>;
+  /** Permissions the caller lacks for reading: the methods needing them answer 403. */
+  callerCannot?: string[];
+  /** APIs disabled in the caller's quota project: their methods answer 403 SERVICE_DISABLED. */
+  disabledApis?: string[];
+  /** services.list page size, to exercise paging. */
+  servicesPageSize?: number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** The raw path and query as received. */
+  url: string;
+  /** Decoded path, without query. */
+  path: string;
+  /** All headers except `authorization`. */
+  headers: Record<string, string | string[] | undefined>;
+  /** Whether an Authorization: Bearer header with the expected token came with it. */
+  authorized: boolean;
+  body: string;
+  status: number;
+  /** Which emulated method answered, or undefined when none matched. */
+  method_id?: string;
+}
+
+export interface Fault {
+  method?: string;
+  /** Substring of the decoded path. */
+  path: string;
+  status?: number;
+  /** How many matching requests get the fault (default: all). */
+  times?: number;
+  /** Delay before answering (for timeouts). */
+  delayMs?: number;
+  headers?: Record<string, string>;
+}
+
+export function loadFixture(name: string): Fixture {
+  return JSON.parse(readFileSync(join(__dirname, "fixtures", `${name}.json`), "utf8")) as Fixture;
+}
+
+type Reply = { status: number; body: unknown; methodId?: string };
+type Handler = (match: RegExpExecArray, body: Record<string, unknown>, query: URLSearchParams) => Reply;
+interface Route {
+  method: "GET" | "POST";
+  pattern: RegExp;
+  id: string;
+  /** Permission the caller needs; `callerCannot` makes the route answer 403. */
+  permission?: (match: RegExpExecArray) => string | undefined;
+  api: string;
+  handle: Handler;
+}
+
+export class GoogleEmulator {
+  readonly requests: RecordedRequest[] = [];
+  /** Most requests ever in flight at once. */
+  maxInFlight = 0;
+  private inFlight = 0;
+  private readonly faults: Array<Fault & { used: number }> = [];
+  /** Pending fault delays, cut short on stop so no timer outlives the test. */
+  private readonly delays = new Set<() => void>();
+  private server?: Server;
+  private readonly routes: Route[];
+
+  constructor(
+    private readonly fixture: Fixture,
+    private readonly expectedToken: string,
+  ) {
+    this.routes = this.buildRoutes();
+  }
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo;
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((request, response) => void this.serve(request, response));
+    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    for (const finish of this.delays) finish();
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private delay(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        this.delays.delete(finish);
+        resolve();
+      };
+      const timer = setTimeout(finish, ms);
+      this.delays.add(finish);
+    });
+  }
+
+  inject(fault: Fault): void {
+    this.faults.push({ ...fault, used: 0 });
+  }
+
+  /** Method ids the emulator answered, in order. */
+  methodsCalled(): string[] {
+    return this.requests.map((request) => request.method_id ?? `UNKNOWN ${request.method} ${request.path}`);
+  }
+
+  private async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      await this.handle(request, response);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const body = await readBody(request);
+    const url = new URL(request.url ?? "/", "http://127.0.0.1");
+    const path = decodeAll(url.pathname);
+    const { authorization, ...headers } = request.headers;
+    const record: RecordedRequest = {
+      method: request.method ?? "GET",
+      url: request.url ?? "",
+      path,
+      headers,
+      authorized: authorization === `Bearer ${this.expectedToken}`,
+      body,
+      status: 0,
+    };
+    this.requests.push(record);
+
+    const fault = this.faults.find(
+      (candidate) =>
+        (candidate.method === undefined || candidate.method === record.method) &&
+        path.includes(candidate.path) &&
+        (candidate.times === undefined || candidate.used < candidate.times),
+    );
+    if (fault) {
+      fault.used++;
+      if (fault.delayMs) await this.delay(fault.delayMs);
+      if (fault.status) {
+        record.status = fault.status;
+        return send(response, fault.status, errorBody(fault.status, statusName(fault.status), "injected fault"), fault.headers);
+      }
+    }
+
+    const reply = this.answer(record, body);
+    record.status = reply.status;
+    record.method_id = reply.methodId;
+    if (response.destroyed) return;
+    send(response, reply.status, reply.body);
+  }
+
+  private answer(record: RecordedRequest, rawBody: string): Reply {
+    if (!record.authorized) return { status: 401, body: errorBody(401, "UNAUTHENTICATED", "Request had invalid authentication credentials.") };
+    const query = new URL(record.url, "http://127.0.0.1").searchParams;
+    for (const route of this.routes) {
+      if (route.method !== record.method) continue;
+      const match = route.pattern.exec(record.path);
+      if (!match) continue;
+      if (this.fixture.disabledApis?.includes(route.api)) {
+        return { methodId: route.id, status: 403, body: serviceDisabled(route.api) };
+      }
+      const permission = route.permission?.(match);
+      if (permission && this.fixture.callerCannot?.includes(permission)) {
+        return { methodId: route.id, status: 403, body: permissionDenied(permission, match[1] ?? "") };
+      }
+      let body: Record<string, unknown> = {};
+      try {
+        body = rawBody ? (JSON.parse(rawBody) as Record<string, unknown>) : {};
+      } catch {
+        return { methodId: route.id, status: 400, body: errorBody(400, "INVALID_ARGUMENT", "body is not JSON") };
+      }
+      return { methodId: route.id, ...route.handle(match, body, query) };
+    }
+    return { status: 404, body: errorBody(404, "NOT_FOUND", `emulator: no method ${record.method} ${record.path}`) };
+  }
+
+  private project(ref: string): FixtureProject | undefined {
+    return this.fixture.projects.find((project) => project.projectId === ref || project.projectNumber === ref);
+  }
+
+  private resource(name: string): FixtureResource | undefined {
+    const [collection, id] = name.split("/");
+    if (collection === "projects") return this.project(id ?? "");
+    if (collection === "folders") return this.fixture.folders?.[id ?? ""];
+    if (collection === "organizations") return this.fixture.organizations?.[id ?? ""];
+    return undefined;
+  }
+
+  private serviceAccount(email: string): FixtureServiceAccount | undefined {
+    return this.fixture.projects.flatMap((project) => project.serviceAccounts ?? []).find((account) => account.email === email);
+  }
+
+  private buildRoutes(): Route[] {
+    const notFound = (what: string): Reply => ({ status: 404, body: errorBody(404, "NOT_FOUND", `${what} not found`) });
+    const projectDenied = (ref: string): Reply => ({ status: 403, body: permissionDenied("resourcemanager.projects.get", `projects/${ref}`) });
+    const policyOf = (resource: FixtureResource | undefined): Reply =>
+      resource ? { status: 200, body: { version: 3, etag: "BwYfake=", ...(resource.iamPolicy ?? { bindings: [] }) } } : notFound("resource");
+    return [
+      {
+        method: "GET",
+        pattern: /^\/v3\/projects\/([^/]+)$/,
+        id: "cloudresourcemanager.projects.get",
+        api: "cloudresourcemanager.googleapis.com",
+        permission: () => "resourcemanager.projects.get",
+        handle: (match) => {
+          const project = this.project(match[1]!);
+          // Google answers 403, not 404, for projects that do not exist.
+          if (!project) return projectDenied(match[1]!);
+          return {
+            status: 200,
+            body: { name: `projects/${project.projectNumber}`, projectId: project.projectId, parent: project.parents?.[0], state: "ACTIVE" },
+          };
+        },
+      },
+      {
+        method: "POST",
+        pattern: /^\/v1\/projects\/([^/:]+):getAncestry$/,
+        id: "cloudresourcemanager.projects.getAncestry",
+        api: "cloudresourcemanager.googleapis.com",
+        permission: () => "resourcemanager.projects.get",
+        handle: (match) => {
+          const project = this.project(match[1]!);
+          if (!project) return projectDenied(match[1]!);
+          const ancestor = [`projects/${project.projectId}`, ...(project.parents ?? [])].map((name) => {
+            const [collection, id] = name.split("/");
+            const type = collection === "folders" ? "folder" : collection === "organizations" ? "organization" : "project";
+            return { resourceId: { type, id } };
+          });
+          return { status: 200, body: { ancestor } };
+        },
+      },
+      {
+        method: "POST",
+        pattern: /^\/v1\/projects\/([^/:]+):getIamPolicy$/,
+        id: "cloudresourcemanager.projects.getIamPolicy",
+        api: "cloudresourcemanager.googleapis.com",
+        permission: () => "resourcemanager.projects.getIamPolicy",
+        handle: (match) => (this.project(match[1]!) ? policyOf(this.project(match[1]!)) : projectDenied(match[1]!)),
+      },
+      {
+        method: "POST",
+        pattern: /^\/v1\/projects\/([^/:]+):testIamPermissions$/,
+        id: "cloudresourcemanager.projects.testIamPermissions",
+        api: "cloudresourcemanager.googleapis.com",
+        handle: (match, body) => {
+          const project = this.project(match[1]!);
+          if (!project) return projectDenied(match[1]!);
+          const asked = (body.permissions as string[] | undefined) ?? [];
+          const held = asked.filter((permission) => project.callerPermissions?.includes(permission));
+          return { status: 200, body: held.length > 0 ? { permissions: held } : {} };
+        },
+      },
+      {
+        method: "POST",
+        pattern: /^\/v3\/((?:folders|organizations)\/[^/:]+):getIamPolicy$/,
+        id: "cloudresourcemanager.ancestor.getIamPolicy",
+        api: "cloudresourcemanager.googleapis.com",
+        permission: (match) => (match[1]!.startsWith("folders/") ? "resourcemanager.folders.getIamPolicy" : "resourcemanager.organizations.getIamPolicy"),
+        handle: (match) => policyOf(this.resource(match[1]!)),
+      },
+      {
+        method: "GET",
+        pattern: /^\/v1\/projects\/([^/]+)\/services$/,
+        id: "serviceusage.services.list",
+        api: "serviceusage.googleapis.com",
+        permission: () => "serviceusage.services.list",
+        handle: (match, _body, query) => {
+          const project = this.project(match[1]!);
+          if (!project) return projectDenied(match[1]!);
+          if (query.get("filter") !== "state:ENABLED") return { status: 400, body: errorBody(400, "INVALID_ARGUMENT", "emulator expects filter=state:ENABLED") };
+          const size = this.fixture.servicesPageSize ?? Number(query.get("pageSize") ?? 50);
+          const start = Number(query.get("pageToken") ?? 0);
+          const page = (project.enabledServices ?? []).slice(start, start + size);
+          const next = start + size < (project.enabledServices ?? []).length ? String(start + size) : undefined;
+          return {
+            status: 200,
+            body: {
+              services: page.map((name) => ({
+                name: `projects/${project.projectNumber}/services/${name}`,
+                config: { name },
+                state: "ENABLED",
+                parent: `projects/${project.projectNumber}`,
+              })),
+              ...(next && { nextPageToken: next }),
+            },
+          };
+        },
+      },
+      {
+        method: "GET",
+        pattern: /^\/v1\/(roles\/[^/]+)$/,
+        id: "iam.roles.get",
+        api: "iam.googleapis.com",
+        handle: (match) => {
+          const permissions = this.fixture.predefinedRoles?.[match[1]!];
+          return permissions ? { status: 200, body: { name: match[1], includedPermissions: permissions, stage: "GA" } } : notFound(`role ${match[1]}`);
+        },
+      },
+      {
+        method: "GET",
+        pattern: /^\/v1\/((projects|organizations)\/([^/]+)\/roles\/([^/]+))$/,
+        id: "iam.custom.roles.get",
+        api: "iam.googleapis.com",
+        permission: () => "iam.roles.get",
+        handle: (match) => {
+          const owner = match[2] === "projects" ? this.project(match[3]!) : this.fixture.organizations?.[match[3]!];
+          const role = (owner as FixtureProject | undefined)?.customRoles?.[match[4]!];
+          return role ? { status: 200, body: { name: match[1], ...role } } : notFound(`role ${match[1]}`);
+        },
+      },
+      {
+        method: "GET",
+        pattern: /^\/v1\/projects\/[^/]+\/serviceAccounts\/([^/:]+)$/,
+        id: "iam.projects.serviceAccounts.get",
+        api: "iam.googleapis.com",
+        permission: () => "iam.serviceAccounts.get",
+        handle: (match) => {
+          const account = this.serviceAccount(match[1]!);
+          if (!account) return notFound(`service account ${match[1]}`);
+          const projectId = account.email.split("@")[1]?.split(".")[0];
+          return { status: 200, body: { name: `projects/${projectId}/serviceAccounts/${account.email}`, email: account.email, disabled: account.disabled ?? false } };
+        },
+      },
+      {
+        method: "POST",
+        pattern: /^\/v1\/projects\/[^/]+\/serviceAccounts\/([^/:]+):testIamPermissions$/,
+        id: "iam.projects.serviceAccounts.testIamPermissions",
+        api: "iam.googleapis.com",
+        handle: (match, body) => {
+          const account = this.serviceAccount(match[1]!);
+          if (!account) return notFound(`service account ${match[1]}`);
+          const held = ((body.permissions as string[] | undefined) ?? []).filter((permission) => account.callerPermissions?.includes(permission));
+          return { status: 200, body: held.length > 0 ? { permissions: held } : {} };
+        },
+      },
+      {
+        method: "GET",
+        pattern: /^\/v2\/policies\/cloudresourcemanager\.googleapis\.com\/((?:projects|folders|organizations)\/[^/]+)\/denypolicies$/,
+        id: "iam.policies.listPolicies",
+        api: "iam.googleapis.com",
+        permission: () => "iam.denypolicies.list",
+        handle: (match) => {
+          const resource = this.resource(match[1]!);
+          if (!resource) return notFound(match[1]!);
+          const policies = (resource.denyPolicies ?? []).map((policy) => ({
+            name: denyPolicyName(match[1]!, policy.id),
+            uid: `uid-${policy.id}`,
+            kind: "DenyPolicy",
+            displayName: policy.displayName ?? policy.id,
+          }));
+          return { status: 200, body: policies.length > 0 ? { policies } : {} };
+        },
+      },
+      {
+        method: "GET",
+        pattern: /^\/v2\/policies\/cloudresourcemanager\.googleapis\.com\/((?:projects|folders|organizations)\/[^/]+)\/denypolicies\/([^/]+)$/,
+        id: "iam.policies.getPolicy",
+        api: "iam.googleapis.com",
+        permission: () => "iam.denypolicies.get",
+        handle: (match) => {
+          const policy = this.resource(match[1]!)?.denyPolicies?.find((candidate) => candidate.id === match[2]);
+          if (!policy) return notFound(`deny policy ${match[2]}`);
+          return {
+            status: 200,
+            body: { name: denyPolicyName(match[1]!, policy.id), uid: `uid-${policy.id}`, kind: "DenyPolicy", displayName: policy.displayName ?? policy.id, rules: policy.rules },
+          };
+        },
+      },
+    ];
+  }
+}
+
+function denyPolicyName(attachedTo: string, id: string): string {
+  return `policies/${encodeURIComponent(`cloudresourcemanager.googleapis.com/${attachedTo}`)}/denypolicies/${id}`;
+}
+
+/** Clients encode attachment points once or twice (`%2F`, `%252F`); read them plainly. */
+function decodeAll(path: string): string {
+  let current = path;
+  for (let i = 0; i < 3; i++) {
+    let next: string;
+    try {
+      next = decodeURIComponent(current);
+    } catch {
+      return current;
+    }
+    if (next === current) return current;
+    current = next;
+  }
+  return current;
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    request.on("error", reject);
+  });
+}
+
+function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (response.destroyed) return;
+  response.writeHead(status, { "content-type": "application/json; charset=UTF-8", ...headers });
+  response.end(JSON.stringify(body));
+}
+
+function statusName(status: number): string {
+  return ({ 400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND", 429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE" } as Record<number, string>)[status] ?? "UNKNOWN";
+}
+
+function errorBody(code: number, status: string, message: string, details?: unknown[]): unknown {
+  return { error: { code, message, status, ...(details && { details }) } };
+}
+
+function permissionDenied(permission: string, resource: string): unknown {
+  return errorBody(403, "PERMISSION_DENIED", `Permission '${permission}' denied on resource '${resource}' (or it may not exist).`, [
+    {
+      "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+      reason: "IAM_PERMISSION_DENIED",
+      domain: "iam.googleapis.com",
+      metadata: { permission, resource },
+    },
+  ]);
+}
+
+function serviceDisabled(api: string): unknown {
+  return errorBody(403, "PERMISSION_DENIED", `${api.replace(/\.googleapis\.com$/, "")} API has not been used in project 42 before or it is disabled.`, [
+    {
+      "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+      reason: "SERVICE_DISABLED",
+      domain: "googleapis.com",
+      metadata: { service: api, consumer: "projects/42" },
+    },
+  ]);
+}

@@ -1,0 +1,324 @@
+import { ALLOWED_METHODS, matchAllowedMethod } from "../../src/live/allowlist";
+import { isLiveError, type LiveError, type LiveFacts, type LiveProject, type LiveServiceAccount } from "../../src/live/facts";
+import type { LiveRequest } from "../../src/live/request-types";
+import { loadFixture } from "./emulator";
+import { emulatorOptions as options, FAKE_TOKEN, runReader, withEmulator } from "./harness";
+
+const PROD_NODES = "gke-nodes@shop-prod.iam.gserviceaccount.com";
+const DEV_NODES = "gke-nodes@shop-dev.iam.gserviceaccount.com";
+const DEV_OLD_NODES = "old-nodes@shop-dev.iam.gserviceaccount.com";
+
+function prodRequest(): LiveRequest {
+  return {
+    projects: ["shop-prod"],
+    serviceAccounts: [PROD_NODES, "deleted-nodes@shop-prod.iam.gserviceaccount.com"],
+    roles: ["roles/container.defaultNodeServiceAccount", "roles/container.serviceAgent", "projects/shop-prod/roles/gkeNodeExtra"],
+    callerPermissions: { "shop-prod": ["container.clusters.create", "resourcemanager.projects.setIamPolicy", "serviceusage.services.enable"] },
+    actAsChecks: [PROD_NODES],
+    defaultServiceAccountProjects: ["shop-prod"],
+  };
+}
+
+function devRequest(): LiveRequest {
+  return {
+    projects: ["210987654321"],
+    serviceAccounts: [DEV_NODES, DEV_OLD_NODES],
+    roles: ["roles/logging.logWriter", "organizations/999999999999/roles/orgNodeRole", "organizations/999999999999/roles/retiredRole", "projects/shop-dev/roles/missing"],
+    callerPermissions: { "210987654321": ["container.clusters.create", "resourcemanager.projects.setIamPolicy", "serviceusage.services.enable"] },
+    actAsChecks: [DEV_NODES, DEV_OLD_NODES],
+  };
+}
+
+function project(facts: LiveFacts, key: string): LiveProject {
+  const value = facts.projects[key];
+  if (value === undefined || isLiveError(value)) throw new Error(`project ${key} not read: ${JSON.stringify(value)}`);
+  return value;
+}
+
+function account(facts: LiveFacts, email: string): LiveServiceAccount {
+  const value = facts.serviceAccounts[email];
+  if (value === undefined || isLiveError(value)) throw new Error(`account ${email} not read: ${JSON.stringify(value)}`);
+  return value;
+}
+
+function expectError(value: unknown): LiveError {
+  expect(isLiveError(value)).toBe(true);
+  return value as LiveError;
+}
+
+describe("readLiveFacts against the emulator, through the real Google client libraries", () => {
+  test("a healthy project: identity, ancestry, policies, services, caller permissions, roles, accounts", async () => {
+    await withEmulator(loadFixture("healthy"), async (emulator) => {
+      const { facts } = await runReader(prodRequest(), options(emulator));
+      const prod = project(facts, "shop-prod");
+      expect(prod).toMatchObject({ projectId: "shop-prod", projectNumber: "123456789012" });
+      // The same project under its number, so rules can use whichever the plan has.
+      expect(facts.projects["123456789012"]).toEqual(prod);
+      expect(prod.ancestry).toEqual(["projects/shop-prod", "folders/111111111111", "organizations/999999999999"]);
+
+      const bindings = prod.iamPolicy as Array<{ role: string; members: string[]; condition?: unknown }>;
+      expect(bindings).toContainEqual({
+        role: "roles/container.serviceAgent",
+        members: ["serviceAccount:service-123456789012@container-engine-robot.iam.gserviceaccount.com"],
+      });
+      expect(bindings.find((binding) => binding.role === "roles/container.admin")?.condition).toEqual({
+        title: "office hours",
+        expression: "request.time.getHours('Europe/Berlin') < 18",
+      });
+      expect(prod.ancestorPolicies).toEqual({
+        "folders/111111111111": [{ role: "roles/browser", members: ["group:platform@example.com"] }],
+        "organizations/999999999999": [{ role: "roles/iam.securityReviewer", members: ["group:security@example.com"] }],
+      });
+
+      // Seven services over pages of three: all pages were followed.
+      expect(prod.enabledServices).toHaveLength(7);
+      expect(prod.enabledServices).toEqual(expect.arrayContaining(["container.googleapis.com", "compute.googleapis.com"]));
+      expect(emulator.methodsCalled().filter((id) => id === "serviceusage.services.list")).toHaveLength(3);
+
+      expect(prod.callerPermissions).toEqual(["container.clusters.create", "resourcemanager.projects.setIamPolicy", "serviceusage.services.enable"]);
+
+      // The organisation's deny policy is read whole (the list omits rules) and flattened.
+      expect(prod.denyRules).toEqual([
+        {
+          policy: "policies/cloudresourcemanager.googleapis.com%2Forganizations%2F999999999999/denypolicies/no-sa-keys",
+          attachedTo: "organizations/999999999999",
+          deniedPrincipals: ["principalSet://goog/public:all"],
+          exceptionPrincipals: ["principalSet://goog/group/break-glass@example.com"],
+          deniedPermissions: ["iam.googleapis.com/serviceAccountKeys.create"],
+          exceptionPermissions: [],
+        },
+      ]);
+
+      expect(facts.roles["roles/container.defaultNodeServiceAccount"]).toEqual([
+        "autoscaling.sites.writeMetrics",
+        "logging.logEntries.create",
+        "monitoring.metricDescriptors.create",
+        "monitoring.metricDescriptors.list",
+        "monitoring.timeSeries.create",
+        "monitoring.timeSeries.list",
+      ]);
+      expect(facts.roles["projects/shop-prod/roles/gkeNodeExtra"]).toEqual(["artifactregistry.repositories.downloadArtifacts", "storage.objects.get"]);
+
+      expect(account(facts, PROD_NODES)).toEqual({ email: PROD_NODES, exists: true, disabled: false, callerCanActAs: true });
+      expect(account(facts, "deleted-nodes@shop-prod.iam.gserviceaccount.com")).toEqual({
+        email: "deleted-nodes@shop-prod.iam.gserviceaccount.com",
+        exists: false,
+      });
+      // The Compute Engine default account, whose email needed the live project number.
+      expect(account(facts, "123456789012-compute@developer.gserviceaccount.com")).toMatchObject({ exists: true, callerCanActAs: true });
+    });
+  });
+
+  test("a broken project: agent binding missing, container API off, a deny policy, no actAs, a disabled account", async () => {
+    await withEmulator(loadFixture("broken"), async (emulator) => {
+      const { facts } = await runReader(devRequest(), options(emulator));
+      const dev = project(facts, "210987654321");
+      expect(facts.projects["shop-dev"]).toEqual(dev);
+      const roles = (dev.iamPolicy as Array<{ role: string }>).map((binding) => binding.role);
+      expect(roles).not.toContain("roles/container.serviceAgent");
+      expect(dev.enabledServices).toEqual(["compute.googleapis.com", "oslogin.googleapis.com"]);
+      // The deployer may grant roles but not create clusters.
+      expect(dev.callerPermissions).toEqual(["resourcemanager.projects.setIamPolicy"]);
+
+      const denyRules = dev.denyRules as unknown as Array<Record<string, unknown>>;
+      expect(denyRules).toHaveLength(2);
+      expect(denyRules[0]).toMatchObject({
+        attachedTo: "folders/222222222222",
+        deniedPrincipals: ["principal://iam.googleapis.com/projects/-/serviceAccounts/gke-nodes@shop-dev.iam.gserviceaccount.com"],
+        deniedPermissions: ["logging.googleapis.com/logEntries.create", "monitoring.googleapis.com/timeSeries.create"],
+      });
+      expect(denyRules[1]).toMatchObject({
+        condition: { title: "prod-tagged only", expression: "resource.matchTag('999999999999/env', 'prod')" },
+      });
+
+      expect(account(facts, DEV_NODES)).toEqual({ email: DEV_NODES, exists: true, disabled: false, callerCanActAs: false });
+      expect(account(facts, DEV_OLD_NODES)).toEqual({ email: DEV_OLD_NODES, exists: true, disabled: true, callerCanActAs: true });
+
+      expect(facts.roles["organizations/999999999999/roles/orgNodeRole"]).toEqual(["logging.logEntries.create", "monitoring.timeSeries.create"]);
+      expect(facts.roles["organizations/999999999999/roles/retiredRole"]).toEqual([]); // deleted: grants nothing
+      expect(expectError(facts.roles["projects/shop-dev/roles/missing"]).error).toMatch(/does not exist/);
+    });
+  });
+
+  test("one call per distinct thing: a project asked by id and number, and a repeated role, are read once", async () => {
+    await withEmulator(loadFixture("healthy"), async (emulator) => {
+      const request = prodRequest();
+      request.projects = ["shop-prod", "123456789012", "shop-prod"];
+      request.roles = [...request.roles, "roles/container.defaultNodeServiceAccount"];
+      await runReader(request, options(emulator));
+      const count = (id: string) => emulator.methodsCalled().filter((called) => called === id).length;
+      expect(count("cloudresourcemanager.projects.get")).toBe(2); // id and number resolve to one project…
+      expect(count("cloudresourcemanager.projects.getIamPolicy")).toBe(1); // …read once from there on
+      expect(count("cloudresourcemanager.projects.getAncestry")).toBe(1);
+      expect(count("iam.roles.get")).toBe(2);
+      expect(count("iam.projects.serviceAccounts.get")).toBe(3);
+    });
+  });
+});
+
+describe("failures become LiveError facts and the run goes on", () => {
+  test("403 on the project policy names the missing permission; the other facts are still read", async () => {
+    const fixture = { ...loadFixture("healthy"), callerCannot: ["resourcemanager.projects.getIamPolicy"] };
+    await withEmulator(fixture, async (emulator) => {
+      const { facts } = await runReader(prodRequest(), options(emulator));
+      const prod = project(facts, "shop-prod");
+      const error = expectError(prod.iamPolicy);
+      expect(error.missingPermission).toBe("resourcemanager.projects.getIamPolicy");
+      expect(error.error).toMatch(/^cloudresourcemanager\.projects\.getIamPolicy: HTTP 403: Permission 'resourcemanager\.projects\.getIamPolicy' denied/);
+      expect(prod.enabledServices).toHaveLength(7);
+      expect(account(facts, PROD_NODES).exists).toBe(true);
+    });
+  });
+
+  test("a bare 403 without details still names the permission the method needs", async () => {
+    await withEmulator(loadFixture("healthy"), async (emulator) => {
+      emulator.inject({ path: "/services", status: 403 });
+      const { facts } = await runReader(prodRequest(), options(emulator));
+      expect(expectError(project(facts, "shop-prod").enabledServices).missingPermission).toBe("serviceusage.services.list");
+    });
+  });
+
+  test("an API disabled for the caller is said so, without inventing a missing permission", async () => {
+    const fixture = { ...loadFixture("healthy"), disabledApis: ["serviceusage.googleapis.com"] };
+    await withEmulator(fixture, async (emulator) => {
+      const { facts } = await runReader(prodRequest(), options(emulator));
+      const error = expectError(project(facts, "shop-prod").enabledServices);
+      expect(error.error).toMatch(/serviceusage\.googleapis\.com is not enabled/);
+      expect(error.missingPermission).toBeUndefined();
+    });
+  });
+
+  test("403 on deny policies (through @google-cloud/iam in REST mode) names iam.denypolicies.list", async () => {
+    const fixture = { ...loadFixture("broken"), callerCannot: ["iam.denypolicies.list"] };
+    await withEmulator(fixture, async (emulator) => {
+      const { facts } = await runReader(devRequest(), options(emulator));
+      const error = expectError(project(facts, "shop-dev").denyRules);
+      expect(error.missingPermission).toBe("iam.denypolicies.list");
+      expect(error.error).toMatch(/iam\.policies\.listPolicies: HTTP 403/);
+    });
+  });
+
+  test("an unreadable ancestry leaves deny rules undecided rather than partial", async () => {
+    await withEmulator(loadFixture("broken"), async (emulator) => {
+      emulator.inject({ path: ":getAncestry", status: 403 });
+      const { facts } = await runReader(devRequest(), options(emulator));
+      const dev = project(facts, "shop-dev");
+      expect(expectError(dev.ancestry).missingPermission).toBe("resourcemanager.projects.get");
+      expect(expectError(dev.denyRules).error).toMatch(/folders and organisation not read/);
+    });
+  });
+
+  test("a project that does not exist (or cannot be seen) is one LiveError", async () => {
+    await withEmulator(loadFixture("healthy"), async (emulator) => {
+      const request = { ...prodRequest(), projects: ["no-such-project"], callerPermissions: {}, defaultServiceAccountProjects: [] };
+      const { facts } = await runReader(request, options(emulator));
+      expect(expectError(facts.projects["no-such-project"]).missingPermission).toBe("resourcemanager.projects.get");
+    });
+  });
+
+  test("429 then 200 is retried (honouring Retry-After) and the fact is read", async () => {
+    await withEmulator(loadFixture("healthy"), async (emulator) => {
+      emulator.inject({ path: ":getIamPolicy", method: "POST", status: 429, times: 2, headers: { "retry-after": "0" } });
+      const { facts, calls } = await runReader(prodRequest(), options(emulator));
+      expect(project(facts, "shop-prod").iamPolicy).toHaveLength(4);
+      const policyCall = calls.find((call) => call.methodId === "cloudresourcemanager.projects.getIamPolicy");
+      expect(policyCall).toMatchObject({ attempts: 3, status: 200 });
+      expect(emulator.requests.filter((request) => request.path === "/v1/projects/shop-prod:getIamPolicy").map((r) => r.status)).toEqual([429, 429, 200]);
+    });
+  });
+
+  test("503 on a gax (deny policy) call is retried by the same transport", async () => {
+    await withEmulator(loadFixture("broken"), async (emulator) => {
+      emulator.inject({ path: "/denypolicies/no-node-logging", status: 503, times: 1 });
+      const { facts } = await runReader(devRequest(), options(emulator));
+      expect(project(facts, "shop-dev").denyRules).toHaveLength(2);
+    });
+  });
+
+  test("retries are bounded: a persistent 500 becomes a LiveError after the last attempt", async () => {
+    await withEmulator(loadFixture("healthy"), async (emulator) => {
+      emulator.inject({ path: "/v1/roles/container.serviceAgent", status: 500 });
+      const { facts } = await runReader(prodRequest(), options(emulator, { retries: 2 }));
+      expect(expectError(facts.roles["roles/container.serviceAgent"]).error).toBe("iam.roles.get: HTTP 500: injected fault (after 3 attempts)");
+      expect(emulator.requests.filter((request) => request.path === "/v1/roles/container.serviceAgent")).toHaveLength(3);
+    });
+  });
+
+  test("a call that does not answer in time becomes a LiveError; the rest of the run completes", async () => {
+    await withEmulator(loadFixture("healthy"), async (emulator) => {
+      emulator.inject({ path: "/serviceAccounts/gke-nodes@shop-prod.iam.gserviceaccount.com", method: "GET", delayMs: 6_000 });
+      const started = Date.now();
+      const { facts } = await runReader(prodRequest(), options(emulator, { timeoutMs: 1_000 }));
+      expect(Date.now() - started).toBeLessThan(6_000);
+      expect(expectError(facts.serviceAccounts[PROD_NODES]).error).toBe("iam.projects.serviceAccounts.get: no answer within 1000 ms");
+      expect(project(facts, "shop-prod").enabledServices).toHaveLength(7);
+    });
+  });
+
+  test("concurrency is bounded", async () => {
+    await withEmulator(loadFixture("healthy"), async (emulator) => {
+      emulator.inject({ path: "/", delayMs: 30 });
+      await runReader(prodRequest(), options(emulator, { concurrency: 2 }));
+      expect(emulator.maxInFlight).toBeLessThanOrEqual(2);
+      expect(emulator.requests.length).toBeGreaterThan(10);
+    });
+  });
+
+  test("progress is reported and ends complete", async () => {
+    await withEmulator(loadFixture("healthy"), async (emulator) => {
+      const { progress: seen } = await runReader(prodRequest(), options(emulator));
+      const [done, total] = seen[seen.length - 1]!;
+      expect(done).toBe(total);
+      expect(total).toBeGreaterThan(10);
+      expect(seen.every(([d, t]) => d <= t)).toBe(true);
+    });
+  });
+
+  test("PREFLIGHT_API_ENDPOINT and GOOGLE_OAUTH_ACCESS_TOKEN are read from the environment", async () => {
+    await withEmulator(loadFixture("healthy"), async (emulator) => {
+      const { facts } = await runReader(prodRequest(), {
+        env: { PREFLIGHT_API_ENDPOINT: emulator.url, GOOGLE_OAUTH_ACCESS_TOKEN: FAKE_TOKEN },
+        backoffMs: 5,
+      });
+      expect(project(facts, "shop-prod").projectNumber).toBe("123456789012");
+      expect(emulator.requests.every((request) => request.authorized)).toBe(true);
+    });
+  });
+
+  test("an expired or wrong token: every fact says 401, nothing is retried forever", async () => {
+    await withEmulator(loadFixture("healthy"), async (emulator) => {
+      const { facts } = await runReader(prodRequest(), { ...options(emulator), accessToken: "ya29.some-other-expired-token-abcdef" });
+      expect(expectError(facts.projects["shop-prod"]).error).toMatch(/HTTP 401/);
+      expect(emulator.requests.length).toBeLessThan(15);
+    });
+  });
+});
+
+describe("read-only by construction", () => {
+  test("every request the emulator saw is an allowlisted read method", async () => {
+    const seen: string[] = [];
+    for (const [name, request] of [
+      ["healthy", prodRequest()],
+      ["broken", devRequest()],
+    ] as const) {
+      await withEmulator(loadFixture(name), async (emulator) => {
+        await runReader(request, options(emulator));
+        for (const recorded of emulator.requests) {
+          const allowed = matchAllowedMethod(recorded.method, `http://127.0.0.1${recorded.url}`);
+          expect(allowed).toBeDefined();
+          expect(recorded.method_id).toBeDefined();
+          seen.push(allowed!.id);
+        }
+      });
+    }
+    // Every allowlisted method is exercised by the two fixtures, and nothing else is.
+    expect(new Set(seen)).toEqual(new Set(ALLOWED_METHODS.map((method) => method.id)));
+  });
+
+  test("the allowlist holds no method that writes", () => {
+    for (const method of ALLOWED_METHODS) {
+      expect(method.id).toMatch(/\.(get|getAncestry|getIamPolicy|testIamPermissions|list|listPolicies|getPolicy)$/);
+      expect(method.path.source).not.toMatch(/setIamPolicy|enable|create|delete|patch|update|undelete/i);
+    }
+  });
+});
