@@ -121,7 +121,7 @@ describe("GkePreflight on a stack (cdktf 0.21)", () => {
     new ServiceAccount(bad, "other_sa", { project: "p1", accountId: "other" });
     pool.addOverride("node_config.service_account", "${google_service_account.other_sa.email}");
     GkePreflight.of(bad);
-    expect(synthError(bad)).toMatch(/^\[gke\/pool\] GKE001 other@p1\.iam\.gserviceaccount\.com used by google_container_node_pool\.pool/m);
+    expect(synthError(bad)).toMatch(/^\[gke\/pool\] GKE001 .*other@p1\.iam\.gserviceaccount\.com.* used by google_container_node_pool\.pool/im);
 
     // and the reverse: an override that repairs a bad typed config passes
     const repaired = newStack();

@@ -140,3 +140,13 @@ describe("a preflight added to the App with Aspects.of(app)", () => {
     expect(r.status).toBe(1);
   });
 });
+
+describe("a cdktn app in its own process", () => {
+  it("fails synth on the finding without loading cdktf or the provider bindings", () => {
+    const r = run(path.join(__dirname, "apps/cdktn-app.ts"), REPO);
+    expect(r.status).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result).toMatchObject({ cdktnLoaded: true, cdktfLoaded: false, providerLoaded: false });
+    expect(result.failure).toMatch(/^\[gke\/pool\] GKE001 [Gg]ke-nodes@p1\.iam\.gserviceaccount\.com used by google_container_node_pool\.pool/m);
+  });
+});
