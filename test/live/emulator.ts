@@ -78,6 +78,8 @@ export interface Fault {
   /** Delay before answering (for timeouts). */
   delayMs?: number;
   headers?: Record<string, string>;
+  /** Answer with an error message that echoes the Authorization header, as a careless proxy might. */
+  echoAuthorization?: boolean;
 }
 
 export function loadFixture(name: string): Fixture {
@@ -189,7 +191,8 @@ export class GoogleEmulator {
       if (fault.delayMs) await this.delay(fault.delayMs);
       if (fault.status) {
         record.status = fault.status;
-        return send(response, fault.status, errorBody(fault.status, statusName(fault.status), "injected fault"), fault.headers);
+        const message = fault.echoAuthorization ? `injected fault; you sent authorization: ${authorization ?? ""}` : "injected fault";
+        return send(response, fault.status, errorBody(fault.status, statusName(fault.status), message), fault.headers);
       }
     }
 
