@@ -3,9 +3,11 @@ import { Command, CommanderError, Option } from "commander";
 import { VERSION } from "../version";
 import { InputError } from "../inputs/input-error";
 import { runPreflight } from "../engine/run";
-import { renderText } from "../report/text";
-import { renderJson } from "../report/json";
 import { gateFails, parseFailOn, parseUnknownPolicy, type GatePolicy } from "../report/policy";
+import { needsPassFindings, OutputUsageError, parseOutputs, writeOutputs, type OutputSpec } from "../report/outputs";
+import { summarise } from "../report/types";
+import { allRules } from "../rules";
+import { applyWaivers, findWaiversFile, loadWaiversFile, waiverNotices } from "../waivers";
 import { listRules, explainRule } from "./rules-command";
 
 /** Exit codes: 0 nothing failing, 1 failing findings, 2 usage or input error. */
@@ -19,7 +21,9 @@ export interface CliIo {
 }
 
 interface CheckFlags {
-  format: string;
+  format: string[];
+  output?: string;
+  waivers?: string;
   unknown: string;
   failOn: string;
   includePass?: boolean;
@@ -34,7 +38,14 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .description("Find GKE 4xx failures (node service account permissions, GKE service agent, required APIs) before terraform apply.")
     .version(VERSION, "-V, --version")
     .argument("[input]", "plan JSON (terraform show -json), Terraform JSON config (cdk.tf.json), or a cdktf.out folder")
-    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
+    .option(
+      "-f, --format <format[=file]>",
+      "report format: text, json, sarif, junit or markdown; FORMAT=FILE writes it to FILE (repeat for several reports)",
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option("-o, --output <file>", "write the report that has no =FILE to this file instead of standard output")
+    .option("--waivers <file>", "waivers file (default: preflight.waivers.yaml, .yml or .json beside the input)")
     .option("--unknown <policy>", "how undecided findings count: pass, warn or fail", "warn")
     .option("--fail-on <severity>", "lowest severity of a failing finding that fails the gate: error, warning or never", "error")
     .option("--include-pass", "also report the checks that passed")
@@ -81,13 +92,33 @@ function runCheck(input: string, flags: CheckFlags, io: CliIo): number {
     io.stderr(`preflight: ${(error as Error).message}\n`);
     return EXIT.usage;
   }
+  let outputs: OutputSpec[];
   try {
-    const report = runPreflight(input, { includePass: flags.includePass });
-    if (flags.format === "json") io.stdout(renderJson(report));
-    else io.stdout(renderText(report, { policy, color: flags.color !== false && io.isTty && !io.env.NO_COLOR, verbose: flags.verbose }));
+    outputs = parseOutputs(flags.format, flags.output);
+  } catch (error) {
+    io.stderr(`preflight: ${(error as Error).message}\n`);
+    return EXIT.usage;
+  }
+  try {
+    const waiversFile = flags.waivers ?? findWaiversFile(input);
+    const waivers = waiversFile ? loadWaiversFile(waiversFile) : [];
+    const checked = runPreflight(input, { includePass: needsPassFindings(outputs, Boolean(flags.includePass)) });
+    const waived = applyWaivers(checked.findings, waivers, new Date());
+    const report = { ...checked, findings: waived.findings, summary: summarise(waived.findings), ...(waiversFile ? { waivers: waived.outcomes } : {}) };
+    for (const notice of waiverNotices(waived.outcomes)) io.stderr(`preflight: ${notice}\n`);
+    const stdout = writeOutputs(outputs, report, {
+      policy,
+      includePass: Boolean(flags.includePass),
+      color: flags.color !== false && io.isTty && !io.env.NO_COLOR,
+      verbose: flags.verbose,
+      waivers: waived.outcomes,
+      rules: allRules.map((r) => r.meta),
+      baseDir: process.cwd(),
+    });
+    if (stdout !== undefined) io.stdout(stdout);
     return gateFails(report.findings, policy) ? EXIT.failing : EXIT.ok;
   } catch (error) {
-    if (error instanceof InputError) {
+    if (error instanceof InputError || error instanceof OutputUsageError) {
       io.stderr(`preflight: ${error.message}\n`);
       return EXIT.usage;
     }

@@ -133,17 +133,23 @@ function fixSection(f: Finding): string {
 /** GKE001: node account → the roles it holds → the permissions it still lacks. */
 function permissionsDiagram(f: Finding): string | undefined {
   const d = f.details ?? {};
+  // Missing when decided; when undecided, the permissions nobody can vouch for yet.
   const missing = stringList(d["missingPermissions"]);
-  if (!missing.length) return undefined;
-  const account = firstString(d, ["serviceAccount", "nodeServiceAccount", "account", "member", "email"]) ?? "node service account";
-  const roles = stringList(d["grantedRoles"] ?? d["roles"] ?? d["heldRoles"]);
-  const shown = missing.slice(0, 12);
+  const undetermined = stringList(d["undeterminedPermissions"]);
+  const lacking = missing.length ? missing : undetermined;
+  if (!lacking.length) return undefined;
+  const verb = missing.length ? "lacks" : "may lack";
+  const account = firstString(d, ["identity", "serviceAccount", "account", "member"]) ?? "node service account";
+  // GKE001 lists grants as "role (granted by address)".
+  const roles = stringList(d["grantedBy"] ?? d["grantedRoles"] ?? d["roles"]);
+  const shown = lacking.slice(0, 12);
   const lines = ["flowchart LR", `  sa["${mermaidLabel(account)}"]`];
   roles.slice(0, 8).forEach((r, i) => lines.push(`  sa -->|holds| r${i}["${mermaidLabel(r)}"]`));
   if (roles.length > 8) lines.push(`  sa -->|holds| rmore["${roles.length - 8} more roles"]`);
-  lines.push(`  sa -.->|lacks| missing["${missing.length} missing permission${missing.length === 1 ? "" : "s"}"]`);
+  const what = missing.length ? "missing" : "undetermined";
+  lines.push(`  sa -.->|${verb}| missing["${lacking.length} ${what} permission${lacking.length === 1 ? "" : "s"}"]`);
   shown.forEach((p, i) => lines.push(`  missing --- p${i}["${mermaidLabel(p)}"]`));
-  if (missing.length > shown.length) lines.push(`  missing --- pmore["${missing.length - shown.length} more"]`);
+  if (lacking.length > shown.length) lines.push(`  missing --- pmore["${lacking.length - shown.length} more"]`);
   lines.push("  classDef lack fill:#fdd,stroke:#c00", `  class missing${shown.map((_, i) => `,p${i}`).join("")} lack`);
   return mdFence(lines.join("\n"), "mermaid");
 }

@@ -20,6 +20,8 @@ export interface SarifOptions {
   locate?: (file: string, pointer: string) => TextRegion | undefined;
   waivers?: readonly WaiverOutcome[];
   informationUri?: string;
+  /** The project's page for a rule, for rules that have no finding in this run to carry it. */
+  ruleDocUrl?: (ruleId: string) => string;
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json | undefined };
@@ -30,7 +32,7 @@ const levelOf: Record<Severity, "error" | "warning" | "note"> = { error: "error"
 /** SARIF 2.1.0 log with one run. */
 export function renderSarif(report: Report, options: SarifOptions = {}): string {
   const policy = options.policy ?? defaultPolicy;
-  const rules = ruleDescriptors(report.findings, options.rules ?? []);
+  const rules = ruleDescriptors(report.findings, options.rules ?? [], options.ruleDocUrl);
   const ruleIndex = new Map(rules.map((r, i) => [r["id"] as string, i]));
   const artifacts = artifactList(report, options.baseDir);
   const artifactIndex = new Map(artifacts.map((a, i) => [a.file, i]));
@@ -88,11 +90,11 @@ export function renderSarif(report: Report, options: SarifOptions = {}): string 
   return `${JSON.stringify(log, null, 2)}\n`;
 }
 
-function ruleDescriptors(findings: readonly Finding[], metas: readonly RuleMeta[]): JsonObject[] {
+function ruleDescriptors(findings: readonly Finding[], metas: readonly RuleMeta[], ruleDocUrl?: (id: string) => string): JsonObject[] {
   const byId = new Map<string, JsonObject>();
   const firstFinding = new Map<string, Finding>();
   for (const f of findings) if (!firstFinding.has(f.ruleId)) firstFinding.set(f.ruleId, f);
-  for (const meta of metas) byId.set(meta.id, descriptor(meta.id, meta.slug, meta.title, meta.severity, meta.rationale, meta.googleDocUrl, firstFinding.get(meta.id)?.docUrl));
+  for (const meta of metas) byId.set(meta.id, descriptor(meta.id, meta.slug, meta.title, meta.severity, meta.rationale, meta.googleDocUrl, firstFinding.get(meta.id)?.docUrl ?? ruleDocUrl?.(meta.id)));
   for (const f of firstFinding.values()) {
     if (!byId.has(f.ruleId)) byId.set(f.ruleId, descriptor(f.ruleId, f.slug, f.title, f.severity, undefined, f.googleDocUrl, f.docUrl));
   }

@@ -1,5 +1,6 @@
 import type { Finding, Status } from "../rules/types";
 import type { InputFormat } from "../model/types";
+import type { WaiverOutcome } from "../waivers/types";
 
 export interface CheckedInput {
   file: string;
@@ -22,6 +23,8 @@ export interface Report {
   /** fail and unknown findings (and pass ones when asked), suppressed ones included and marked. */
   findings: Finding[];
   summary: Summary;
+  /** What became of each waiver from the waivers file, when one was used (applied, expired, stale). */
+  waivers?: WaiverOutcome[];
 }
 
 export function summarise(findings: readonly Finding[]): Summary {

@@ -28,7 +28,8 @@ export function globToRegExp(glob: string): RegExp {
 
 /** True when the waiver names the finding's rule and its pattern(s) match the finding. */
 export function waiverMatches(waiver: Waiver, finding: Finding): boolean {
-  if (waiver.ruleId !== finding.ruleId) return false;
+  // Like suppressions on constructs, a waiver may name the rule by id or by slug.
+  if (waiver.ruleId !== finding.ruleId && waiver.ruleId !== finding.slug) return false;
   if (waiver.address !== undefined && !globToRegExp(waiver.address).test(finding.address)) return false;
   if (waiver.constructPath !== undefined) {
     if (finding.constructPath === undefined) return false;

@@ -39,7 +39,7 @@ describe("markdown escaping", () => {
         expect(out).not.toMatch(/\n|\r/);
         expect(out).not.toMatch(/(^|[^\\])(\\\\)*[|`*_[\]~]/);
         expect(out).not.toContain("<");
-        expect(out).not.toContain("@");
+        expect(out).not.toMatch(/(^|[^A-Za-z0-9])@/);
       }),
       { numRuns: 500 },
     );
@@ -69,6 +69,7 @@ describe("markdown escaping", () => {
 
   it("html and mermaid labels carry no markup", () => {
     expect(htmlText("a <b>&</b> @x\ny")).toBe("a &lt;b&gt;&amp;&lt;/b&gt; &#64;x y");
+    expect(mdText("sa@p.iam.gserviceaccount.com (@team)")).toBe("sa@p.iam.gserviceaccount.com (&#64;team)");
     expect(mermaidLabel('x"] --> y%%{init}%%`#<')).toBe("x#quot;] --#gt; y#37;#37;{init}#37;#37;#96;#35;#lt;");
   });
 });

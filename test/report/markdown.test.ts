@@ -32,7 +32,7 @@ describe("renderMarkdown", () => {
     expect(md).toContain("```sh\ngcloud projects add-iam-policy-binding my-proj");
     expect(md).toContain('```ts\nnew ProjectIamMember(this, "nodes-default", {');
     expect(md).toContain('```hcl\nresource "google_project_iam_member" "nodes_default" {');
-    expect(md).toContain('```mermaid\nflowchart LR\n  sa["gke-nodes@my-proj.iam.gserviceaccount.com"]\n  sa -->|holds| r0["roles/logging.logWriter"]');
+    expect(md).toContain('```mermaid\nflowchart LR\n  sa["gke-nodes@my-proj.iam.gserviceaccount.com"]\n  sa -->|holds| r0["roles/logging.logWriter (google_project_iam_member.logs)"]');
     expect(md).toContain('missing --- p2["autoscaling.sites.writeMetrics"]');
     expect(md).toContain("To decide: run with --live, or set the project number in a variable");
     // Waived and passing findings need no fix.
