@@ -11,6 +11,8 @@ export interface RoleSource {
   /** Set when the list was recorded by the project's research note rather than read here. */
   recordedIn?: string;
   agreesWith?: string;
+  /** How the transcription of a copy read whole was checked. */
+  transcriptionCheck?: string;
 }
 
 export interface RoleInfo {
@@ -24,7 +26,7 @@ export interface RoleInfo {
   includedPermissions: readonly string[];
   source: RoleSource;
   /** An older stored copy that was also read, and how it differs. */
-  alsoRead?: { commit: string; permissionCount: number; differs: string };
+  alsoRead?: { commit: string; permissionCount: number; differs: string; transcriptionCheck?: string };
   note?: string;
 }
 
