@@ -1,0 +1,111 @@
+import fc from "fast-check";
+import { JsonSplitter, JsonSplitError, type PathPart, type Selection } from "../../src/inputs/stream/json-splitter";
+
+/** Splits `text` fed in chunks of the given sizes (cycled), with a selection policy. */
+function split(text: string, chunkSizes: number[], select: (path: readonly PathPart[], kind: string) => Selection) {
+  const values: Array<{ path: PathPart[]; value: unknown }> = [];
+  const splitter = new JsonSplitter({ select, value: (path, value) => values.push({ path: [...path], value }) });
+  const bytes = Buffer.from(text, "utf8");
+  let at = 0;
+  for (let k = 0; at < bytes.length; k++) {
+    const size = Math.max(1, chunkSizes[k % chunkSizes.length]);
+    splitter.push(Buffer.from(bytes.subarray(at, at + size)));
+    at += size;
+  }
+  splitter.end();
+  return values;
+}
+
+/** Rebuilds a document from the scalars of a walk that descends into every container. */
+function rebuild(text: string, chunkSizes: number[]): unknown {
+  const containers = new Map<string, unknown>();
+  let root: unknown;
+  const set = (path: readonly PathPart[], value: unknown) => {
+    if (path.length === 0) {
+      root = value;
+      return;
+    }
+    const parent = containers.get(JSON.stringify(path.slice(0, -1))) as Record<string | number, unknown>;
+    parent[path[path.length - 1]] = value;
+  };
+  split(text, chunkSizes, (path, kind) => {
+    if (kind === "scalar") return "parse";
+    const container = kind === "array" ? [] : {};
+    containers.set(JSON.stringify(path), container);
+    set(path, container);
+    return "descend";
+  }).forEach(({ path, value }) => set(path, value));
+  return root;
+}
+
+const tricky = fc.oneof(
+  fc.string(),
+  fc.constantFrom('a"b', "back\\slash", "\\", "\\\\", '\\"', "end\\", "ünïcödé ✓ 🚀", "\u0000\u001f", "{[}]", ",:"),
+);
+const json = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    fc.constantFrom(null, true, false, 0, -1.5e-7, 12345678901234),
+    tricky,
+    fc.array(tie("value"), { maxLength: 5 }),
+    fc.dictionary(tricky, tie("value"), { maxKeys: 5 }),
+  ),
+})).value;
+
+describe("JsonSplitter", () => {
+  it("rebuilds any JSON document exactly, whatever the chunk boundaries", () => {
+    fc.assert(
+      fc.property(json, fc.array(fc.integer({ min: 1, max: 17 }), { minLength: 1, maxLength: 6 }), fc.boolean(), (value, sizes, pretty) => {
+        const text = JSON.stringify(value, null, pretty ? 2 : undefined);
+        expect(rebuild(text, sizes)).toEqual(JSON.parse(text));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("hands over parsed values and skips others, whatever the chunk boundaries", () => {
+    fc.assert(
+      fc.property(fc.dictionary(tricky, json, { maxKeys: 8 }), fc.integer({ min: 1, max: 9 }), (doc, size) => {
+        const text = JSON.stringify(doc);
+        const keys = Object.keys(doc);
+        const wanted = new Set(keys.filter((_, i) => i % 2 === 0));
+        const got = split(text, [size], (path) => (path.length === 0 ? "descend" : wanted.has(path[0] as string) ? "parse" : "skip"));
+        expect(got.map((g) => g.path[0])).toEqual(keys.filter((k) => wanted.has(k)));
+        for (const g of got) expect(g.value).toEqual(doc[g.path[0] as string]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("gives array indices and object keys in the path", () => {
+    const got = split('{"a":[{"x":1},{"x":2}],"b":{"c":"d"}}', [3], (path) =>
+      path.length < 2 || path[0] === "b" ? (path.length === 2 ? "parse" : "descend") : "parse",
+    );
+    expect(got).toEqual([
+      { path: ["a", 0], value: { x: 1 } },
+      { path: ["a", 1], value: { x: 2 } },
+      { path: ["b", "c"], value: "d" },
+    ]);
+  });
+
+  it("skips a UTF-8 byte order mark", () => {
+    const splitter = new JsonSplitter({ select: () => "parse", value: (_, v) => expect(v).toEqual({ a: 1 }) });
+    splitter.push(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"a":1}')]));
+    splitter.end();
+  });
+
+  it.each([
+    ['{"a":1', "unexpected end of JSON"],
+    ['{"a":[1,2', "unexpected end of JSON"],
+    ['{"a":1}}', "unexpected content after the JSON value"],
+    ['{"a" 1}', "expected ':'"],
+    ["{a:1}", "expected a property name"],
+    ['{"a":1 "b":2}', "expected ',' or '}'"],
+    ['{"a":tru}', "invalid JSON value at .a"],
+    ['{"a":"unterminated}', "unexpected end of JSON"],
+    ["[1,,2]", "unexpected character"],
+  ])("rejects %s with a message saying where", (text, message) => {
+    expect(() => split(text, [4], (path, kind) => (kind === "scalar" ? "parse" : path.length === 0 ? "descend" : "parse"))).toThrow(JsonSplitError);
+    expect(() => split(text, [4], (path, kind) => (kind === "scalar" ? "parse" : path.length === 0 ? "descend" : "parse"))).toThrow(message);
+  });
+});

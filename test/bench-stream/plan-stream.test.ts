@@ -1,0 +1,101 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { modelFromPlan } from "../../src/inputs/plan-json";
+import { InputError } from "../../src/inputs/input-error";
+import { modelFromPlanFile, readPlanSkeleton } from "../../src/inputs/stream/plan-stream";
+import type { Model } from "../../src/model/types";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { generate } = require("../../bench/generate.js") as { generate: (args: Record<string, unknown>) => { out: string } };
+
+const CORPUS = join(__dirname, "..", "fixtures", "corpus");
+const corpusPlans = readdirSync(CORPUS).filter((f) => f.endsWith(".tfplan.json"));
+
+/** Everything a model says, as plain JSON (Unknown leaves render through their toJSON). */
+function snapshot(model: Model): unknown {
+  return JSON.parse(JSON.stringify({ ...model, byAddress: [...model.byAddress.keys()], byType: [...model.byType.keys()], providers: [...model.providers.values()] }));
+}
+
+describe("streaming plan reader", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "plan-stream-"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each(corpusPlans)("gives the same model as JSON.parse for corpus plan %s, in 7-byte chunks", (name) => {
+    const file = join(CORPUS, name);
+    const expected = modelFromPlan(JSON.parse(readFileSync(file, "utf8")), file);
+    expect(snapshot(modelFromPlanFile(file, 7))).toEqual(snapshot(expected));
+  });
+
+  it.each([
+    ["monorepo", { resources: 400, seed: 3 }],
+    ["quadratic", { shape: "quadratic", pools: 200, members: 200 }],
+  ])("gives the same model as JSON.parse for a generated %s plan, whatever the chunk size", (label, options) => {
+    const file = join(dir, `${label}.plan.json`);
+    generate({ resources: 1000, format: "plan", seed: 1, shape: "monorepo", pools: 0, members: 0, ...options, out: file });
+    const expected = snapshot(modelFromPlan(JSON.parse(readFileSync(file, "utf8")), file));
+    for (const chunk of [4096, 65536, 1 << 20]) expect(snapshot(modelFromPlanFile(file, chunk))).toEqual(expected);
+  });
+
+  it("keeps only data sources of prior_state, at their original positions", () => {
+    const file = join(dir, "prior.plan.json");
+    const plan = {
+      format_version: "1.2",
+      resource_changes: [],
+      planned_values: { root_module: { resources: [{ address: "google_project.p", mode: "managed" }] } },
+      prior_state: {
+        values: {
+          root_module: {
+            resources: [{ address: "google_project.p", mode: "managed" }, { address: "data.google_project.d", mode: "data", type: "google_project", name: "d", values: { number: "1" } }],
+            child_modules: [{ address: "module.m", resources: [{ address: "module.m.data.google_project.e", mode: "data", type: "google_project", name: "e", values: {} }] }],
+          },
+        },
+      },
+    };
+    writeFileSync(file, JSON.stringify(plan));
+    const skeleton = readPlanSkeleton(file, 5) as { prior_state: { values: { root_module: { resources: unknown[]; child_modules: Array<{ address: string; resources: unknown[] }> } } }; planned_values?: unknown };
+    const root = skeleton.prior_state.values.root_module;
+    expect(0 in root.resources).toBe(false);
+    expect(root.resources[1]).toMatchObject({ address: "data.google_project.d" });
+    expect(root.child_modules[0]).toMatchObject({ address: "module.m", resources: [{ address: "module.m.data.google_project.e" }] });
+    expect(skeleton.planned_values).toBeUndefined();
+    const model = modelFromPlanFile(file);
+    expect(model.resources.map((r) => [r.address, r.location.pointer])).toEqual([
+      ["data.google_project.d", "/prior_state/values/root_module/resources/1"],
+      ["module.m.data.google_project.e", "/prior_state/values/root_module/child_modules/0/resources/0"],
+    ]);
+  });
+
+  it("reads planned_values when a plan has no resource_changes (oldest formats)", () => {
+    const file = join(dir, "old.plan.json");
+    const plan = {
+      format_version: "0.1",
+      planned_values: { root_module: { child_modules: [{ address: "module.g", resources: [{ address: "module.g.google_container_cluster.c", mode: "managed", type: "google_container_cluster", name: "c", values: { name: "c" } }] }] } },
+    };
+    writeFileSync(file, JSON.stringify(plan));
+    const expected = snapshot(modelFromPlan(plan, file));
+    expect(snapshot(modelFromPlanFile(file, 3))).toEqual(expected);
+  });
+
+  it.each([
+    ['{"format_version":"1.2","resource_changes":[{"address":"a"', "is not valid JSON (unexpected end of JSON at byte"],
+    ['{"format_version":"1.2","resource_changes":[{"address":a}]}', "is not valid JSON (invalid JSON value at .resource_changes[0]"],
+    ['{"resource":{"google_project":{}}}', "is not a Terraform plan in JSON"],
+  ])("rejects a bad file with one InputError line naming it", (text, message) => {
+    const file = join(dir, "bad.json");
+    writeFileSync(file, text);
+    let error: unknown;
+    try {
+      modelFromPlanFile(file);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message.startsWith(`${file}: `)).toBe(true);
+    expect((error as Error).message).toContain(message);
+    expect((error as Error).message).not.toContain("\n");
+  });
+});
