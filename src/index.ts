@@ -1,0 +1,14 @@
+/**
+ * cdktf-gke-preflight: one engine, three doors (CDKTF aspect, CI gate, standalone CLI).
+ * Importing this module loads neither cdktf nor the provider bindings nor any Google client.
+ */
+export { GkePreflight, type GkePreflightOptions, type StackCheckResult, type UnknownHandling, type SuppressOptions } from "./cdktf/index";
+export { checkModel, checkTerraformJson, type CheckOptions } from "./engine/check";
+export { runPreflight, reportFor } from "./engine/run";
+export { loadInputs, modelFromJson, InputError, modelFromPlan, modelFromTerraformJson } from "./inputs/load";
+export { allRules, findRule } from "./rules/index";
+export type { Finding, Rule, RuleMeta, Verdict, Remediation, Severity, Status } from "./rules/types";
+export type { Report, Summary, CheckedInput } from "./report/types";
+export type { Model, Resource } from "./model/types";
+export type { LiveFacts } from "./live/facts";
+export { VERSION } from "./version";
