@@ -78,10 +78,15 @@ class LiveReader {
       if (isLiveError(project)) return;
       facts.projects[project.projectId] ??= project;
       facts.projects[project.projectNumber] ??= project;
+      const holders = new Set([...(request.rolesHeldBy ?? []), `serviceAccount:service-${project.projectNumber}@container-engine-robot.iam.gserviceaccount.com`]);
+      const reads: Array<Promise<void>> = [];
       if (defaultSaProjects.has(ref)) {
         const email = `${project.projectNumber}-compute@developer.gserviceaccount.com`;
-        facts.serviceAccounts[email] = await this.serviceAccount(email, true);
+        holders.add(`serviceAccount:${email}`);
+        reads.push(this.serviceAccount(email, true).then((account) => void (facts.serviceAccounts[email] = account)));
       }
+      for (const role of rolesHeld(project, holders)) reads.push(this.role(role).then((permissions) => void (facts.roles[role] = permissions)));
+      await Promise.all(reads);
     });
     const accountReads = unique([...request.serviceAccounts, ...request.actAsChecks]).map(async (email) => {
       facts.serviceAccounts[email] = await this.serviceAccount(email, actAs.has(email));
@@ -306,6 +311,13 @@ class LiveReader {
       }),
     );
   }
+}
+
+/** Roles that `holders` have in the project's live policy and its ancestors' (where read). */
+function rolesHeld(project: LiveProject, holders: ReadonlySet<string>): string[] {
+  const policies = [project.iamPolicy, ...Object.values(project.ancestorPolicies ?? {})];
+  const bindings = policies.flatMap((policy) => (Array.isArray(policy) ? policy : []));
+  return unique(bindings.filter((binding) => binding.members.some((member) => holders.has(member))).map((binding) => binding.role));
 }
 
 function toBinding(binding: { role?: string | null; members?: string[] | null; condition?: { title?: string | null; expression?: string | null } | null }): LiveBinding {

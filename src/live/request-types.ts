@@ -16,6 +16,12 @@ export interface LiveRequest {
    * number, which only the live read knows. It is looked up and checked for actAs like the others.
    */
   defaultServiceAccountProjects?: string[];
+  /**
+   * Members (`serviceAccount:…`) whose roles in the live project and ancestor policies should have
+   * their permissions read too: grants made outside the configuration count. The GKE service agent
+   * of every project read, and the default account of `defaultServiceAccountProjects`, are added.
+   */
+  rolesHeldBy?: string[];
 }
 
 export interface LiveOptions {

@@ -1,0 +1,122 @@
+import type { Model, ProviderConfig, Resource } from "../model/types";
+import { IamIndex } from "../iam/index-grants";
+import { gkeFacts } from "../gke/node-identities";
+import type { LiveRequest } from "./request-types";
+
+export type { LiveRequest, LiveOptions } from "./request-types";
+
+/** Roles every GKE check needs, read live to refresh the bundled table. */
+const GKE_ROLES = ["roles/container.defaultNodeServiceAccount", "roles/container.serviceAgent"];
+
+const PROJECT_GRANTS = ["google_project_iam_member", "google_project_iam_binding", "google_project_iam_policy", "google_project_iam_member_remove"];
+const CREATES = new Set(["create", "replace", "planned"]);
+
+/**
+ * What `--live` should read to decide the checks on these models. Pure: the models in, plain
+ * data out. Things the apply creates (projects, service accounts, custom roles) are not read:
+ * they do not exist yet, and the configuration already says what they will be.
+ */
+export function liveRequestFor(models: readonly Model[]): LiveRequest {
+  const projects = new Set<string>();
+  const serviceAccounts = new Set<string>();
+  const actAs = new Set<string>();
+  const defaultAccountProjects = new Set<string>();
+  const roles = new Set<string>(GKE_ROLES);
+  const callerPermissions = new Map<string, Set<string>>();
+  const needs = (project: string, permission: string) => {
+    const set = callerPermissions.get(project) ?? new Set<string>();
+    set.add(permission);
+    callerPermissions.set(project, set);
+  };
+
+  for (const model of models) {
+    const iam = new IamIndex(model);
+    const gke = gkeFacts(model, iam);
+    const existing = (resolution: { key?: string; createdHere?: boolean }) => (resolution.key && !resolution.createdHere ? resolution.key : undefined);
+
+    for (const cluster of gke.clusters) {
+      const project = existing(cluster.project);
+      if (!project) continue;
+      projects.add(project);
+      if (CREATES.has(cluster.resource.change)) needs(project, "container.clusters.create");
+    }
+    for (const pool of gke.nodePools) {
+      const project = existing(pool.project);
+      if (project) projects.add(project);
+    }
+    for (const use of gke.nodeIdentities) {
+      const created = CREATES.has(use.resource.change);
+      const { identity } = use;
+      if (identity.kind === "service-account" && identity.email && !identity.createdBy) {
+        serviceAccounts.add(identity.email);
+        if (created) actAs.add(identity.email);
+      } else if (identity.kind === "compute-default") {
+        const project = existing(use.project);
+        if (project) defaultAccountProjects.add(project);
+      }
+    }
+    for (const resource of resourcesOf(model, PROJECT_GRANTS)) {
+      const project = existing(iam.catalog.projectOf(resource));
+      if (!project) continue;
+      projects.add(project);
+      needs(project, "resourcemanager.projects.getIamPolicy");
+      needs(project, "resourcemanager.projects.setIamPolicy");
+    }
+    for (const resource of resourcesOf(model, ["google_project_service"])) {
+      const project = existing(iam.catalog.projectOf(resource));
+      if (!project) continue;
+      projects.add(project);
+      if (CREATES.has(resource.change)) needs(project, "serviceusage.services.enable");
+    }
+    const definedHere = customRolesDefinedIn(model, iam);
+    const grantedRoles = [...iam.grants.map((grant) => grant.role), ...iam.authoritative.map((set) => set.role)];
+    for (const role of grantedRoles) {
+      if (typeof role === "string" && isRoleName(role) && !definedHere.has(role)) roles.add(role);
+    }
+  }
+
+  return {
+    projects: [...projects].sort(),
+    serviceAccounts: [...serviceAccounts].sort(),
+    roles: [...roles].sort(),
+    callerPermissions: Object.fromEntries([...callerPermissions].sort(([a], [b]) => a.localeCompare(b)).map(([project, set]) => [project, [...set].sort()])),
+    actAsChecks: [...actAs].sort(),
+    defaultServiceAccountProjects: [...defaultAccountProjects].sort(),
+    rolesHeldBy: [...serviceAccounts].sort().map((email) => `serviceAccount:${email}`),
+  };
+}
+
+/**
+ * `--project`: the project for resources that name none and whose provider configuration sets
+ * none (common in cdk.tf.json, where the project comes from the environment at apply time).
+ */
+export function withDefaultProject(model: Model, project: string): Model {
+  const providers = new Map<string, ProviderConfig>(model.providers);
+  const keys = new Set([...providers.keys(), ...model.resources.map((resource) => resource.providerKey)]);
+  for (const key of keys) {
+    if (!/(^|[:.])google(-beta)?($|\.)/.test(key)) continue;
+    const config = providers.get(key);
+    if (config === undefined) providers.set(key, { key, project });
+    // A provider project that is unset or unknown before apply (a variable) takes the flag's value.
+    else if (typeof config.project !== "string" || config.project === "") providers.set(key, { ...config, project });
+  }
+  return { ...model, providers };
+}
+
+function resourcesOf(model: Model, types: readonly string[]): Resource[] {
+  return types.flatMap((type) => model.byType.get(type) ?? []).filter((resource) => resource.mode === "managed" && resource.change !== "delete");
+}
+
+function isRoleName(role: string): boolean {
+  return /^(roles\/[\w.]+|(projects|organizations)\/[^/]+\/roles\/[\w.]+)$/.test(role);
+}
+
+/** Custom roles the configuration creates or changes: the live copy would be stale or absent. */
+function customRolesDefinedIn(model: Model, iam: IamIndex): Set<string> {
+  const names = new Set<string>();
+  for (const resource of model.byType.get("google_project_iam_custom_role") ?? []) {
+    const project = iam.catalog.projectOf(resource).key;
+    if (typeof resource.values.role_id === "string" && project) names.add(`projects/${project}/roles/${resource.values.role_id}`);
+  }
+  return names;
+}
