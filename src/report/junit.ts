@@ -124,7 +124,8 @@ function findingText(f: Finding): string {
   const missing = f.details?.["missingPermissions"];
   if (Array.isArray(missing) && missing.length) lines.push(`Missing permissions: ${missing.join(", ")}`);
   if (f.expiredSuppression) {
-    lines.push(`Expired ${f.expiredSuppression.source} suppression (${f.expiredSuppression.expires}): ${f.expiredSuppression.reason}`);
+    const what = f.expiredSuppression.source === "waiver" ? "Waiver" : "Suppression on the resource";
+    lines.push(`${what} expired on ${f.expiredSuppression.expires}: ${f.expiredSuppression.reason}`);
   }
   lines.push("", `Fix: ${f.remediation.summary}`);
   if (f.remediation.gcloud.length) lines.push("", "gcloud:", ...f.remediation.gcloud.map((c) => `  ${c}`));

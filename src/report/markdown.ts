@@ -112,7 +112,8 @@ function tableRow(f: Finding, policy: GatePolicy): string {
     text += `<br>Waived${s.source === "construct" ? " on the resource" : ""}: ${mdText(s.reason)}${s.expires ? ` (until ${mdText(s.expires)})` : ""}${s.ticket ? ` ${mdText(s.ticket)}` : ""}`;
   }
   if (f.expiredSuppression) {
-    text += `<br>Waiver expired on ${mdText(f.expiredSuppression.expires)}: ${mdText(f.expiredSuppression.reason)}`;
+    const what = f.expiredSuppression.source === "waiver" ? "Waiver" : "Suppression on the resource";
+    text += `<br>${what} expired on ${mdText(f.expiredSuppression.expires)}: ${mdText(f.expiredSuppression.reason)}`;
   }
   return `| ${status} | ${rule} | ${where} | ${text} |`;
 }

@@ -220,7 +220,8 @@ function messageText(f: Finding): string {
   }
   if (f.status !== "pass" && f.remediation.summary) parts.push(`Fix: ${sentence(f.remediation.summary)}`);
   if (f.expiredSuppression) {
-    parts.push(`A ${f.expiredSuppression.source} suppression expired on ${f.expiredSuppression.expires} and no longer applies (${sentence(f.expiredSuppression.reason, "")}).`);
+    const what = f.expiredSuppression.source === "waiver" ? "A waiver" : "A suppression on the resource";
+    parts.push(`${what} expired on ${f.expiredSuppression.expires} and no longer applies (${sentence(f.expiredSuppression.reason, "")}).`);
   }
   return parts.join(" ");
 }
