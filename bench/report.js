@@ -17,7 +17,8 @@ const ms = (x) => (x === undefined ? "–" : x.toLocaleString("en-US"));
 const verdict = (ok) => (ok === undefined ? "pending" : ok ? "met" : "**missed**");
 
 function machineLine(m) {
-  return `${m.cpuModel}, ${m.usableCpus} usable of ${m.logicalCpus} logical CPUs, ${m.memoryGiB} GiB RAM, ${m.os} (kernel ${m.kernel}, ${m.arch}), Node ${m.node} (V8 ${m.v8})`;
+  const load = m.loadAverageAtStart ? `; load average (1/5/15 min) ${m.loadAverageAtStart.join("/")} at start, ${(m.loadAverageAtEnd || []).join("/")} at end` : "";
+  return `${m.cpuModel}, ${m.usableCpus} usable of ${m.logicalCpus} logical CPUs, ${m.memoryGiB} GiB RAM, ${m.os} (kernel ${m.kernel}, ${m.arch}), Node ${m.node} (V8 ${m.v8})${load}`;
 }
 
 function targets(r) {
@@ -40,7 +41,7 @@ function targets(r) {
     const s = r.huge.stream;
     const ok = p ? p.exit === 0 || p.exit === 1 : undefined;
     rows.push([`plan > V8 max string (${fmtMB(r.huge.bytes)} MB) checked`, p ? (ok ? `yes, ${ms(p.ms)} ms, ${rssMB(p.rssKiB)} MB` : `no: exit ${p.exit}: ${p.error}`) : "–",
-      verdict(ok) + (s && !ok ? ` (streaming reader alone: ${s.exit === 0 ? `${ms(s.ms)} ms, ${rssMB(s.rssKiB)} MB` : `error ${s.error}`}; not wired into the CLI yet)` : "")]);
+      verdict(ok) + (r.huge.streamLoad && !ok ? ` (the streaming reader in src/inputs/stream reads it: ${r.huge.streamLoad.error ? r.huge.streamLoad.error : `${ms(r.huge.streamLoad.ms)} ms, ${rssMB(r.huge.streamLoad.rssKiB)} MB peak`}${s ? `; with the engine: ${s.error ? s.error : `${ms(s.ms)} ms, ${rssMB(s.rssKiB)} MB`}` : ""}; not wired into the CLI yet)` : "")]);
   } else {
     rows.push(["plan > V8 max string checked (streaming)", "not measured in this run (`--huge`)", "pending"]);
   }
@@ -125,6 +126,7 @@ function hugeSection(h, when) {
   if (!h) return "_Not measured yet: run `node bench/run.js --only huge`._";
   const rows = [["read + `JSON.parse` (floor)", h.floor.error ? `fails: ${h.floor.error}` : `${ms(h.floor.ms)} ms`, rssMB(h.floor.rssKiB)]];
   if (h.preflight) rows.push(["`preflight FILE --format json`", h.preflight.error ? `exit ${h.preflight.exit}: ${h.preflight.error}` : `${ms(h.preflight.ms)} ms (exit ${h.preflight.exit})`, rssMB(h.preflight.rssKiB)]);
+  if (h.streamLoad) rows.push(["streaming reader alone: file → model (`bench/stream-check.js --load-only`)", h.streamLoad.error ? `error: ${h.streamLoad.error}` : `${ms(h.streamLoad.ms)} ms, ${h.streamLoad.out?.resources} resources`, rssMB(h.streamLoad.rssKiB)]);
   if (h.stream) rows.push(["streaming reader + engine (`bench/stream-check.js`)", h.stream.error ? `error: ${h.stream.error}` : `${ms(h.stream.ms)} ms${h.stream.out ? `, ${h.stream.out.resources} resources, ${h.stream.out.findings ?? "?"} findings` : ""}`, rssMB(h.stream.rssKiB)]);
   return [`${h.resources.toLocaleString("en-US")} resources, ${fmtMB(h.bytes)} MB (measured ${when?.date}, commit ${when?.commit}).`, "", table(["run", "result", "peak MB"], rows)].join("\n");
 }

@@ -11,6 +11,7 @@
 // docs/performance.md (rendered by bench/report.js).
 
 const fs = require("node:fs");
+const os = require("node:os");
 const path = require("node:path");
 const { run, repeat, hasGnuTime } = require("./lib/measure");
 const { describeMachine } = require("./lib/machine");
@@ -59,8 +60,14 @@ function floor(file) {
   return { ...r, inner };
 }
 
-function preflight(file, reportFile) {
-  const r = run(["node", CLI, file, "--format", "json"], { stdoutFile: reportFile });
+/** One preflight run may take this long before it is stopped and reported as too slow. */
+const PREFLIGHT_TIMEOUT_MS = 5 * 60 * 1000;
+/** After a run this slow, the median of one is enough: keep the whole bench near 10 minutes. */
+const SLOW_RUN_MS = 20 * 1000;
+
+function preflight(file, reportFile, timeoutMs = PREFLIGHT_TIMEOUT_MS) {
+  const r = run(["node", CLI, file, "--format", "json"], { stdoutFile: reportFile, timeoutMs });
+  if (r.timedOut) return { ...r, error: `stopped after ${Math.round(timeoutMs / 1000)} s (timeout)` };
   let summary;
   if (r.code === 0 || r.code === 1) {
     try {
@@ -81,9 +88,13 @@ function compare(file, runs, label) {
   const floors = [];
   const checks = [];
   const reportFile = path.join(OUT, `${label}.report.json`);
+  let slow = false;
   for (let i = 0; i < runs; i++) {
     floors.push(floor(file));
-    if (cliAvailable()) checks.push(preflight(file, reportFile));
+    if (!cliAvailable() || slow) continue;
+    const p = preflight(file, reportFile);
+    checks.push(p);
+    slow = p.ms > SLOW_RUN_MS || Boolean(p.error);
   }
   const f = repeat(floors.length, (i) => floors[i]);
   const p = checks.length ? repeat(checks.length, (i) => checks[i]) : undefined;
@@ -206,9 +217,15 @@ function huge(args) {
     result.preflight = { ms: Math.round(p.ms), rssKiB: p.rssKiB, exit: p.code, error: p.error, summary: p.summary };
   }
   const streamScript = path.join(__dirname, "stream-check.js");
-  if (fs.existsSync(path.join(ROOT, "dist", "inputs", "stream", "index.js")) && fs.existsSync(streamScript)) {
-    const s = run(["node", streamScript, file]);
-    result.stream = { ms: Math.round(s.ms), rssKiB: s.rssKiB, exit: s.code, error: s.code === 0 || s.code === 1 ? undefined : firstLine(s.stderr), out: s.stdout.trim() ? JSON.parse(s.stdout.trim().split("\n").pop()) : undefined };
+  if (fs.existsSync(path.join(ROOT, "dist", "inputs", "stream", "index.js"))) {
+    const parse = (s) => (s.stdout.trim() ? JSON.parse(s.stdout.trim().split("\n").pop()) : undefined);
+    const status = (s) => (s.timedOut ? `stopped after ${PREFLIGHT_TIMEOUT_MS / 1000} s (timeout)` : s.code === 0 || s.code === 1 ? undefined : firstLine(s.stderr) || `exit ${s.code}`);
+    log("huge: streaming reader alone");
+    const load = run(["node", streamScript, file, "--load-only"], { timeoutMs: PREFLIGHT_TIMEOUT_MS });
+    result.streamLoad = { ms: Math.round(load.ms), rssKiB: load.rssKiB, error: status(load), out: parse(load) };
+    log("huge: streaming reader + engine + report");
+    const full = run(["node", streamScript, file, path.join(OUT, "huge-stream.report.json")], { timeoutMs: PREFLIGHT_TIMEOUT_MS });
+    result.stream = { ms: Math.round(full.ms), rssKiB: full.rssKiB, exit: full.code, error: status(full), out: parse(full) };
   }
   void args;
   return result;
@@ -220,6 +237,7 @@ function main() {
   const previous = fs.existsSync(RESULTS) ? JSON.parse(fs.readFileSync(RESULTS, "utf8")) : {};
   const wanted = (section) => (args.only ? args.only.includes(section) : section !== "huge" || args.huge);
   const machine = describeMachine(ROOT);
+  machine.loadAverageAtStart = os.loadavg().map((x) => Math.round(x * 10) / 10);
   const results = { ...previous, machine, quick: args.quick, peakRssSource: hasGnuTime ? "GNU time %M" : "process.resourceUsage().maxRSS" };
   const started = Date.now();
   const sections = { scaling, quadratic, cold: coldStart, aspect, huge };
@@ -230,6 +248,7 @@ function main() {
     results.measuredAt = { ...results.measuredAt, [name]: { date: machine.date, commit: machine.commit } };
   }
   results.benchSeconds = Math.round((Date.now() - started) / 1000);
+  machine.loadAverageAtEnd = os.loadavg().map((x) => Math.round(x * 10) / 10);
   fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
   const svg = plotSvg(results.scaling);
   results.plot = Boolean(svg);

@@ -10,6 +10,8 @@ const path = require("node:path");
 
 const GNU_TIME = "/usr/bin/time";
 const hasGnuTime = fs.existsSync(GNU_TIME);
+const TIMEOUT = "/usr/bin/timeout";
+const hasTimeout = fs.existsSync(TIMEOUT);
 const RSS_HOOK = path.join(__dirname, "report-rss.js");
 
 let counter = 0;
@@ -24,12 +26,18 @@ function run(argv, { stdoutFile, env, rss = true, timeoutMs = 30 * 60 * 1000 } =
   let cmd = argv[0] === "node" ? process.execPath : argv[0];
   let args = argv.slice(1);
   const childEnv = { ...process.env, ...env };
+  if (rss && !hasGnuTime && argv[0] === "node") {
+    args = ["--require", RSS_HOOK, ...args];
+    childEnv.BENCH_RSS_FILE = rssFile;
+  }
+  // `timeout` kills the measured process itself (spawnSync's timeout would only kill GNU time)
+  if (hasTimeout) {
+    args = ["-s", "KILL", String(Math.ceil(timeoutMs / 1000)), cmd, ...args];
+    cmd = TIMEOUT;
+  }
   if (rss && hasGnuTime) {
     args = ["-f", "%M", "-o", rssFile, cmd, ...args];
     cmd = GNU_TIME;
-  } else if (rss && argv[0] === "node") {
-    args = ["--require", RSS_HOOK, ...args];
-    childEnv.BENCH_RSS_FILE = rssFile;
   }
   const outFd = stdoutFile ? fs.openSync(stdoutFile, "w") : "pipe";
   const started = process.hrtime.bigint();
@@ -37,7 +45,7 @@ function run(argv, { stdoutFile, env, rss = true, timeoutMs = 30 * 60 * 1000 } =
     env: childEnv,
     stdio: ["ignore", outFd, "pipe"],
     maxBuffer: 64 << 20,
-    timeout: timeoutMs,
+    timeout: hasTimeout ? undefined : timeoutMs,
   });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (typeof outFd === "number") fs.closeSync(outFd);
@@ -48,8 +56,10 @@ function run(argv, { stdoutFile, env, rss = true, timeoutMs = 30 * 60 * 1000 } =
     rssKiB = Number(lines[lines.length - 1]);
     fs.unlinkSync(rssFile);
   }
+  const timedOut = (hasTimeout && result.status === 137) || result.signal === "SIGKILL" || result.signal === "SIGTERM";
   return {
     ms,
+    timedOut,
     rssKiB: Number.isFinite(rssKiB) ? rssKiB : undefined,
     code: result.status,
     signal: result.signal,
