@@ -14,12 +14,16 @@ export interface Annotation {
   message: string;
 }
 
-/** Multi-line remediation code as one line, so each finding stays one line in the synth output. */
+/**
+ * Multi-line remediation code as one line, so each finding stays one line in the synth output.
+ * Line comments become block comments: on one line a `//` would swallow the code after it.
+ */
 export function oneLine(text: string): string {
   return text
     .split("\n")
     .map((l) => l.trim())
-    .filter((l) => l.length > 0 && !l.startsWith("//"))
+    .filter((l) => l.length > 0)
+    .map((l) => (l.startsWith("//") ? `/* ${l.replace(/^\/\/\s*/, "").replace(/\*\//g, "* /")} */` : l))
     .join(" ")
     .replace(/\s+/g, " ")
     .trim();
@@ -54,11 +58,11 @@ export function annotationFor(f: Finding, unknown: UnknownHandling): Annotation 
   }
   if (f.status === "unknown") {
     if (unknown === "ignore") return undefined;
-    const why = f.reason ? ` ${trimPeriod(f.reason)}.` : "";
+    const why = f.reason ? ` (${trimPeriod(f.reason)}).` : ".";
     const decide = f.decideWith ? ` Decide with: ${trimPeriod(f.decideWith)}.` : "";
     return {
       level: unknown === "error" ? "@cdktf/error" : "@cdktf/warn",
-      message: join(`${f.ruleId} cannot be decided before apply: ${trimPeriod(f.message)}.${why}${decide}${expired}`, fixText(f)),
+      message: join(`${f.ruleId} cannot be decided before apply: ${trimPeriod(f.message)}${why}${decide}${expired}`, fixText(f)),
     };
   }
   return undefined;

@@ -1,0 +1,56 @@
+import { annotationFor, oneLine } from "../../src/cdktf/annotate";
+import type { Finding } from "../../src/rules/types";
+
+const base: Finding = {
+  ruleId: "GKE003",
+  slug: "required-apis",
+  title: "t",
+  severity: "error",
+  status: "unknown",
+  address: "google_container_cluster.c",
+  file: "cdk.tf.json",
+  message: "Nothing in this input enables compute.googleapis.com on p1",
+  reason: "the enabled services of an existing project are not in the plan",
+  decideWith: "--live",
+  remediation: {
+    summary: "Enable compute.googleapis.com on p1.",
+    gcloud: [],
+    cdktf: 'const computeApi = new ProjectService(this, "compute-api", {\n  service: "compute.googleapis.com",\n});\n// and make the cluster wait for it: dependsOn: [computeApi]',
+    hcl: "",
+  },
+  docUrl: "",
+  googleDocUrl: "",
+};
+
+describe("annotation text", () => {
+  it("keeps code comments as block comments on one line", () => {
+    expect(oneLine(base.remediation.cdktf)).toBe(
+      'const computeApi = new ProjectService(this, "compute-api", { service: "compute.googleapis.com", }); /* and make the cluster wait for it: dependsOn: [computeApi] */',
+    );
+  });
+
+  it("unknown: level by option, reason in parentheses, one line", () => {
+    expect(annotationFor(base, "ignore")).toBeUndefined();
+    expect(annotationFor(base, "error")!.level).toBe("@cdktf/error");
+    const warn = annotationFor(base, "warn")!;
+    expect(warn.level).toBe("@cdktf/warn");
+    expect(warn.message).toBe(
+      "GKE003 cannot be decided before apply: Nothing in this input enables compute.googleapis.com on p1 " +
+        "(the enabled services of an existing project are not in the plan). Decide with: --live. " +
+        "Fix: Enable compute.googleapis.com on p1. CDKTF: " +
+        oneLine(base.remediation.cdktf),
+    );
+    expect(warn.message).not.toContain("\n");
+  });
+
+  it("fail is an error; suppressed is info with the reason; pass says nothing", () => {
+    const fail = { ...base, status: "fail" as const };
+    expect(annotationFor(fail, "ignore")!.level).toBe("@cdktf/error");
+    const suppressed = annotationFor({ ...fail, suppressed: { reason: "Accepted by the platform team.", source: "construct" } }, "warn")!;
+    expect(suppressed).toEqual({
+      level: "@cdktf/info",
+      message: "GKE003 suppressed (reason: Accepted by the platform team): Nothing in this input enables compute.googleapis.com on p1.",
+    });
+    expect(annotationFor({ ...base, status: "pass" }, "error")).toBeUndefined();
+  });
+});
