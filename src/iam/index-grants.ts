@@ -324,6 +324,13 @@ export class IamIndex {
         report.granted.set(permission, via);
         continue;
       }
+      // The apply takes away a role that gave the permission: the configuration's own intent
+      // is that the identity no longer has it, whatever else may exist outside.
+      const takenAway = report.stripped.find((s) => this.roleContains(s.role, permission) === true);
+      if (takenAway && !maybe) {
+        report.missing.push(permission);
+        continue;
+      }
       maybe ??= this.uncertainGrant(identity, project, (r) => isUnknown(r) || !roleAnswers.has(r)) ?? this.outsideGrantsPossible(identity, project);
       if (maybe) report.undetermined.push({ permission, reason: maybe });
       else report.missing.push(permission);

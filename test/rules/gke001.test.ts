@@ -1,0 +1,106 @@
+import { buildPlan, computed, ref } from "../support/plan-builder";
+import { apis, cluster, grant, nodeAccount, nodePool, PROJECT, projectData, agentGrant } from "../support/scenarios";
+import { checkPlan, checkTf, statuses, tfJson } from "../support/tf-json";
+
+const sa = { google_service_account: { nodes: { account_id: "gke-nodes" } } };
+const gkeCluster = (extra: Record<string, unknown> = {}) => ({
+  google_container_cluster: { primary: { name: "primary", location: "europe-west1", initial_node_count: 1, node_config: { service_account: "${google_service_account.nodes.email}" }, ...extra } },
+});
+const member = (name: string, role: string, extra: Record<string, unknown> = {}) => ({ [name]: { project: "p1", role, member: "serviceAccount:${google_service_account.nodes.email}", ...extra } });
+
+describe("GKE001 on cdk.tf.json", () => {
+  test("pass: the minimum role granted to the account created here", () => {
+    const f = checkTf(tfJson({ ...sa, ...gkeCluster(), google_project_iam_member: member("m", "roles/container.defaultNodeServiceAccount") }, { project: "p1" }));
+    expect(statuses(f, "GKE001")).toEqual(["pass google_container_cluster.primary"]);
+  });
+
+  test("fail: the account is created here and nothing grants it anything", () => {
+    const f = checkTf(tfJson({ ...sa, ...gkeCluster() }, { project: "p1" }));
+    const [finding] = f.filter((x) => x.ruleId === "GKE001");
+    expect(finding.status).toBe("fail");
+    expect(finding.constructPath).toBe("stack/primary");
+    expect(finding.message).toContain("gke-nodes@p1.iam.gserviceaccount.com");
+    expect(finding.remediation.cdktf).toContain("member: `serviceAccount:${nodes.email}`");
+    expect(finding.remediation.hcl).toContain('"serviceAccount:${google_service_account.nodes.email}"');
+  });
+
+  test("fail: a custom role defined here that lacks permissions", () => {
+    const f = checkTf(tfJson({
+      ...sa, ...gkeCluster(),
+      google_project_iam_custom_role: { nodes: { project: "p1", role_id: "gkeNodes", title: "x", permissions: ["logging.logEntries.create", "monitoring.timeSeries.create"] } },
+      google_project_iam_member: member("m", "${google_project_iam_custom_role.nodes.name}"),
+    }, { project: "p1" }));
+    const [finding] = f.filter((x) => x.ruleId === "GKE001");
+    expect(finding.status).toBe("fail");
+    expect(finding.details?.missingPermissions).toHaveLength(4);
+  });
+
+  test("pass: a custom role with every permission", () => {
+    const f = checkTf(tfJson({
+      ...sa, ...gkeCluster(),
+      google_project_iam_custom_role: { nodes: { project: "p1", role_id: "gkeNodes", title: "x", permissions: ["autoscaling.sites.writeMetrics", "logging.logEntries.create", "monitoring.metricDescriptors.create", "monitoring.metricDescriptors.list", "monitoring.timeSeries.create", "monitoring.timeSeries.list"] } },
+      google_project_iam_member: member("m", "${google_project_iam_custom_role.nodes.id}"),
+    }, { project: "p1" }));
+    expect(statuses(f, "GKE001")).toEqual(["pass google_container_cluster.primary"]);
+  });
+
+  test("unknown: the only grant is conditional", () => {
+    const f = checkTf(tfJson({ ...sa, ...gkeCluster(), google_project_iam_member: member("m", "roles/container.defaultNodeServiceAccount", { condition: { title: "until", expression: "request.time < timestamp('2027-01-01T00:00:00Z')" } }) }, { project: "p1" }));
+    const [finding] = f.filter((x) => x.ruleId === "GKE001");
+    expect(finding.status).toBe("unknown");
+    expect(finding.reason).toMatch(/IAM condition/);
+  });
+
+  test("unknown: an account that exists outside the configuration", () => {
+    const f = checkTf(tfJson({ google_container_cluster: { primary: { name: "primary", location: "europe-west1", node_config: { service_account: "nodes@p1.iam.gserviceaccount.com" } } } }, { project: "p1" }));
+    expect(statuses(f, "GKE001")).toEqual(["unknown google_container_cluster.primary"]);
+  });
+
+  test("fail: an authoritative binding for the role that does not list the account", () => {
+    const f = checkTf(tfJson({
+      ...sa, ...gkeCluster(),
+      google_project_iam_member: member("m", "roles/container.defaultNodeServiceAccount"),
+      google_project_iam_binding: { b: { project: "p1", role: "roles/container.defaultNodeServiceAccount", members: ["serviceAccount:other@p1.iam.gserviceaccount.com"] } },
+    }, { project: "p1" }));
+    const [finding] = f.filter((x) => x.ruleId === "GKE001");
+    expect(finding.status).toBe("fail");
+    expect(finding.message).toContain("google_project_iam_binding.b is authoritative");
+  });
+
+  test("a whole-project policy from data.google_iam_policy decides", () => {
+    const policy = (members: string[]) => tfJson(
+      { ...sa, ...gkeCluster(), google_project_iam_policy: { p: { project: "p1", policy_data: "${data.google_iam_policy.admin.policy_data}" } } },
+      { project: "p1", data: { google_iam_policy: { admin: { binding: [{ role: "roles/container.defaultNodeServiceAccount", members }] } } } },
+    );
+    expect(statuses(checkTf(policy(["serviceAccount:${google_service_account.nodes.email}"])), "GKE001")).toEqual(["pass google_container_cluster.primary"]);
+    expect(statuses(checkTf(policy(["user:ops@example.com"])), "GKE001")).toEqual(["fail google_container_cluster.primary"]);
+  });
+
+  test("Autopilot: the auto-provisioning account is the node account", () => {
+    const f = checkTf(tfJson({ ...sa, google_container_cluster: { auto: { name: "auto", location: "europe-west1", enable_autopilot: true, cluster_autoscaling: { auto_provisioning_defaults: { service_account: "${google_service_account.nodes.email}" } } } } }, { project: "p1" }));
+    const [finding] = f.filter((x) => x.ruleId === "GKE001");
+    expect(finding.status).toBe("fail");
+    expect(finding.message).toContain("cluster_autoscaling.auto_provisioning_defaults.service_account");
+  });
+});
+
+describe("GKE001 on plans", () => {
+  test("fail: the plan destroys the only grant", () => {
+    const plan = buildPlan({ project: PROJECT, resources: [projectData, ...apis(), nodeAccount, agentGrant, cluster(), nodePool(), grant("nodes_default_node_sa", "roles/container.defaultNodeServiceAccount", "serviceAccount:gke-nodes@acme-prod.iam.gserviceaccount.com", { actions: ["delete"] })] });
+    // The account already exists in this plan's state: make it no-op.
+    (plan.resource_changes as Array<{ address: string; change: { actions: string[] } }>).find((r) => r.address === "google_service_account.gke_nodes")!.change.actions = ["no-op"];
+    const findings = checkPlan(plan).filter((f) => f.ruleId === "GKE001");
+    expect(findings.map((f) => f.status)).toEqual(["fail", "fail"]);
+    expect(findings[0].message).toContain("the plan destroys google_project_iam_member.nodes_default_node_sa");
+  });
+
+  test("unknown: the member of the only grant is computed from something the plan cannot resolve", () => {
+    const plan = buildPlan({ project: PROJECT, resources: [projectData, ...apis(), nodeAccount, agentGrant, cluster(), grant("m", "roles/container.defaultNodeServiceAccount", ref("module.iam.member"))] });
+    expect(statuses(checkPlan(plan), "GKE001")).toEqual(["unknown google_container_cluster.primary"]);
+  });
+
+  test("pass: the node account's email is unknown at plan time but traced through the configuration", () => {
+    const plan = buildPlan({ project: PROJECT, resources: [projectData, ...apis(), { ...nodeAccount, values: { ...nodeAccount.values, email: computed } }, grant("m", "roles/container.defaultNodeServiceAccount"), agentGrant, cluster()] });
+    expect(statuses(checkPlan(plan), "GKE001")).toEqual(["pass google_container_cluster.primary"]);
+  });
+});
