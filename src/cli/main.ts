@@ -2,7 +2,9 @@
 import { Command, CommanderError, Option } from "commander";
 import { VERSION } from "../version";
 import { InputError } from "../inputs/input-error";
-import { runPreflight } from "../engine/run";
+import { reportFor } from "../engine/run";
+import { loadInputs } from "../inputs/load";
+import { liveFactsFor, LiveUsageError } from "../live/cli";
 import { gateFails, parseFailOn, parseUnknownPolicy, type GatePolicy } from "../report/policy";
 import { needsPassFindings, OutputUsageError, parseOutputs, writeOutputs, type OutputSpec } from "../report/outputs";
 import { summarise } from "../report/types";
@@ -17,6 +19,8 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   isTty: boolean;
+  /** Whether stderr is a terminal (the --live progress line is drawn only there). */
+  stderrIsTty?: boolean;
   env: NodeJS.ProcessEnv;
 }
 
@@ -29,6 +33,9 @@ interface CheckFlags {
   includePass?: boolean;
   verbose?: boolean;
   color?: boolean;
+  live?: boolean;
+  project?: string;
+  apiEndpoint?: string;
 }
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -51,6 +58,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option("--include-pass", "also report the checks that passed")
     .option("-v, --verbose", "print the CDKTF and Terraform fixes in text output")
     .option("--no-color", "never colour text output")
+    .option("--live", "read the Google project (only reading) to decide what the input cannot tell; see docs/live.md")
+    .option("--project <id>", "project for resources that name none and whose provider sets none")
+    .option("--api-endpoint <url>", "root of every Google API endpoint for --live (Private Service Connect, an emulator); also PREFLIGHT_API_ENDPOINT")
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .action(async (input: string | undefined, flags: CheckFlags) => {
@@ -59,7 +69,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         exitCode = EXIT.usage;
         return;
       }
-      exitCode = runCheck(input, flags, io);
+      exitCode = await runCheck(input, flags, io);
     });
   program.command("rules").description("list the rules").action(() => io.stdout(listRules()));
   program
@@ -84,7 +94,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   return exitCode;
 }
 
-function runCheck(input: string, flags: CheckFlags, io: CliIo): number {
+async function runCheck(input: string, flags: CheckFlags, io: CliIo): Promise<number> {
   let policy: GatePolicy;
   try {
     policy = { unknown: parseUnknownPolicy(flags.unknown), failOn: parseFailOn(flags.failOn) };
@@ -102,7 +112,8 @@ function runCheck(input: string, flags: CheckFlags, io: CliIo): number {
   try {
     const waiversFile = flags.waivers ?? findWaiversFile(input);
     const waivers = waiversFile ? loadWaiversFile(waiversFile) : [];
-    const checked = runPreflight(input, { includePass: needsPassFindings(outputs, Boolean(flags.includePass)) });
+    const { models, live } = await liveFactsFor(loadInputs(input), flags, io);
+    const checked = reportFor(models, { includePass: needsPassFindings(outputs, Boolean(flags.includePass)), ...(live ? { live } : {}) });
     const waived = applyWaivers(checked.findings, waivers, new Date());
     const report = { ...checked, findings: waived.findings, summary: summarise(waived.findings), ...(waiversFile ? { waivers: waived.outcomes } : {}) };
     for (const notice of waiverNotices(waived.outcomes)) io.stderr(`preflight: ${notice}\n`);
@@ -118,7 +129,7 @@ function runCheck(input: string, flags: CheckFlags, io: CliIo): number {
     if (stdout !== undefined) io.stdout(stdout);
     return gateFails(report.findings, policy) ? EXIT.failing : EXIT.ok;
   } catch (error) {
-    if (error instanceof InputError || error instanceof OutputUsageError) {
+    if (error instanceof InputError || error instanceof OutputUsageError || error instanceof LiveUsageError) {
       io.stderr(`preflight: ${error.message}\n`);
       return EXIT.usage;
     }
@@ -131,6 +142,7 @@ if (require.main === module) {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     isTty: Boolean(process.stdout.isTTY),
+    stderrIsTty: Boolean(process.stderr.isTTY),
     env: process.env,
   };
   main(process.argv.slice(2), io).then(

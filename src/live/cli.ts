@@ -1,0 +1,117 @@
+import type { Model } from "../model/types";
+import { isLiveError, type LiveError, type LiveFacts } from "./facts";
+import { liveRequestFor, withDefaultProject } from "./request";
+import type { LiveOptions } from "./request-types";
+
+/**
+ * The `--live`, `--project` and `--api-endpoint` options of the CLI. This module stays light: the
+ * reader and the Google client libraries are `require`d only when `--live` is given.
+ */
+export interface LiveFlags {
+  live?: boolean;
+  project?: string;
+  apiEndpoint?: string;
+}
+
+export interface LiveIo {
+  stderr: (text: string) => void;
+  /** Progress is drawn only on a terminal. */
+  stderrIsTty?: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+/** `--live` cannot run as asked (no credentials, a malformed endpoint): exit 2, one line. */
+export class LiveUsageError extends Error {
+  override name = "LiveUsageError";
+}
+
+export async function liveFactsFor(models: Model[], flags: LiveFlags, io: LiveIo, options: Pick<LiveOptions, "accessToken"> = {}): Promise<{ models: Model[]; live?: LiveFacts }> {
+  const withProject = flags.project ? models.map((model) => withDefaultProject(model, flags.project!)) : models;
+  if (!flags.live) {
+    if (flags.apiEndpoint) io.stderr("preflight: --api-endpoint has no effect without --live\n");
+    return { models: withProject };
+  }
+  const request = liveRequestFor(withProject);
+  if (request.projects.length === 0 && request.serviceAccounts.length === 0) {
+    io.stderr("preflight: --live: nothing to read (no existing project or service account is named; --project names one)\n");
+  }
+  const { readLive } = require("./read") as typeof import("./read");
+  const progress = io.stderrIsTty ? progressLine(io.stderr) : undefined;
+  try {
+    const { facts } = await readLive(request, {
+      ...options,
+      env: io.env,
+      ...(flags.apiEndpoint !== undefined && { apiEndpoint: flags.apiEndpoint }),
+      ...(progress && { onProgress: progress.update }),
+    });
+    progress?.clear();
+    for (const line of liveNotices(facts)) io.stderr(`preflight: ${line}\n`);
+    return { models: withProject, live: facts };
+  } catch (error) {
+    progress?.clear();
+    if (error instanceof Error && (error.name === "LiveSetupError" || error.name === "EndpointError")) throw new LiveUsageError(error.message);
+    throw error;
+  }
+}
+
+function progressLine(write: (text: string) => void) {
+  let last = 0;
+  return {
+    update: (done: number, total: number) => {
+      const now = Date.now();
+      if (done < total && now - last < 80) return; // redraw at most ~12 times a second
+      last = now;
+      write(`\r\x1b[Kpreflight: reading the live project(s) ${done}/${total}`);
+    },
+    clear: () => write("\r\x1b[K"),
+  };
+}
+
+/**
+ * One line per distinct reason a live fact could not be read, so the reader knows which role to
+ * ask for. The verdicts that needed those facts stay `unknown` and say so themselves.
+ */
+export function liveNotices(facts: LiveFacts, limit = 6): string[] {
+  const errors = collectErrors(facts);
+  if (errors.length === 0) return [];
+  const byReason = new Map<string, string[]>();
+  for (const { where, error } of errors) {
+    const reason = error.missingPermission ? `the caller lacks ${error.missingPermission}` : error.error;
+    byReason.set(reason, [...(byReason.get(reason) ?? []), where]);
+  }
+  const lines = [...byReason].map(([reason, where]) => `--live could not read ${describe(where)}: ${reason}`);
+  return lines.length > limit ? [...lines.slice(0, limit), `--live: ${lines.length - limit} more reasons; see the unknown findings`] : lines;
+}
+
+function describe(where: string[]): string {
+  const unique = [...new Set(where)];
+  return unique.length <= 3 ? unique.join(", ") : `${unique.slice(0, 3).join(", ")} and ${unique.length - 3} more`;
+}
+
+function collectErrors(facts: LiveFacts): Array<{ where: string; error: LiveError }> {
+  const found: Array<{ where: string; error: LiveError }> = [];
+  const seenProjects = new Set<object>();
+  for (const [key, project] of Object.entries(facts.projects)) {
+    if (seenProjects.has(project)) continue; // the same project under its id and number
+    seenProjects.add(project);
+    if (isLiveError(project)) {
+      found.push({ where: `project ${key}`, error: project });
+      continue;
+    }
+    const parts: Array<[string, unknown]> = [
+      ["ancestry", project.ancestry],
+      ["IAM policy", project.iamPolicy],
+      ["enabled APIs", project.enabledServices],
+      ["deny policies", project.denyRules],
+      ["deployer permissions", project.callerPermissions],
+      ...Object.entries(project.ancestorPolicies ?? {}).map(([name, policy]): [string, unknown] => [`IAM policy of ${name}`, policy]),
+    ];
+    for (const [what, value] of parts) if (isLiveError(value)) found.push({ where: `${what} of ${project.projectId}`, error: value });
+  }
+  for (const [email, account] of Object.entries(facts.serviceAccounts)) {
+    if (isLiveError(account)) found.push({ where: email, error: account });
+    else if (isLiveError(account.callerCanActAs)) found.push({ where: `actAs on ${email}`, error: account.callerCanActAs });
+  }
+  for (const [role, permissions] of Object.entries(facts.roles)) if (isLiveError(permissions)) found.push({ where: role, error: permissions });
+  return found;
+}

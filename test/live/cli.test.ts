@@ -1,0 +1,136 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { matchAllowedMethod } from "../../src/live/allowlist";
+import { loadFixture, type Fixture } from "./emulator";
+import { FAKE_TOKEN, withEmulator } from "./harness";
+
+/**
+ * `preflight --live` end to end: the built CLI (npm test builds dist first) reads the emulator
+ * through the real client libraries, and the rules turn their offline `unknown`s into verdicts.
+ */
+const CLI = join(__dirname, "..", "..", "dist", "cli", "main.js");
+const PLAN = join(__dirname, "..", "..", "examples", "plans", "unknown-existing-account.plan.json");
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  findings: Array<{ ruleId: string; status: string; address: string; message: string }>;
+}
+
+function preflight(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { PATH: process.env.PATH ?? "", HOME: "/nonexistent", GOOGLE_APPLICATION_CREDENTIALS: "/nonexistent/adc.json", ...env },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      let findings: Run["findings"] = [];
+      try {
+        findings = (JSON.parse(stdout) as { findings: Run["findings"] }).findings;
+      } catch {
+        // not JSON output (usage errors)
+      }
+      resolve({ code, stdout, stderr, findings });
+    });
+  });
+}
+
+const statusesOf = (run: Run, ruleId: string) => [...new Set(run.findings.filter((finding) => finding.ruleId === ruleId).map((finding) => finding.status))].sort();
+
+async function live(fixture: Fixture, extraArgs: string[] = []): Promise<{ run: Run; methods: string[]; urls: string[] }> {
+  return withEmulator(fixture, async (emulator) => {
+    const run = await preflight([PLAN, "--format", "json", "--include-pass", "--live", "--api-endpoint", emulator.url, ...extraArgs], {
+      GOOGLE_OAUTH_ACCESS_TOKEN: FAKE_TOKEN,
+    });
+    expect(run.stdout + run.stderr).not.toContain(FAKE_TOKEN);
+    for (const request of emulator.requests) {
+      expect(request.authorized).toBe(true);
+      expect(matchAllowedMethod(request.method, `http://127.0.0.1${request.url}`)).toBeDefined();
+    }
+    return { run, methods: emulator.methodsCalled(), urls: emulator.requests.map((request) => request.url) };
+  });
+}
+
+describe("preflight --live", () => {
+  test("offline, the existing account, the service agent and the APIs are unknown", async () => {
+    const run = await preflight([PLAN, "--format", "json", "--include-pass"]);
+    expect(statusesOf(run, "GKE001")).toEqual(["unknown"]);
+    expect(statusesOf(run, "GKE002")).toEqual(["unknown"]);
+    expect(statusesOf(run, "GKE003")).toEqual(["unknown"]);
+  });
+
+  test("a healthy project decides every one of them: pass", async () => {
+    const { run } = await live(loadFixture("acme-good"));
+    expect(run.code).toBe(0);
+    expect(statusesOf(run, "GKE001")).toEqual(["pass"]);
+    expect(statusesOf(run, "GKE002")).toEqual(["pass"]);
+    expect(statusesOf(run, "GKE003")).toEqual(["pass"]);
+  });
+
+  test("a broken project decides every one of them: fail (missing role, agent binding, API)", async () => {
+    const { run } = await live(loadFixture("acme-bad"));
+    expect(run.code).toBe(1);
+    expect(statusesOf(run, "GKE001")).toEqual(["fail"]);
+    expect(statusesOf(run, "GKE002")).toEqual(["fail"]);
+    expect(run.findings.filter((finding) => finding.ruleId === "GKE003").map((finding) => [finding.status, finding.message.split(" ")[0]])).toContainEqual([
+      "fail",
+      "container.googleapis.com",
+    ]);
+  });
+
+  test("where the caller cannot read the policy, the verdicts stay unknown and stderr names the permission to ask for", async () => {
+    const { run } = await live({ ...loadFixture("acme-good"), callerCannot: ["resourcemanager.projects.getIamPolicy"] });
+    expect(statusesOf(run, "GKE001")).toEqual(["unknown"]);
+    expect(statusesOf(run, "GKE002")).toEqual(["unknown"]);
+    expect(statusesOf(run, "GKE003")).toEqual(["pass"]); // services were readable
+    expect(run.stderr).toContain("--live could not read IAM policy of acme-prod: the caller lacks resourcemanager.projects.getIamPolicy");
+  });
+
+  test("PREFLIGHT_API_ENDPOINT works like --api-endpoint", async () => {
+    await withEmulator(loadFixture("acme-good"), async (emulator) => {
+      const run = await preflight([PLAN, "--format", "json", "--live"], { GOOGLE_OAUTH_ACCESS_TOKEN: FAKE_TOKEN, PREFLIGHT_API_ENDPOINT: emulator.url });
+      expect(run.code).toBe(0);
+      expect(emulator.requests.length).toBeGreaterThan(5);
+    });
+  });
+
+  test("without credentials: exit 2 and one line naming the fix", async () => {
+    const run = await preflight([PLAN, "--live", "--api-endpoint", "http://127.0.0.1:9"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^preflight: --live: no Google credentials \(.*\); set GOOGLE_OAUTH_ACCESS_TOKEN or run `gcloud auth application-default login`\n$/);
+  });
+
+  test("a malformed --api-endpoint: exit 2 and one line", async () => {
+    const run = await preflight([PLAN, "--live", "--api-endpoint", "not a url"], { GOOGLE_OAUTH_ACCESS_TOKEN: FAKE_TOKEN });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('preflight: --api-endpoint: expected a URL such as https://{service}-ep.p.googleapis.com, got "not a url"\n');
+  });
+
+  test("without --live the Google libraries are not even loaded; with it they are", async () => {
+    // A preload that reports, as the process exits, which Google modules were ever required.
+    const probe = join(mkdtempSync(join(tmpdir(), "preflight-probe-")), "probe.js");
+    writeFileSync(
+      probe,
+      `process.on("exit", () => process.stderr.write("LOADED " + JSON.stringify([...new Set(Object.keys(require.cache).map((f) => (/node_modules\\/(@google[^/]*\\/[^/]+|google[^/]+)/.exec(f) || [])[1]).filter(Boolean))].sort()) + "\\n"));`,
+    );
+    const loaded = async (args: string[], env: Record<string, string> = {}) => {
+      const child = spawn(process.execPath, ["--require", probe, CLI, PLAN, ...args], { env: { PATH: process.env.PATH ?? "", ...env } });
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+      await new Promise((resolve) => child.on("close", resolve));
+      return JSON.parse(/LOADED (.*)/.exec(stderr)?.[1] ?? "null") as string[];
+    };
+    expect(await loaded([])).toEqual([]);
+    await withEmulator(loadFixture("acme-good"), async (emulator) => {
+      const withLive = await loaded(["--live", "--api-endpoint", emulator.url], { GOOGLE_OAUTH_ACCESS_TOKEN: FAKE_TOKEN });
+      expect(withLive).toEqual(expect.arrayContaining(["@google-cloud/iam", "@googleapis/cloudresourcemanager", "google-auth-library"]));
+    });
+  });
+});
