@@ -2,6 +2,7 @@ import type { Model, Resource, Value } from "../model/types";
 import { isUnknown, Unknown } from "../model/unknown";
 import { parseReference } from "../model/expressions";
 import type { ProjectCatalog } from "./projects";
+import { googleIdentity, recogniseGoogleIdentity, type GoogleIdentityKind } from "../knowledge/service-agents";
 
 /**
  * Who a member or a node service account is. `key` identifies the identity across the
@@ -24,33 +25,37 @@ export interface Identity {
   reason?: string;
 }
 
-const AGENT_PATTERNS: Array<{ kind: Identity["kind"]; email: RegExp; template: RegExp }> = [
-  { kind: "gke-agent", email: /^service-(\d+)@container-engine-robot\.iam\.gserviceaccount\.com$/, template: /^service-\$\{([^}]+)\}@container-engine-robot\.iam\.gserviceaccount\.com$/ },
-  { kind: "compute-default", email: /^(\d+)-compute@developer\.gserviceaccount\.com$/, template: /^\$\{([^}]+)\}-compute@developer\.gserviceaccount\.com$/ },
-  { kind: "apis-agent", email: /^(\d+)@cloudservices\.gserviceaccount\.com$/, template: /^\$\{([^}]+)\}@cloudservices\.gserviceaccount\.com$/ },
-];
+/** The Google-managed identities rules reason about, by the knowledge base's kinds. */
+type AgentKind = "gke-agent" | "compute-default" | "apis-agent";
+const KNOWLEDGE_KIND: Record<AgentKind, GoogleIdentityKind> = {
+  "gke-agent": "gke-service-agent",
+  "compute-default": "compute-default-sa",
+  "apis-agent": "google-apis-service-agent",
+};
+const AGENT_KIND = new Map<GoogleIdentityKind, AgentKind>(Object.entries(KNOWLEDGE_KIND).map(([k, v]) => [v, k as AgentKind]));
 
-const AGENT_NAMES = {
+/** `service-${data.google_project.p.number}@container-engine-robot…` → the reference, per kind. */
+const TEMPLATES: ReadonlyArray<{ kind: AgentKind; regex: RegExp }> = (Object.keys(KNOWLEDGE_KIND) as AgentKind[]).map((kind) => {
+  const [before, after] = googleIdentity(KNOWLEDGE_KIND[kind]).emailPattern.split("{number}");
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return { kind, regex: new RegExp(`^${escape(before)}\\$\\{([^}]+)\\}${escape(after)}$`) };
+});
+
+const AGENT_NAMES: Record<AgentKind, string> = {
   "gke-agent": "the GKE service agent",
   "compute-default": "the Compute Engine default service account",
   "apis-agent": "the Google APIs service agent",
-} as const;
+};
 
-export function agentIdentity(kind: "gke-agent" | "compute-default" | "apis-agent", project: string, catalog: ProjectCatalog): Identity {
+export function agentIdentity(kind: AgentKind, project: string, catalog: ProjectCatalog): Identity {
   const number = catalog.numberOf(project);
   const email = number ? agentEmail(kind, number) : undefined;
   return { key: `${kind}:${project}`, kind, project, email, display: email ?? `${AGENT_NAMES[kind]} of ${project} (${agentEmail(kind, "PROJECT_NUMBER")})` };
 }
 
-export function agentEmail(kind: "gke-agent" | "compute-default" | "apis-agent", number: string): string {
-  switch (kind) {
-    case "gke-agent":
-      return `service-${number}@container-engine-robot.iam.gserviceaccount.com`;
-    case "compute-default":
-      return `${number}-compute@developer.gserviceaccount.com`;
-    case "apis-agent":
-      return `${number}@cloudservices.gserviceaccount.com`;
-  }
+/** The agent's email; `number` may be a placeholder such as PROJECT_NUMBER for display. */
+export function agentEmail(kind: AgentKind, number: string): string {
+  return googleIdentity(KNOWLEDGE_KIND[kind]).emailPattern.replace("{number}", number);
 }
 
 export class IdentityResolver {
@@ -99,22 +104,21 @@ export class IdentityResolver {
 
   email(raw: string): Identity {
     const email = raw.trim().toLowerCase();
-    for (const pattern of AGENT_PATTERNS) {
-      const m = pattern.email.exec(email);
-      if (m) return { ...agentIdentity(pattern.kind as "gke-agent", this.catalog.canonical(m[1]), this.catalog), email };
-    }
-    const createdBy = this.accountsByEmail.get(email);
-    return { key: `sa:${email}`, display: email, email, kind: email.includes("@") ? "service-account" : "unknown", createdBy, ...(email.includes("@") ? {} : { reason: `"${raw}" is not an email`, key: `sa:${email}` }) };
+    const google = recogniseGoogleIdentity(email);
+    const agent = google && AGENT_KIND.get(google.kind);
+    if (google && agent) return { ...agentIdentity(agent, this.catalog.canonical(google.projectNumber), this.catalog), email };
+    if (!email.includes("@")) return { key: `sa:${email}`, display: raw, kind: "unknown", reason: `"${raw}" is not a service account email` };
+    return { key: `sa:${email}`, display: email, email, kind: "service-account", createdBy: this.accountsByEmail.get(email) };
   }
 
   private fromUnknown(value: Unknown, isMember: boolean): Identity {
     const template = value.template?.replace(/^serviceAccount:/, "");
     if (template) {
-      for (const pattern of AGENT_PATTERNS) {
-        const m = pattern.template.exec(template);
+      for (const pattern of TEMPLATES) {
+        const m = pattern.regex.exec(template);
         if (!m) continue;
         const project = this.catalog.projectOfReference(m[1]);
-        if (project?.key) return agentIdentity(pattern.kind as "gke-agent", project.key, this.catalog);
+        if (project?.key) return agentIdentity(pattern.kind, project.key, this.catalog);
         return { kind: pattern.kind, display: value.template!, reason: project && "reason" in project ? project.reason : `cannot tell which project \`${m[1]}\` is` };
       }
     }

@@ -1,5 +1,5 @@
 import type { Resource } from "../model/types";
-import type { Identity } from "../iam/identity";
+import { agentEmail, type Identity } from "../iam/identity";
 import type { Remediation } from "./types";
 
 /**
@@ -33,25 +33,14 @@ export function memberText(identity: Identity, project: string | undefined, proj
   }
   if (identity.kind === "gke-agent" || identity.kind === "compute-default" || identity.kind === "apis-agent") {
     const number = projectNumber ?? "PROJECT_NUMBER";
-    const email = identity.email ?? agentTemplate(identity.kind, number);
-    const tsEmail = identity.email ?? agentTemplate(identity.kind, "${project.number}");
-    const hclEmail = identity.email ?? agentTemplate(identity.kind, "${data.google_project.project.number}");
+    const email = identity.email ?? agentEmail(identity.kind, number);
+    const tsEmail = identity.email ?? agentEmail(identity.kind, "${project.number}");
+    const hclEmail = identity.email ?? agentEmail(identity.kind, "${data.google_project.project.number}");
     return { shell: `serviceAccount:${email}`, ts: "`serviceAccount:" + tsEmail + "`", hcl: `"serviceAccount:${hclEmail}"` };
   }
   const email = identity.email ?? "SERVICE_ACCOUNT_EMAIL";
   void project;
   return { shell: `serviceAccount:${email}`, ts: JSON.stringify(`serviceAccount:${email}`), hcl: JSON.stringify(`serviceAccount:${email}`) };
-}
-
-function agentTemplate(kind: "gke-agent" | "compute-default" | "apis-agent", number: string): string {
-  switch (kind) {
-    case "gke-agent":
-      return `service-${number}@container-engine-robot.iam.gserviceaccount.com`;
-    case "compute-default":
-      return `${number}-compute@developer.gserviceaccount.com`;
-    case "apis-agent":
-      return `${number}@cloudservices.gserviceaccount.com`;
-  }
 }
 
 /** `gke/nodes_sa` → `nodesSa`: the variable a CDKTF user most likely holds the construct in. */
@@ -130,4 +119,104 @@ export function enableApiRemediation(args: { summary: string; project: string | 
 /** For resources that must not be there (or must change): text-only fixes. */
 export function textRemediation(summary: string, gcloud: string[], cdktf: string, hcl: string): Remediation {
   return { summary, gcloud, cdktf, hcl };
+}
+
+/** `google_project_service.container_api` → `containerApi` (the variable a CDKTF stack most likely uses). */
+export function variableFor(address: string, resource?: Resource): string {
+  if (resource) return constructVariable(resource);
+  const name = address.replace(/\[[^\]]*\]/g, "").split(".").pop() ?? address;
+  const camel = name.replace(/[-_ ]+([A-Za-z0-9])/g, (_, c: string) => c.toUpperCase());
+  return camel.charAt(0).toLowerCase() + camel.slice(1);
+}
+
+/** Nodes on a dedicated account: create it, grant the minimum role, name it in node_config. */
+export function dedicatedNodeAccountRemediation(args: { summary: string; project: string | undefined; role: string; nodeResource: Resource; where: string }): Remediation {
+  const project = projectText(args.project);
+  const field = args.where.replace(/\[\*\]/g, "[0]");
+  const tsField = field
+    .split(".")
+    .map((part) => part.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()).replace(/\[\d+\]/, ""))
+    .join(": { ");
+  const depth = field.split(".").length - 1;
+  return {
+    summary: args.summary,
+    gcloud: [
+      `gcloud iam service-accounts create gke-nodes --project=${project.shell} --display-name="GKE nodes"`,
+      `gcloud projects add-iam-policy-binding ${project.shell} --member="serviceAccount:gke-nodes@${project.shell}.iam.gserviceaccount.com" --role="${args.role}" --condition=None`,
+      `# or, to keep the default account: grant ${args.role} to PROJECT_NUMBER-compute@developer.gserviceaccount.com the same way`,
+    ],
+    cdktf: [
+      `import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";`,
+      `import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";`,
+      "",
+      `const nodesSa = new ServiceAccount(this, "gke-nodes", { project: ${project.ts}, accountId: "gke-nodes", displayName: "GKE nodes" });`,
+      `const nodesRole = new ProjectIamMember(this, "gke-nodes-default-node-sa", {`,
+      `  project: ${project.ts},`,
+      `  role: ${JSON.stringify(args.role)},`,
+      "  member: `serviceAccount:${nodesSa.email}`,",
+      `});`,
+      `// in ${args.nodeResource.address}: ${tsField}: nodesSa.email${" }".repeat(depth)}, dependsOn: [nodesRole]`,
+    ].join("\n"),
+    hcl: [
+      `resource "google_service_account" "gke_nodes" {`,
+      `  project      = ${project.hcl}`,
+      `  account_id   = "gke-nodes"`,
+      `  display_name = "GKE nodes"`,
+      `}`,
+      "",
+      `resource "google_project_iam_member" "gke_nodes_default_node_sa" {`,
+      `  project = ${project.hcl}`,
+      `  role    = ${JSON.stringify(args.role)}`,
+      `  member  = "serviceAccount:\${google_service_account.gke_nodes.email}"`,
+      `}`,
+      `# in ${args.nodeResource.address}: ${field} = google_service_account.gke_nodes.email`,
+      `# and depends_on = [google_project_iam_member.gke_nodes_default_node_sa]`,
+    ].join("\n"),
+  };
+}
+
+/** Make a resource wait for others (Terraform orders creation by depends_on and references). */
+export function dependsOnRemediation(args: { summary: string; resource: Resource; waitFor: Resource[]; gcloud?: string[] }): Remediation {
+  const tsList = args.waitFor.map((r) => constructVariable(r)).join(", ");
+  const hclList = args.waitFor.map((r) => r.address.replace(/\[[^\]]*\]$/, "")).join(", ");
+  return {
+    summary: args.summary,
+    gcloud: args.gcloud ?? [],
+    cdktf: `// on ${args.resource.constructPath ?? args.resource.address}:\n${constructVariable(args.resource)}.dependsOn = [${tsList}];\n// or pass dependsOn: [${tsList}] in its config`,
+    hcl: `# in ${args.resource.address}:\ndepends_on = [${hclList}]`,
+  };
+}
+
+/** roles/iam.serviceAccountUser on one account for whoever runs the apply. */
+export function serviceAccountUserRemediation(args: { summary: string; account: Identity; project: string | undefined; deployer?: string }): Remediation {
+  const deployer = args.deployer ?? "user:DEPLOYER_EMAIL";
+  const email = args.account.email ?? (args.account.kind === "compute-default" ? "PROJECT_NUMBER-compute@developer.gserviceaccount.com" : "SERVICE_ACCOUNT_EMAIL");
+  const project = projectText(args.project);
+  const sa = args.account.createdBy;
+  const tsAccount = sa ? `${constructVariable(sa)}.name` : JSON.stringify(`projects/${project.shell}/serviceAccounts/${email}`);
+  const hclAccount = sa ? `${sa.address}.name` : JSON.stringify(`projects/${project.shell}/serviceAccounts/${email}`);
+  return {
+    summary: args.summary,
+    gcloud: [
+      ...(email.startsWith("PROJECT_NUMBER") && args.project ? [`PROJECT_NUMBER=$(gcloud projects describe ${args.project} --format='value(projectNumber)')`] : []),
+      `gcloud iam service-accounts add-iam-policy-binding ${email.replace("PROJECT_NUMBER", "${PROJECT_NUMBER}")} --project=${project.shell} --member="${deployer}" --role="roles/iam.serviceAccountUser"`,
+    ],
+    cdktf: [
+      `import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";`,
+      "",
+      `new ServiceAccountIamMember(this, "deployer-act-as-nodes", {`,
+      `  serviceAccountId: ${tsAccount},`,
+      `  role: "roles/iam.serviceAccountUser",`,
+      `  member: ${JSON.stringify(deployer)},`,
+      `});`,
+      `// (a stack cannot grant its own deployer what it needs to run: apply this from an admin stack, or use gcloud)`,
+    ].join("\n"),
+    hcl: [
+      `resource "google_service_account_iam_member" "deployer_act_as_nodes" {`,
+      `  service_account_id = ${hclAccount}`,
+      `  role               = "roles/iam.serviceAccountUser"`,
+      `  member             = ${JSON.stringify(deployer)}`,
+      `}`,
+    ].join("\n"),
+  };
 }
