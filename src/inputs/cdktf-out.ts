@@ -1,7 +1,7 @@
-import { existsSync, statSync } from "node:fs";
+import { existsSync, realpathSync, statSync } from "node:fs";
 import { join, relative, resolve, isAbsolute } from "node:path";
 import type { Model } from "../model/types";
-import { InputError } from "./input-error";
+import { excerpt, InputError, quoted } from "./input-error";
 import { readJsonFile } from "./read-json";
 import { isTerraformJson, modelFromTerraformJson } from "./terraform-json";
 
@@ -17,16 +17,21 @@ export function modelsFromCdktfOut(folder: string): Model[] {
   for (const [key, stack] of Object.entries(manifest.stacks)) {
     const name = typeof stack?.name === "string" ? stack.name : key;
     const path = stack?.synthesizedStackPath;
-    if (typeof path !== "string") throw new InputError(manifestFile, `stack "${name}" has no synthesizedStackPath`);
+    if (typeof path !== "string") throw new InputError(manifestFile, `stack ${quoted(name)} has no synthesizedStackPath`);
     const file = resolve(root, path);
     const inside = relative(root, file);
     if (inside.startsWith("..") || isAbsolute(inside)) {
-      throw new InputError(manifestFile, `stack "${name}" points outside the folder (${path}); refusing to read it`);
+      throw new InputError(manifestFile, `stack ${quoted(name)} points outside the folder (${excerpt(path)}); refusing to read it`);
     }
     if (file.endsWith(".tf")) {
-      throw new InputError(manifestFile, `stack "${name}" was synthesized as HCL (cdktf synth --hcl); run cdktf synth without --hcl so that cdk.tf.json is written`);
+      throw new InputError(manifestFile, `stack ${quoted(name)} was synthesized as HCL (cdktf synth --hcl); run cdktf synth without --hcl so that cdk.tf.json is written`);
     }
-    if (!existsSync(file)) throw new InputError(manifestFile, `stack "${name}" points to ${path}, which does not exist; run cdktf synth again`);
+    if (!existsSync(file)) throw new InputError(manifestFile, `stack ${quoted(name)} points to ${excerpt(path)}, which does not exist; run cdktf synth again`);
+    // A symbolic link inside the folder may lead out of it: compare where things really are.
+    const real = relative(realpathSync(root), realpathSync(file));
+    if (real.startsWith("..") || isAbsolute(real)) {
+      throw new InputError(manifestFile, `stack ${quoted(name)} points through a link outside the folder (${excerpt(path)}); refusing to read it`);
+    }
     const shown = join(folder, path);
     const json = readJsonFile(shown);
     if (!isTerraformJson(json)) throw new InputError(shown, "expected a Terraform JSON configuration (cdk.tf.json)");

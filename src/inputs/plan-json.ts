@@ -3,7 +3,8 @@ import { Unknown } from "../model/unknown";
 import { isObject } from "../model/access";
 import { buildModel, type ModelDraft } from "../model/build";
 import type { Model } from "../model/types";
-import { InputError } from "./input-error";
+import { excerpt, InputError } from "./input-error";
+import { assertNesting } from "./nesting";
 
 /**
  * Reads `terraform show -json` output (format_version 0.1 to 1.x): resource_changes for what
@@ -22,9 +23,11 @@ export function modelFromPlan(json: unknown, file: string): Model {
 }
 
 export function planDraft(json: unknown, file: string): ModelDraft {
-  const plan = json as Json;
-  const version = String(plan.format_version);
-  if (!/^[01]\./.test(version)) throw new InputError(file, `has plan format_version ${version}; this version of preflight reads 0.x and 1.x`);
+  assertNesting(json, file);
+  const plan = asObject(json);
+  if (!plan) throw new InputError(file, "expected a JSON object at the top of a Terraform plan");
+  const version = typeof plan.format_version === "string" ? plan.format_version : "";
+  if (!/^[01]\./.test(version)) throw new InputError(file, `has plan format_version ${excerpt(plan.format_version)}; this version of preflight reads 0.x and 1.x`);
   const configIndex = indexConfiguration(asObject(plan.configuration));
   const resources: Resource[] = [];
   const seen = new Set<string>();

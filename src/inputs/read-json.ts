@@ -31,9 +31,36 @@ export function parseJsonBytes(bytes: Buffer, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    const detail = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw new InputError(file, `is not valid JSON (${detail}); ${EXPECTED_INPUT}`);
+    throw new InputError(file, `is not valid JSON (${syntaxErrorDetail(error, text)}); ${EXPECTED_INPUT}`);
   }
+}
+
+/**
+ * V8 quotes the text around a syntax error ("Unexpected token 'y', "{"key": ya29.a0…" is not
+ * valid JSON"). That text may be a token or a key: keep only what went wrong and where.
+ */
+export function syntaxErrorDetail(error: unknown, text: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/^Unexpected end of JSON input/.test(message)) return "it ends before the JSON is complete; truncated?";
+  const at = /at position (\d+)/.exec(message);
+  const where = at ? ` at ${lineAndColumn(text, Number(at[1]))}` : "";
+  // What V8 says went wrong comes first; the quoted input follows `, `.
+  let what = message.split("\n")[0];
+  for (const end of [", ", " in JSON", " at position", " is not valid JSON"]) {
+    const i = what.indexOf(end);
+    if (i >= 0) what = what.slice(0, i);
+  }
+  return `${what.length > 0 && what.length <= 80 ? what : "syntax error"}${where}`;
+}
+
+function lineAndColumn(text: string, position: number): string {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf("\n"); i !== -1 && i < position; i = text.indexOf("\n", i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return `line ${line}, column ${position - lineStart + 1}`;
 }
 
 function describeFsError(error: unknown): string {

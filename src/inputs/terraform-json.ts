@@ -4,6 +4,7 @@ import { buildModel, type ModelDraft } from "../model/build";
 import type { Model } from "../model/types";
 import { parseTemplate } from "../model/expressions";
 import { InputError } from "./input-error";
+import { assertNesting } from "./nesting";
 
 const TOP_LEVEL_KEYS = ["resource", "data", "provider", "terraform", "module", "variable", "locals", "output"];
 
@@ -26,6 +27,7 @@ type Json = Record<string, unknown>;
 
 export function terraformJsonDraft(json: unknown, source: TerraformJsonSource): ModelDraft {
   if (!isObject(json as Value)) throw new InputError(source.file, "expected a JSON object at the top of a Terraform JSON configuration");
+  assertNesting(json, source.file);
   const config = json as Json;
   const resources: Resource[] = [];
   for (const [mode, key] of [["managed", "resource"], ["data", "data"]] as const) {

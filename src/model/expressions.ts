@@ -89,7 +89,8 @@ export function parseReference(reference: string): ParsedReference {
     m[1] !== undefined ? { name: m[1] } : { index: m[2].replace(/^"|"$/g, "") },
   );
   const names = (from: number) => tokens.slice(from).map((t) => ("name" in t ? t.name! : t.index!));
-  const first = "name" in tokens[0] ? tokens[0].name : "";
+  // Plans carry reference strings as written by whoever made the file: some have no name at all.
+  const first = tokens[0] && "name" in tokens[0] ? tokens[0].name : "";
   if (first === "var" || first === "local" || first === "module") {
     return { kind: first, target: `${first}.${names(1)[0] ?? ""}`, attributePath: names(2) };
   }

@@ -2,6 +2,7 @@ import type { ProviderConfig, Resource, Value, Values } from "./types";
 import { isUnknown, Unknown } from "./unknown";
 import { hasInterpolation, isPlainReference, parseReference, parseTemplate, referencesIn, type ParsedReference } from "./expressions";
 import { isObject } from "./access";
+import { hiddenCredential, isSecretAttribute, looksLikeCredential, withoutCredentials } from "./secrets";
 
 /**
  * Replaces `${…}` references in resource values by what they point to, where that is known
@@ -32,7 +33,12 @@ export class ReferenceResolver {
     const values = this.resolvedValues(resource);
     const references = new Set(resource.references);
     collectReferences(resource.values, resource.module, references);
-    return { ...resource, values, references: [...references].filter((a) => a !== resource.address) };
+    return {
+      ...resource,
+      values,
+      ...(resource.before ? { before: withoutCredentials(resource.before) } : {}),
+      references: [...references].filter((a) => a !== resource.address),
+    };
   }
 
   /** Resolves a single value in the scope of a module (used for provider arguments). */
@@ -51,11 +57,16 @@ export class ReferenceResolver {
   }
 
   private resolveValue(value: Value, module: string): Value {
-    if (typeof value === "string") return hasInterpolation(value) ? this.resolveTemplate(value, module) : unescapeTemplate(value);
+    if (typeof value === "string") {
+      if (looksLikeCredential(value)) return hiddenCredential();
+      return hasInterpolation(value) ? this.resolveTemplate(value, module) : unescapeTemplate(value);
+    }
     if (Array.isArray(value)) return value.map((v) => this.resolveValue(v, module));
     if (isObject(value)) {
       const out: Values = {};
-      for (const [k, v] of Object.entries(value)) out[k] = k === "//" ? v : this.resolveValue(v, module);
+      for (const [k, v] of Object.entries(value)) {
+        out[k] = k === "//" ? v : isSecretAttribute(k) && v !== null && !isUnknown(v) ? hiddenCredential() : this.resolveValue(v, module);
+      }
       return out;
     }
     return value;

@@ -1,0 +1,48 @@
+import type { Value, Values } from "./types";
+import { isUnknown, Unknown } from "./unknown";
+import { isObject } from "./access";
+
+/**
+ * Credentials never enter the model, so no report can print them. The readers already replace
+ * what the plan marks sensitive (before_sensitive / after_sensitive); this catches what is not
+ * marked: old plan formats without the markers, hand-written cdk.tf.json, provider blocks,
+ * variables. No rule reads any of these attributes or values.
+ */
+
+/** Attributes that hold credentials in the Google provider and the providers set up beside it. */
+const SECRET_ATTRIBUTES = new Set([
+  "access_token", "refresh_token", "id_token", "client_secret", "client_key", "credentials",
+  "private_key", "private_key_data", "private_key_pem", "password", "secret", "secret_data",
+  "plaintext", "key_string", "token", "sensitive_params", "sensitive_labels",
+]);
+
+export function isSecretAttribute(name: string): boolean {
+  return SECRET_ATTRIBUTES.has(name);
+}
+
+// OAuth access and refresh tokens, PEM private keys, a service account key file's JSON.
+const CREDENTIAL = /\bya29\.[\w\-.~+/]{8,}|\b1\/\/0[\w\-.~+/]{20,}|-----BEGIN [A-Z ]*PRIVATE KEY-----|"private_key"\s*:\s*"/;
+
+/** True for strings that look like a credential, whatever attribute holds them. */
+export function looksLikeCredential(text: string): boolean {
+  // Cheap tests first: this runs on every string of a plan.
+  if (text.length < 11) return false;
+  if (!text.includes("ya29.") && !text.includes("1//0") && !text.includes("PRIVATE KEY") && !text.includes("private_key")) return false;
+  return CREDENTIAL.test(text);
+}
+
+export function hiddenCredential(): Unknown {
+  return new Unknown("looks like a credential; preflight does not read credentials");
+}
+
+/** A copy of `value` with credentials hidden (for values that are not resolved, e.g. a plan's `before`). */
+export function withoutCredentials<T extends Value>(value: T): T {
+  if (typeof value === "string") return (looksLikeCredential(value) ? hiddenCredential() : value) as T;
+  if (Array.isArray(value)) return value.map(withoutCredentials) as T;
+  if (isObject(value)) {
+    const out: Values = {};
+    for (const [k, v] of Object.entries(value)) out[k] = isSecretAttribute(k) && v !== null && !isUnknown(v) ? hiddenCredential() : withoutCredentials(v);
+    return out as T;
+  }
+  return value;
+}
