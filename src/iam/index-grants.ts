@@ -83,6 +83,48 @@ export class IamIndex {
     this.readPolicies();
     this.readRemovals();
     this.readLive();
+    this.buildIndex();
+  }
+
+  // Lookups by project and identity, so that a query costs the grants that can matter to it,
+  // not every grant in the input (10,000 node pools against 10,000 members stay linear).
+  private readonly byProjectIdentity = new Map<string, Grant[]>();
+  private readonly byProject = new Map<string, Grant[]>();
+  /** Grants whose identity or project is not known: they may match any query. */
+  private readonly fuzzy: Grant[] = [];
+  private readonly literalAccountsByProject = new Map<string, Grant[]>();
+  private readonly accountResourcesByProject = new Map<string, Grant[]>();
+  private readonly authoritativeByProject = new Map<string, AuthoritativeSet[]>();
+  private readonly removalsByProject = new Map<string, Removal[]>();
+
+  private buildIndex(): void {
+    const push = <T>(map: Map<string, T[]>, key: string, item: T) => {
+      const list = map.get(key);
+      if (list) list.push(item);
+      else map.set(key, [item]);
+    };
+    for (const g of this.grants) {
+      const project = g.project.key;
+      if (project === undefined || g.identity.key === undefined) {
+        this.fuzzy.push(g);
+        if (project === undefined) continue;
+      }
+      push(this.byProject, project, g);
+      if (g.identity.key !== undefined) push(this.byProjectIdentity, `${project}|${g.identity.key}`, g);
+      if (g.identity.key?.startsWith("sa-resource:")) push(this.accountResourcesByProject, project, g);
+      else if (g.identity.kind === "service-account" && !g.identity.createdBy) push(this.literalAccountsByProject, project, g);
+    }
+    for (const a of this.authoritative) if (a.project.key !== undefined && !a.destroyed) push(this.authoritativeByProject, a.project.key, a);
+    for (const r of this.removals) if (r.project.key !== undefined) push(this.removalsByProject, r.project.key, r);
+  }
+
+  /** Every grant that may concern this identity on this project (a superset; callers still compare). */
+  private relevantGrants(identity: Identity, project: string): Grant[] {
+    if (identity.key === undefined) return [...(this.byProject.get(project) ?? []), ...this.fuzzy.filter((g) => g.project.key === undefined)];
+    const out = [...(this.byProjectIdentity.get(`${project}|${identity.key}`) ?? []), ...this.fuzzy];
+    if (identity.key.startsWith("sa-resource:")) out.push(...(this.literalAccountsByProject.get(project) ?? []));
+    else if (identity.kind === "service-account" && !identity.createdBy) out.push(...(this.accountResourcesByProject.get(project) ?? []));
+    return [...new Set(out)];
   }
 
   private readCustomRoles(): void {
@@ -231,14 +273,16 @@ export class IamIndex {
 
   private roleVerdict(identity: Identity, project: string, role: string): Answer {
     // 1. Authoritative resources that stay decide the member list of their roles.
-    const policy = this.authoritative.find((a) => a.kind === "policy" && !a.destroyed && a.project.key === project);
-    const relevant = this.authoritative.filter((a) => !a.destroyed && a.project.key === project && (a.kind === "policy" || a.role === role));
+    const sets = this.authoritativeByProject.get(project) ?? [];
+    const policy = sets.find((a) => a.kind === "policy");
+    const relevant = sets.filter((a) => a.kind === "policy" || a.role === role);
+    const grants = this.relevantGrants(identity, project);
     for (const set of relevant) {
       if (isUnknown(set.bindings)) return { holds: "maybe", reason: `${set.resource.address} sets the project's ${set.kind === "policy" ? "whole IAM policy" : `members of ${role}`} from a value only known after apply` };
       const matching = set.bindings.filter((b) => b.role === role);
       const members = matching.flatMap((b) => b.members);
       if (matching.some((b) => !b.conditional) && members.some((m) => sameIdentity(m, identity) === "yes")) {
-        return { holds: "yes", via: this.grants.filter((g) => g.resource === set.resource && g.role === role && sameIdentity(g.identity, identity) === "yes") };
+        return { holds: "yes", via: grants.filter((g) => g.resource === set.resource && g.role === role && sameIdentity(g.identity, identity) === "yes") };
       }
       if (members.some((m) => sameIdentity(m, identity) === "maybe")) return { holds: "maybe", reason: `${set.resource.address} lists a member of ${role} that is only known after apply` };
       if (set.kind === "binding" || policy) {
@@ -246,13 +290,13 @@ export class IamIndex {
       }
     }
     // 2. Explicit removals.
-    const removal = this.removals.find((r) => r.role === role && r.project.key === project && sameIdentity(r.identity, identity) === "yes");
+    const removal = (this.removalsByProject.get(project) ?? []).find((r) => r.role === role && sameIdentity(r.identity, identity) === "yes");
     if (removal) return { holds: "no", why: `${removal.resource.address} removes ${role} from ${identity.display}`, by: removal.resource };
     // 3. Non-authoritative grants that stay.
-    const kept = this.grants.filter((g) => !g.destroyed && g.kind !== "policy" && g.role === role && g.project.key === project);
+    const kept = grants.filter((g) => !g.destroyed && g.kind !== "policy" && g.role === role && g.project.key === project);
     const definite = kept.filter((g) => !g.conditional && sameIdentity(g.identity, identity) === "yes" && !this.destroyedLiveGrant(g));
     if (definite.length) return { holds: "yes", via: definite };
-    const destroyed = this.grants.find((g) => g.destroyed && g.role === role && g.project.key === project && sameIdentity(g.identity, identity) === "yes");
+    const destroyed = grants.find((g) => g.destroyed && g.role === role && g.project.key === project && sameIdentity(g.identity, identity) === "yes");
     const uncertain = this.uncertainGrant(identity, project, (r) => r === role || isUnknown(r));
     if (uncertain) return { holds: "maybe", reason: uncertain };
     if (destroyed?.resource) return { holds: "no", why: `the plan destroys ${destroyed.resource.address}, which grants ${role} to ${identity.display}`, by: destroyed.resource };
@@ -264,11 +308,12 @@ export class IamIndex {
   /** A live grant whose Terraform resource the plan destroys does not survive the apply. */
   private destroyedLiveGrant(grant: Grant): boolean {
     if (grant.kind !== "live") return false;
-    return this.grants.some((g) => g.destroyed && g.role === grant.role && g.project.key === grant.project.key && sameIdentity(g.identity, grant.identity) === "yes");
+    if (grant.project.key === undefined) return false;
+    return this.relevantGrants(grant.identity, grant.project.key).some((g) => g.destroyed && g.role === grant.role && g.project.key === grant.project.key && sameIdentity(g.identity, grant.identity) === "yes");
   }
 
   private uncertainGrant(identity: Identity, project: string, roleMatches: (role: string | Unknown) => boolean): string | undefined {
-    for (const g of this.grants) {
+    for (const g of this.relevantGrants(identity, project)) {
       if (g.destroyed || !roleMatches(g.role)) continue;
       const same = sameIdentity(g.identity, identity);
       if (same === "no") continue;
@@ -290,7 +335,7 @@ export class IamIndex {
       return `Google grants Editor to the Compute Engine default service account of a new project only where the organisation policy iam.automaticIamGrantsForDefaultServiceAccounts is not enforced (it is by default for organisations created after 2024-05-03)`;
     }
     if (identity.createdBy && identity.createdBy.change !== "no-op" && identity.createdBy.change !== "update") return undefined;
-    const policy = this.authoritative.find((a) => a.kind === "policy" && !a.destroyed && a.project.key === project);
+    const policy = (this.authoritativeByProject.get(project) ?? []).find((a) => a.kind === "policy");
     if (policy && !isUnknown(policy.bindings)) return undefined;
     const coverage = this.liveCoverage(project);
     return coverage.complete ? undefined : `${identity.display} is not created by this configuration, and ${coverage.reason}`;
@@ -341,7 +386,7 @@ export class IamIndex {
   /** Roles any grant on the project could give the identity. */
   private candidateRoles(identity: Identity, project: string): Set<string> {
     const roles = new Set<string>();
-    for (const g of this.grants) {
+    for (const g of this.relevantGrants(identity, project)) {
       if (typeof g.role !== "string") continue;
       if (g.project.key !== undefined && g.project.key !== project) continue;
       if (sameIdentity(g.identity, identity) === "no") continue;
