@@ -84,7 +84,20 @@ export interface ParsedReference {
 
 const NON_RESOURCE_NAMESPACES = new Set(["each", "count", "path", "terraform", "self"]);
 
+// Large configurations repeat the same references thousands of times.
+const parsedReferences = new Map<string, ParsedReference>();
+
 export function parseReference(reference: string): ParsedReference {
+  let parsed = parsedReferences.get(reference);
+  if (!parsed) {
+    if (parsedReferences.size > 100_000) parsedReferences.clear();
+    parsed = parseReferenceUncached(reference);
+    parsedReferences.set(reference, parsed);
+  }
+  return parsed;
+}
+
+function parseReferenceUncached(reference: string): ParsedReference {
   const tokens = [...reference.matchAll(/([A-Za-z_][\w-]*)|\[(\d+|"[^"]*")\]/g)].map((m) =>
     m[1] !== undefined ? { name: m[1] } : { index: m[2].replace(/^"|"$/g, "") },
   );

@@ -53,14 +53,15 @@ function checkUse(use: NodeIdentityUse, ctx: RuleContext): Verdict {
     return { status: "unknown", address: resource.address, message: `The project of ${where} is not known, so the grants of ${who} cannot be checked`, reason: project.reason, decideWith: "set project on the resource or on the provider" };
   }
   const report = ctx.iam.permissions(identity, project.key, DEFAULT_NODE_SA_PERMISSIONS);
-  const remediation = grantRoleRemediation({
-    summary: `Grant ${MINIMUM_ROLE} on project ${project.key} to ${identity.display}.`,
-    project: project.key,
-    projectNumber: ctx.iam.catalog.numberOf(project.key),
-    identity,
-    role: MINIMUM_ROLE,
-    resourceName: `${(identity.createdBy?.name ?? resource.name).replace(/[^A-Za-z0-9_]/g, "_")}_default_node_sa`,
-  });
+  const remediation = () =>
+    grantRoleRemediation({
+      summary: `Grant ${MINIMUM_ROLE} on project ${project.key} to ${identity.display}.`,
+      project: project.key,
+      projectNumber: ctx.iam.catalog.numberOf(project.key),
+      identity,
+      role: MINIMUM_ROLE,
+      resourceName: `${(identity.createdBy?.name ?? resource.name).replace(/[^A-Za-z0-9_]/g, "_")}_default_node_sa`,
+    });
   const details = {
     identity: identity.email ?? identity.display,
     project: project.key,
@@ -76,7 +77,7 @@ function checkUse(use: NodeIdentityUse, ctx: RuleContext): Verdict {
       status: "fail",
       address: resource.address,
       message: `${capitalise(who)} used by ${where} lacks ${report.missing.length} of the ${DEFAULT_NODE_SA_PERMISSIONS.length} permissions of ${MINIMUM_ROLE} on ${project.key}: ${report.missing.join(", ")}${stripped}`,
-      remediation,
+      remediation: remediation(),
       details,
     };
   }
@@ -88,7 +89,7 @@ function checkUse(use: NodeIdentityUse, ctx: RuleContext): Verdict {
       message: `Cannot tell whether ${who} used by ${where} holds ${report.undetermined.map((u) => u.permission).join(", ")} on ${project.key}`,
       reason: first.reason,
       decideWith: "--live, or grant the role in this configuration",
-      remediation,
+      remediation: remediation(),
       details,
     };
   }
