@@ -129,6 +129,8 @@ function providerConfigs(configuration: Json | undefined): ProviderConfig[] {
       key: moduleAddress && !key.includes(":") ? `${moduleAddress}:${key}` : normaliseProviderKey(key, ""),
       project: expressionValue(asObject(expressions?.project), moduleAddress),
       region: expressionValue(asObject(expressions?.region), moduleAddress),
+      name: typeof p?.name === "string" ? p.name : key.split(":").pop()!.split(".")[0],
+      arguments: expressionValues(expressions, moduleAddress),
     });
   }
   return providers;
@@ -141,6 +143,27 @@ function expressionValue(expression: Json | undefined, module: string): Value | 
   if (references.length === 1 && references[0].startsWith("var.")) return `\${${references[0]}}`;
   if (references.length) return new Unknown("set from an expression the plan does not evaluate", qualify(references, module));
   return undefined;
+}
+
+/**
+ * A provider block's expressions as values: constants as they are, references as Unknowns that
+ * carry them, nested blocks (lists of expression objects) recursively.
+ */
+function expressionValues(expressions: Json | undefined, module: string): Values {
+  const out: Values = {};
+  for (const [name, raw] of Object.entries(expressions ?? {})) {
+    if (Array.isArray(raw)) out[name] = raw.map((b) => expressionValues(asObject(b), module));
+    else {
+      const expression = asObject(raw);
+      if (!expression) continue;
+      if ("constant_value" in expression) out[name] = toValue(expression.constant_value);
+      else {
+        const references = asArray(expression.references).filter((r): r is string => typeof r === "string");
+        out[name] = new Unknown("set from an expression the plan does not evaluate", qualify(mostSpecific(references), module));
+      }
+    }
+  }
+  return out;
 }
 
 function fromResourceChange(rc: Json, config: Map<string, ConfigResource>, file: string, pointer: string): Resource | undefined {

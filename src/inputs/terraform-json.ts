@@ -117,11 +117,18 @@ function providerConfigs(section: unknown): ProviderConfig[] {
         const b = asObject(body);
         if (!b) continue;
         const alias = typeof b.alias === "string" ? b.alias : undefined;
-        providers.push({ key: alias ? `${name}.${alias}` : name, project: b.project as Value | undefined, region: b.region as Value | undefined });
+        providers.push({ key: alias ? `${name}.${alias}` : name, project: b.project as Value | undefined, region: b.region as Value | undefined, name, arguments: providerArguments(b) });
       }
     }
   }
   return providers;
+}
+
+/** The block's arguments without CDKTF metadata; references are resolved with the resources. */
+function providerArguments(body: Json): Values {
+  const out: Values = {};
+  for (const [k, v] of Object.entries(body)) if (k !== "//" && k !== "alias") out[k] = v as Value;
+  return out;
 }
 
 function readSuppressions(meta: Json | undefined): Suppression[] {

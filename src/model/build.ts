@@ -24,7 +24,9 @@ export function buildModel(draft: ModelDraft): Model {
   const resolver = new ReferenceResolver(byAddress, providers, draft.variables, draft.locals);
   const resources = draft.resources.map((r) => resolver.resolveResource(r));
   for (const p of draft.providers) {
-    if (p.project !== undefined) p.project = resolver.resolveScalar(p.project, p.key.includes(":") ? p.key.split(":")[0] : "");
+    const module = p.key.includes(":") ? p.key.split(":")[0] : "";
+    if (p.project !== undefined) p.project = resolver.resolveScalar(p.project, module);
+    if (p.arguments) p.arguments = resolver.resolveScalar(p.arguments, module) as Values;
   }
   const index = new Map<string, Resource>();
   const byType = new Map<string, Resource[]>();

@@ -56,6 +56,14 @@ export interface ProviderConfig {
   /** Default project of the provider configuration, if set. */
   project?: Value;
   region?: Value;
+  /** Provider type name (`google`, `kubernetes`, `helm`), when the input says it. */
+  name?: string;
+  /**
+   * Every argument of the provider block, nested blocks included. References stay visible:
+   * what is not known before apply is an Unknown carrying its references
+   * (e.g. a kubernetes provider's `host` built from a cluster's endpoint).
+   */
+  arguments?: Values;
 }
 
 /** What a plan or config tells about one project, keyed by id and/or number. */

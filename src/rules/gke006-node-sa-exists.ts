@@ -1,0 +1,152 @@
+import type { Rule, RuleContext, Verdict } from "./types";
+import type { Resource } from "../model/types";
+import { isUnknown } from "../model/unknown";
+import { booleanAttribute, stringAttribute } from "../model/access";
+import { isLiveError } from "../live/facts";
+import { CLUSTER, NODE_POOL, type NodeIdentityUse } from "../gke/node-identities";
+import { constructVariable, textRemediation } from "./remediation";
+
+const ACCOUNT = "google_service_account";
+const DEFAULT_ACCOUNTS = "google_project_default_service_accounts";
+
+/**
+ * GKE006: the account nodes run as exists and is enabled when the cluster or pool is created.
+ * Decided from the configuration when it creates (or destroys, or disables) the account;
+ * accounts made elsewhere are only known with --live.
+ */
+export const gke006NodeSaExists: Rule = {
+  meta: {
+    id: "GKE006",
+    slug: "node-sa-exists",
+    title: "The node service account exists and is enabled",
+    severity: "error",
+    rationale:
+      "Creating a cluster or node pool whose service account does not exist fails (400 \"Service account … does not exist\", or 404 " +
+      "\"Gaia id not found for email …\"); a disabled account leaves the node pool without working nodes. Destroying an account while " +
+      "pools still run as it breaks those pools.",
+    googleDocUrl: "https://cloud.google.com/kubernetes-engine/docs/troubleshooting/4xx-errors",
+    resourceTypes: [CLUSTER, NODE_POOL, ACCOUNT, DEFAULT_ACCOUNTS],
+  },
+  check(ctx: RuleContext): Verdict[] {
+    // Built once: data sources that read an account during plan, and default-account actions per project.
+    const readByData = new Map<string, Resource>();
+    for (const d of ctx.model.byType.get(ACCOUNT) ?? []) {
+      if (d.mode === "data" && typeof d.values.email === "string") readByData.set(d.values.email.toLowerCase(), d);
+    }
+    const defaultActions = new Map<string, Resource>();
+    for (const r of ctx.model.byType.get(DEFAULT_ACCOUNTS) ?? []) {
+      const project = ctx.iam.catalog.projectOf(r).key;
+      if (r.mode === "managed" && r.change !== "delete" && project) defaultActions.set(project, r);
+    }
+    const verdicts: Verdict[] = [];
+    const seen = new Set<string>();
+    for (const use of ctx.gke.nodeIdentities) {
+      const key = `${use.resource.address}|${use.identity.key ?? use.where}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      verdicts.push(checkUse(use, ctx, readByData, defaultActions));
+    }
+    return verdicts;
+  },
+};
+
+function checkUse(use: NodeIdentityUse, ctx: RuleContext, readByData: Map<string, Resource>, defaultActions: Map<string, Resource>): Verdict {
+  const { identity, resource } = use;
+  const address = resource.address;
+  const who = identity.display;
+  const details = { identity: identity.email ?? identity.display, where: use.where };
+  if (identity.key === undefined) {
+    return { status: "unknown", address, message: `The node service account of ${address} (${use.where}) is only known after apply, so its existence cannot be checked`, reason: identity.reason, decideWith: "name a google_service_account of this configuration, or run with --live", details };
+  }
+  const account = identity.createdBy;
+  if (account && account.mode === "managed") {
+    if (account.change === "delete" || account.change === "replace") {
+      const verb = account.change === "delete" ? "destroys" : "destroys and recreates (a new account with the same email does not inherit grants or running VMs)";
+      return {
+        status: "fail",
+        address: account.address,
+        message: `The plan ${verb} ${account.address}, while ${address} (${use.where}) runs its nodes as ${who}`,
+        remediation: textRemediation(
+          `Keep ${account.address} while node pools use it (add lifecycle prevent_destroy), or move the nodes to another account first.`,
+          [`gcloud iam service-accounts describe ${identity.email ?? "SERVICE_ACCOUNT_EMAIL"}${use.project.key ? ` --project=${use.project.key}` : ""}`],
+          `// keep the ServiceAccount construct, and protect it:\n${constructVariable(account)}.addOverride("lifecycle.prevent_destroy", true);`,
+          `resource "google_service_account" "${account.name}" {\n  # ...\n  lifecycle {\n    prevent_destroy = true\n  }\n}`,
+        ),
+        details: { ...details, account: account.address },
+      };
+    }
+    const disabled = booleanAttribute(account.values, "disabled");
+    if (disabled === true) {
+      return {
+        status: "fail",
+        address: account.address,
+        message: `${account.address} is created with disabled = true, and ${address} (${use.where}) runs its nodes as it: the pool's VMs cannot authenticate`,
+        remediation: textRemediation(
+          `Set disabled = false on ${account.address}.`,
+          [`gcloud iam service-accounts enable ${identity.email ?? "SERVICE_ACCOUNT_EMAIL"}${use.project.key ? ` --project=${use.project.key}` : ""}`],
+          `// on the ServiceAccount construct: disabled: false`,
+          `# in ${account.address}:\ndisabled = false`,
+        ),
+        details: { ...details, account: account.address },
+      };
+    }
+    if (isUnknown(disabled)) {
+      return { status: "unknown", address: account.address, message: `Whether ${account.address} is disabled is only known after apply, and ${address} runs its nodes as it`, reason: disabled.reason, decideWith: "write disabled as a literal", details };
+    }
+    return { status: "pass", address, message: `${who} is created by ${account.address}, enabled`, details };
+  }
+  const project = use.project.key;
+  if (identity.kind === "compute-default" && project) {
+    const action = defaultActions.get(project);
+    const verb = action ? stringAttribute(action.values, "action") : undefined;
+    if (typeof verb === "string" && ["DISABLE", "DELETE"].includes(verb.toUpperCase())) {
+      return {
+        status: "fail",
+        address: action!.address,
+        message: `${action!.address} ${verb.toUpperCase() === "DELETE" ? "deletes" : "disables"} the Compute Engine default service account of ${project}, which ${address} (${use.where}) runs its nodes as`,
+        remediation: textRemediation(`Give the nodes a dedicated account, or do not disable/delete the default account.`, [`gcloud iam service-accounts enable PROJECT_NUMBER-compute@developer.gserviceaccount.com --project=${project}`], `// set nodeConfig.serviceAccount to a dedicated ServiceAccount's email`, `# set node_config.service_account to a dedicated google_service_account's email`),
+        details,
+      };
+    }
+  }
+  const email = identity.email ?? liveDefaultEmail(identity.kind, project, ctx);
+  const live = email ? ctx.live?.serviceAccounts[email] : undefined;
+  if (email && live && !isLiveError(live)) {
+    if (!live.exists) {
+      return {
+        status: "fail",
+        address,
+        message: `${address} (${use.where}) runs its nodes as ${email}, which does not exist (read live)`,
+        remediation: textRemediation(`Create the account, or name an existing one.`, [`gcloud iam service-accounts create ${email.split("@")[0]} --project=${project ?? "PROJECT_ID"}`, `# a default account deleted less than 30 days ago can be undeleted: gcloud beta iam service-accounts undelete ACCOUNT_UNIQUE_ID`], `new ServiceAccount(this, "gke-nodes", { accountId: ${JSON.stringify(email.split("@")[0])} });`, `resource "google_service_account" "gke_nodes" {\n  account_id = ${JSON.stringify(email.split("@")[0])}\n}`),
+        details,
+      };
+    }
+    if (live.disabled) {
+      return { status: "fail", address, message: `${address} (${use.where}) runs its nodes as ${email}, which is disabled (read live)`, remediation: textRemediation(`Enable the account.`, [`gcloud iam service-accounts enable ${email}`], `// the account is not managed by this stack: enable it with gcloud`, `# the account is not managed here: enable it with gcloud`), details };
+    }
+    return { status: "pass", address, message: `${email} exists and is enabled (read live)`, details };
+  }
+  const data = identity.email ? readByData.get(identity.email) : undefined;
+  if (data && data.change === "read" && !isUnknown(data.values.unique_id) && data.values.unique_id !== undefined && booleanAttribute(data.values, "disabled") !== true) {
+    return { status: "pass", address, message: `${who} was read by ${data.address} during plan, so it exists`, details };
+  }
+  if (identity.kind === "compute-default" && project && ctx.iam.catalog.isCreatedHere(project)) {
+    return { status: "pass", address, message: `${project} is created here; Compute Engine creates its default service account when the API is enabled, and nothing here disables or deletes it`, details };
+  }
+  const liveError = live && isLiveError(live) ? live.error : undefined;
+  return {
+    status: "unknown",
+    address,
+    message: `${address} (${use.where}) runs its nodes as ${who}, which this configuration does not create; whether it exists and is enabled is not known`,
+    reason: liveError ? `the account could not be read: ${liveError}` : "accounts created outside the configuration are not in the input",
+    decideWith: "--live reads the account",
+    details,
+  };
+}
+
+/** The default account's email needs the project number, which the live read knows. */
+function liveDefaultEmail(kind: string, project: string | undefined, ctx: RuleContext): string | undefined {
+  if (kind !== "compute-default" || !project) return undefined;
+  const entry = ctx.live?.projects[project];
+  return entry && !isLiveError(entry) ? `${entry.projectNumber}-compute@developer.gserviceaccount.com` : undefined;
+}

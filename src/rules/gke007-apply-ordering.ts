@@ -1,0 +1,101 @@
+import type { Rule, RuleContext, Verdict } from "./types";
+import type { Resource } from "../model/types";
+import type { Grant } from "../iam/index-grants";
+import { CLUSTER, NODE_POOL, type NodeIdentityUse } from "../gke/node-identities";
+import { PROJECT_SERVICE } from "../gke/project-services";
+import { DependencyReach, isCreated } from "./dependencies";
+import { dependsOnRemediation } from "./remediation";
+
+const CONTAINER_API = "container.googleapis.com";
+const COMPUTE_API = "compute.googleapis.com";
+
+/**
+ * GKE007: clusters and node pools created by this apply wait (depends_on or references,
+ * transitively) for the grants their node accounts receive and for the API enablement created in
+ * the same apply, and node pools name a cluster of this configuration by reference, not by a
+ * literal name. Without that, Terraform starts them in parallel and the first apply races.
+ */
+export const gke007ApplyOrdering: Rule = {
+  meta: {
+    id: "GKE007",
+    slug: "apply-ordering",
+    title: "Clusters and node pools wait for their grants, APIs and cluster",
+    severity: "warning",
+    rationale:
+      "Terraform creates resources in parallel unless one depends on another. A cluster that does not depend on the enabling of " +
+      "container.googleapis.com or on the IAM grants of its node account can start first: 403 \"API has not been used … or it is " +
+      "disabled\", or nodes without permissions, on the first apply only. A node pool that names its cluster by a literal string " +
+      "can be created before the cluster: 404 Not found.",
+    googleDocUrl: "https://cloud.google.com/kubernetes-engine/docs/troubleshooting/4xx-errors",
+    resourceTypes: [CLUSTER, NODE_POOL],
+  },
+  check(ctx: RuleContext): Verdict[] {
+    const created = [...ctx.gke.clusters.map((c) => ({ resource: c.resource, project: c.project })), ...ctx.gke.nodePools.map((p) => ({ resource: p.resource, project: p.project }))].filter((x) => isCreated(x.resource));
+    if (created.length === 0) return [];
+    // Indexes built once, so each cluster or pool is looked at in constant time plus its own edges.
+    const apiByProject = new Map<string, Resource>();
+    for (const r of ctx.model.byType.get(PROJECT_SERVICE) ?? []) {
+      const project = ctx.iam.catalog.projectOf(r).key;
+      const api = r.values.service;
+      if (!project || !isCreated(r) || (api !== CONTAINER_API && api !== COMPUTE_API)) continue;
+      // Enabling container enables compute as its dependency: the container resource is the one to wait for.
+      if (api === CONTAINER_API || !apiByProject.has(project)) apiByProject.set(project, r);
+    }
+    const grantsByIdentity = new Map<string, Grant[]>();
+    for (const g of ctx.iam.grants) {
+      if (!g.resource || g.destroyed || !isCreated(g.resource) || !g.identity.key || !g.project.key) continue;
+      const list = grantsByIdentity.get(g.identity.key);
+      if (list) list.push(g);
+      else grantsByIdentity.set(g.identity.key, [g]);
+    }
+    const usesByResource = new Map<string, NodeIdentityUse[]>();
+    for (const use of ctx.gke.nodeIdentities) {
+      const list = usesByResource.get(use.resource.address);
+      if (list) list.push(use);
+      else usesByResource.set(use.resource.address, [use]);
+    }
+    const targets = new Set<string>();
+    for (const r of apiByProject.values()) targets.add(r.address);
+    for (const list of grantsByIdentity.values()) for (const g of list) targets.add(g.resource!.address);
+    for (const c of ctx.gke.clusters) if (isCreated(c.resource)) targets.add(c.resource.address);
+    const reach = new DependencyReach(ctx.model, (r) => targets.has(r.address));
+    const literalPools = new Map(ctx.gke.nodePools.filter((p) => p.clusterByLiteralName && p.cluster).map((p) => [p.resource.address, p.cluster!]));
+
+    return created.map(({ resource, project }) => {
+      const reached = reach.targetsReachedFrom(resource);
+      const missing: Array<{ resource: Resource; why: string }> = [];
+      const cluster = literalPools.get(resource.address);
+      if (cluster && isCreated(cluster) && !reached.has(cluster.address)) {
+        missing.push({ resource: cluster, why: `names its cluster by the literal "${String(cluster.values.name)}" while ${cluster.address} is created in the same apply (404 Not found when the pool goes first)` });
+      }
+      const api = project.key ? apiByProject.get(project.key) : undefined;
+      if (api && !reached.has(api.address)) missing.push({ resource: api, why: `does not wait for ${api.address} (${String(api.values.service)})` });
+      const seenGrants = new Set<string>();
+      for (const use of usesByResource.get(resource.address) ?? []) {
+        if (!use.identity.key) continue;
+        for (const g of grantsByIdentity.get(use.identity.key) ?? []) {
+          const address = g.resource!.address;
+          if (g.project.key !== use.project.key || seenGrants.has(address) || reached.has(address)) continue;
+          seenGrants.add(address);
+          missing.push({ resource: g.resource!, why: `does not wait for ${address} (${typeof g.role === "string" ? g.role : "a role"} for ${use.identity.display})` });
+        }
+      }
+      const details = { waitsFor: [...reached].sort(), missing: missing.map((m) => m.resource.address) };
+      if (missing.length === 0) {
+        return { status: "pass" as const, address: resource.address, message: `${resource.address} waits for everything it needs that this apply creates`, details };
+      }
+      return {
+        status: "fail" as const,
+        address: resource.address,
+        message: `${resource.address} ${missing.map((m) => m.why).join("; ")}: the first apply can race it`,
+        remediation: dependsOnRemediation({
+          summary: `Make ${resource.address} depend on ${missing.map((m) => m.resource.address).join(", ")}${cluster && missing[0].resource === cluster ? " (set cluster from the cluster's name attribute rather than a literal)" : ""}.`,
+          resource,
+          waitFor: missing.map((m) => m.resource),
+          gcloud: project.key && api && missing.some((m) => m.resource === api) ? [`gcloud services enable ${String(api.values.service)} --project=${project.key}   # or enable it before the first apply`] : [],
+        }),
+        details,
+      };
+    });
+  },
+};

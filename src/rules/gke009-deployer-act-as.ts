@@ -1,0 +1,182 @@
+import type { Rule, RuleContext, Verdict } from "./types";
+import type { Resource } from "../model/types";
+import type { Identity } from "../iam/identity";
+import { isLiveError } from "../live/facts";
+import { CLUSTER, NODE_POOL } from "../gke/node-identities";
+import { PROJECT_SERVICE, disablesOnDestroy } from "../gke/project-services";
+import { isCreated } from "./dependencies";
+import { kubernetesProvidersFromClusters } from "./gke010-cluster-credentials-access";
+import { pinnedMajor } from "./gke008-api-disable-on-destroy";
+import { serviceAccountUserRemediation, textRemediation } from "./remediation";
+
+const ACT_AS = "iam.serviceAccounts.actAs";
+
+/** One permission whoever runs the apply needs, where, and which resources need it. */
+export interface DeployerRequirement {
+  permission: string;
+  /** `project` (on `project`) or `serviceAccount` (on `account`). */
+  scope: "project" | "serviceAccount";
+  /** Project id (or number); undefined when not known before apply. */
+  project?: string;
+  /** For actAs: the account. */
+  account?: Identity;
+  because: string[];
+}
+
+/** A predefined role that grants the permission (sources: research note §2.1, knowledge/roles.json). */
+export const ROLE_FOR_PERMISSION: Readonly<Record<string, string>> = {
+  [ACT_AS]: "roles/iam.serviceAccountUser",
+  "container.clusters.create": "roles/container.clusterAdmin",
+  "container.clusters.delete": "roles/container.clusterAdmin",
+  "container.clusters.update": "roles/container.clusterAdmin",
+  "container.clusters.get": "roles/container.clusterViewer",
+  "resourcemanager.projects.getIamPolicy": "roles/resourcemanager.projectIamAdmin",
+  "resourcemanager.projects.setIamPolicy": "roles/resourcemanager.projectIamAdmin",
+  "serviceusage.services.enable": "roles/serviceusage.serviceUsageAdmin",
+  "serviceusage.services.disable": "roles/serviceusage.serviceUsageAdmin",
+  "iam.serviceAccounts.create": "roles/iam.serviceAccountAdmin",
+  "iam.serviceAccounts.delete": "roles/iam.serviceAccountAdmin",
+  "iam.serviceAccounts.setIamPolicy": "roles/iam.serviceAccountAdmin",
+};
+
+const PROJECT_IAM = new Set(["google_project_iam_member", "google_project_iam_binding", "google_project_iam_policy", "google_project_iam_member_remove"]);
+const SA_IAM = new Set(["google_service_account_iam_member", "google_service_account_iam_binding", "google_service_account_iam_policy"]);
+
+/**
+ * What the identity running `terraform apply` needs for this plan, computed from the plan alone.
+ * Exported for --live, which asks Google about exactly these (testIamPermissions, actAs).
+ */
+export function deployerRequirements(ctx: RuleContext): DeployerRequirement[] {
+  const byKey = new Map<string, DeployerRequirement>();
+  const need = (permission: string, project: string | undefined, because: Resource, account?: Identity) => {
+    const scope = account ? "serviceAccount" : "project";
+    const key = `${permission}|${account ? account.key ?? account.display : project ?? "?"}`;
+    const entry = byKey.get(key);
+    if (entry) {
+      if (!entry.because.includes(because.address)) entry.because.push(because.address);
+    } else byKey.set(key, { permission, scope, ...(project ? { project } : {}), ...(account ? { account } : {}), because: [because.address] });
+  };
+  const changes = (r: Resource) => r.mode === "managed" && r.change !== "no-op" && r.change !== "read";
+  for (const c of ctx.gke.clusters) {
+    if (isCreated(c.resource)) need("container.clusters.create", c.project.key, c.resource);
+    else if (c.resource.change === "update") need("container.clusters.update", c.project.key, c.resource);
+  }
+  for (const r of ctx.model.byType.get(CLUSTER) ?? []) if (r.mode === "managed" && r.change === "delete") need("container.clusters.delete", ctx.iam.catalog.projectOf(r).key, r);
+  for (const p of ctx.gke.nodePools) if (isCreated(p.resource) || p.resource.change === "update") need("container.clusters.update", p.project.key, p.resource);
+  // Creating nodes that run as an account is acting as that account.
+  for (const use of ctx.gke.nodeIdentities) {
+    if (isCreated(use.resource)) need(ACT_AS, use.project.key, use.resource, use.identity);
+  }
+  const major = pinnedMajor(ctx.model.googleProviderVersion);
+  for (const [type, list] of ctx.model.byType) {
+    if (PROJECT_IAM.has(type)) {
+      for (const r of list) {
+        if (!changes(r)) continue;
+        const project = ctx.iam.catalog.projectOf(r).key;
+        need("resourcemanager.projects.getIamPolicy", project, r);
+        need("resourcemanager.projects.setIamPolicy", project, r);
+      }
+    } else if (SA_IAM.has(type)) {
+      for (const r of list) if (changes(r)) need("iam.serviceAccounts.setIamPolicy", ctx.iam.catalog.projectOf(r).key, r);
+    } else if (type === PROJECT_SERVICE) {
+      for (const r of list) {
+        if (!changes(r)) continue;
+        const project = ctx.iam.catalog.projectOf(r).key;
+        if (r.change === "delete") {
+          if (disablesOnDestroy(r, major) !== false) need("serviceusage.services.disable", project, r);
+        } else need("serviceusage.services.enable", project, r);
+      }
+    } else if (type === "google_service_account") {
+      for (const r of list) {
+        if (!changes(r)) continue;
+        if (isCreated(r)) need("iam.serviceAccounts.create", ctx.iam.catalog.projectOf(r).key, r);
+        if (r.change === "delete" || r.change === "replace") need("iam.serviceAccounts.delete", ctx.iam.catalog.projectOf(r).key, r);
+      }
+    }
+  }
+  // A kubernetes/helm provider configured from a cluster reads it with the same credentials.
+  for (const p of kubernetesProvidersFromClusters(ctx)) need("container.clusters.get", p.project, p.cluster);
+  return [...byKey.values()];
+}
+
+/**
+ * GKE009: whoever applies needs actAs on every node account, and the project permissions the
+ * plan's resources call for. Without --live this is `unknown` with the list; with --live, decided.
+ */
+export const gke009DeployerActAs: Rule = {
+  meta: {
+    id: "GKE009",
+    slug: "deployer-act-as",
+    title: "The identity running the apply holds the permissions this plan needs",
+    severity: "error",
+    rationale:
+      "Creating a cluster or node pool that runs as a service account requires iam.serviceAccounts.actAs on that account " +
+      "(roles/iam.serviceAccountUser); roles/container.admin and clusterAdmin do not include it, and the apply stops with 400 \"The user " +
+      "does not have access to service account\". Granting project roles needs resourcemanager.projects.setIamPolicy (not in Editor), " +
+      "enabling APIs needs serviceusage.services.enable, and creating the cluster needs container.clusters.create (403 otherwise).",
+    googleDocUrl: "https://cloud.google.com/kubernetes-engine/docs/how-to/iam#service_account_user",
+    resourceTypes: [CLUSTER, NODE_POOL, PROJECT_SERVICE, "google_project_iam_member", "google_service_account"],
+  },
+  check(ctx: RuleContext): Verdict[] {
+    const requirements = deployerRequirements(ctx);
+    // One verdict per place the permissions are checked on: each project, each node account.
+    const groups = new Map<string, DeployerRequirement[]>();
+    for (const r of requirements) {
+      const key = r.scope === "serviceAccount" ? `sa|${r.account!.key ?? r.account!.display}` : `project|${r.project ?? "?"}`;
+      const list = groups.get(key);
+      if (list) list.push(r);
+      else groups.set(key, [r]);
+    }
+    return [...groups.values()].map((group) => (group[0].scope === "serviceAccount" ? actAsVerdict(group[0], ctx) : projectVerdict(group, ctx)));
+  },
+};
+
+function listed(requirements: DeployerRequirement[]) {
+  return requirements.map((r) => ({ permission: r.permission, on: r.scope === "serviceAccount" ? `serviceAccount:${r.account!.email ?? r.account!.display}` : `projects/${r.project ?? "(unknown)"}`, role: ROLE_FOR_PERMISSION[r.permission], because: r.because }));
+}
+
+function projectVerdict(group: DeployerRequirement[], ctx: RuleContext): Verdict {
+  const project = group[0].project;
+  const address = group[0].because[0];
+  const permissions = group.map((r) => r.permission);
+  const roles = [...new Set(group.map((r) => ROLE_FOR_PERMISSION[r.permission]).filter(Boolean))];
+  const details = { requiredPermissions: listed(group) };
+  const fix = textRemediation(
+    `Grant whoever runs the apply ${roles.join(", ")} on ${project ?? "the project"} (or a custom role with ${permissions.join(", ")}).`,
+    roles.map((role) => `gcloud projects add-iam-policy-binding ${project ?? "PROJECT_ID"} --member="user:DEPLOYER_EMAIL" --role="${role}" --condition=None`),
+    `// the deployer's own access cannot come from the stack it runs: grant it from an admin stack or with gcloud\n` +
+      roles.map((role) => `new ProjectIamMember(this, ${JSON.stringify(`deployer-${role.split("/")[1].replace(/\./g, "-")}`)}, { project: ${JSON.stringify(project ?? "PROJECT_ID")}, role: ${JSON.stringify(role)}, member: "user:DEPLOYER_EMAIL" });`).join("\n"),
+    roles.map((role) => `resource "google_project_iam_member" "deployer_${role.split("/")[1].replace(/\./g, "_")}" {\n  project = ${JSON.stringify(project ?? "PROJECT_ID")}\n  role    = ${JSON.stringify(role)}\n  member  = "user:DEPLOYER_EMAIL"\n}`).join("\n\n"),
+  );
+  if (!project) {
+    return { status: "unknown", address, message: `The deployer needs ${permissions.join(", ")} on a project that is not known before apply`, reason: "the project is only known after apply", decideWith: "set project on the resources or the provider", remediation: fix, details };
+  }
+  const live = ctx.live?.projects[project];
+  const held = live && !isLiveError(live) ? live.callerPermissions : undefined;
+  if (Array.isArray(held)) {
+    const missing = permissions.filter((p) => !held.includes(p));
+    if (missing.length === 0) return { status: "pass", address, message: `The deployer holds ${permissions.join(", ")} on ${project} (read live)`, details };
+    return { status: "fail", address, message: `The deployer lacks ${missing.join(", ")} on ${project} (read live), which this plan needs for ${group.filter((r) => missing.includes(r.permission)).flatMap((r) => r.because).slice(0, 3).join(", ")}`, remediation: fix, details: { ...details, missingPermissions: missing } };
+  }
+  const why = live && isLiveError(live) ? `the project could not be read: ${live.error}` : held && isLiveError(held) ? `the caller's permissions could not be tested: ${held.error}` : "the identity that runs the apply is not in the plan";
+  return { status: "unknown", address, message: `To apply this plan, the deployer needs on ${project}: ${permissions.join(", ")}`, reason: why, decideWith: "--live tests them with testIamPermissions", remediation: fix, details };
+}
+
+function actAsVerdict(requirement: DeployerRequirement, ctx: RuleContext): Verdict {
+  const account = requirement.account!;
+  const address = requirement.because[0];
+  const project = requirement.project;
+  const details = { requiredPermissions: listed([requirement]) };
+  const fix = serviceAccountUserRemediation({ summary: `Grant whoever runs the apply roles/iam.serviceAccountUser on ${account.display}.`, account, project });
+  const liveProject = project ? ctx.live?.projects[project] : undefined;
+  const email = account.email ?? (account.kind === "compute-default" && liveProject && !isLiveError(liveProject) ? `${liveProject.projectNumber}-compute@developer.gserviceaccount.com` : undefined);
+  const sa = email ? ctx.live?.serviceAccounts[email] : undefined;
+  const projectWide = liveProject && !isLiveError(liveProject) && Array.isArray(liveProject.callerPermissions) && liveProject.callerPermissions.includes(ACT_AS);
+  if (projectWide) return { status: "pass", address, message: `The deployer holds ${ACT_AS} on every account of ${project}, so on ${email ?? account.display} too (read live)`, details };
+  if (sa && !isLiveError(sa) && typeof sa.callerCanActAs === "boolean") {
+    if (sa.callerCanActAs) return { status: "pass", address, message: `The deployer can act as ${email} (read live)`, details };
+    return { status: "fail", address, message: `The deployer lacks ${ACT_AS} on ${email} (read live): creating ${requirement.because.join(", ")} stops with "The user does not have access to service account"`, remediation: fix, details };
+  }
+  const reason = account.key === undefined ? `the node account is only known after apply (${account.reason ?? "computed"})` : sa && isLiveError(sa) ? `the account could not be read: ${sa.error}` : sa && !isLiveError(sa) && isLiveError(sa.callerCanActAs) ? `actAs could not be tested: ${sa.callerCanActAs.error}` : account.createdBy && isCreated(account.createdBy) ? "the account is created by this apply, so only a project-wide grant can be tested beforehand" : "the identity that runs the apply is not in the plan";
+  return { status: "unknown", address, message: `To create ${requirement.because.join(", ")}, the deployer needs ${ACT_AS} on ${email ?? account.display} (roles/iam.serviceAccountUser)`, reason, decideWith: "--live tests it", remediation: fix, details };
+}
