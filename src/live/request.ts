@@ -1,6 +1,7 @@
 import type { Model, ProviderConfig, Resource } from "../model/types";
 import { IamIndex } from "../iam/index-grants";
 import { gkeFacts } from "../gke/node-identities";
+import { deployerRequirements } from "../rules/gke009-deployer-act-as";
 import type { LiveRequest } from "./request-types";
 
 export type { LiveRequest, LiveOptions } from "./request-types";
@@ -9,7 +10,7 @@ export type { LiveRequest, LiveOptions } from "./request-types";
 const GKE_ROLES = ["roles/container.defaultNodeServiceAccount", "roles/container.serviceAgent"];
 
 const PROJECT_GRANTS = ["google_project_iam_member", "google_project_iam_binding", "google_project_iam_policy", "google_project_iam_member_remove"];
-const CREATES = new Set(["create", "replace", "planned"]);
+const ACT_AS = "iam.serviceAccounts.actAs";
 
 /**
  * What `--live` should read to decide the checks on these models. Pure: the models in, plain
@@ -36,37 +37,41 @@ export function liveRequestFor(models: readonly Model[]): LiveRequest {
 
     for (const cluster of gke.clusters) {
       const project = existing(cluster.project);
-      if (!project) continue;
-      projects.add(project);
-      if (CREATES.has(cluster.resource.change)) needs(project, "container.clusters.create");
+      if (project) projects.add(project);
     }
     for (const pool of gke.nodePools) {
       const project = existing(pool.project);
       if (project) projects.add(project);
     }
+    // Node accounts: whether they exist and are enabled (wherever they are used).
     for (const use of gke.nodeIdentities) {
-      const created = CREATES.has(use.resource.change);
       const { identity } = use;
-      if (identity.kind === "service-account" && identity.email && !identity.createdBy) {
-        serviceAccounts.add(identity.email);
-        if (created) actAs.add(identity.email);
-      } else if (identity.kind === "compute-default") {
+      if (identity.kind === "service-account" && identity.email && !identity.createdBy) serviceAccounts.add(identity.email);
+      else if (identity.kind === "compute-default") {
         const project = existing(use.project);
         if (project) defaultAccountProjects.add(project);
       }
     }
-    for (const resource of resourcesOf(model, PROJECT_GRANTS)) {
+    for (const resource of resourcesOf(model, [...PROJECT_GRANTS, "google_project_service"])) {
       const project = existing(iam.catalog.projectOf(resource));
-      if (!project) continue;
-      projects.add(project);
-      needs(project, "resourcemanager.projects.getIamPolicy");
-      needs(project, "resourcemanager.projects.setIamPolicy");
+      if (project) projects.add(project);
     }
-    for (const resource of resourcesOf(model, ["google_project_service"])) {
-      const project = existing(iam.catalog.projectOf(resource));
-      if (!project) continue;
-      projects.add(project);
-      if (CREATES.has(resource.change)) needs(project, "serviceusage.services.enable");
+    // The deployer's permissions: exactly what the deployer rule will check.
+    for (const requirement of deployerRequirements({ model, iam, gke })) {
+      const project = requirement.project && !iam.catalog.isCreatedHere(requirement.project) ? requirement.project : undefined;
+      if (requirement.scope === "project") {
+        if (project) needs(project, requirement.permission);
+        continue;
+      }
+      const account = requirement.account;
+      if (account?.kind === "service-account" && account.email && !account.createdBy) {
+        serviceAccounts.add(account.email);
+        actAs.add(account.email);
+      } else if (account?.kind === "compute-default" && project) {
+        defaultAccountProjects.add(project); // its email needs the live project number; actAs is tested on it
+      }
+      // A project-wide actAs grant covers every account, including ones this apply creates.
+      if (project) needs(project, ACT_AS);
     }
     const definedHere = customRolesDefinedIn(model, iam);
     const grantedRoles = [...iam.grants.map((grant) => grant.role), ...iam.authoritative.map((set) => set.role)];

@@ -59,30 +59,36 @@ async function live(fixture: Fixture, extraArgs: string[] = []): Promise<{ run: 
 }
 
 describe("preflight --live", () => {
-  test("offline, the existing account, the service agent and the APIs are unknown", async () => {
+  // The rules this plan leaves unknown offline: node account permissions, service agent, APIs,
+  // node account existence, the deployer's permissions.
+  const DECIDED_LIVE = ["GKE001", "GKE002", "GKE003", "GKE006", "GKE009"];
+
+  test("offline, each of them is unknown", async () => {
     const run = await preflight([PLAN, "--format", "json", "--include-pass"]);
-    expect(statusesOf(run, "GKE001")).toEqual(["unknown"]);
-    expect(statusesOf(run, "GKE002")).toEqual(["unknown"]);
-    expect(statusesOf(run, "GKE003")).toEqual(["unknown"]);
+    for (const rule of DECIDED_LIVE) expect([rule, statusesOf(run, rule)]).toEqual([rule, ["unknown"]]);
   });
 
   test("a healthy project decides every one of them: pass", async () => {
     const { run } = await live(loadFixture("acme-good"));
     expect(run.code).toBe(0);
-    expect(statusesOf(run, "GKE001")).toEqual(["pass"]);
-    expect(statusesOf(run, "GKE002")).toEqual(["pass"]);
-    expect(statusesOf(run, "GKE003")).toEqual(["pass"]);
+    for (const rule of DECIDED_LIVE) expect([rule, statusesOf(run, rule)]).toEqual([rule, ["pass"]]);
   });
 
-  test("a broken project decides every one of them: fail (missing role, agent binding, API)", async () => {
+  test("a broken project decides every one of them: fail", async () => {
+    // Missing node role, agent binding gone, container API off, node account disabled, deployer without create/actAs.
     const { run } = await live(loadFixture("acme-bad"));
     expect(run.code).toBe(1);
+    for (const rule of ["GKE001", "GKE002", "GKE006", "GKE009"]) expect([rule, statusesOf(run, rule)]).toEqual([rule, ["fail"]]);
+    const apis = run.findings.filter((finding) => finding.ruleId === "GKE003").map((finding) => `${finding.status} ${finding.message.split(" ")[0]}`);
+    expect(apis.sort()).toEqual(["fail container.googleapis.com", "pass compute.googleapis.com"]);
+  });
+
+  test("a deny policy on the organisation takes a permission the node account was granted: fail", async () => {
+    const { run } = await live(loadFixture("acme-deny"));
+    expect(run.code).toBe(1);
     expect(statusesOf(run, "GKE001")).toEqual(["fail"]);
-    expect(statusesOf(run, "GKE002")).toEqual(["fail"]);
-    expect(run.findings.filter((finding) => finding.ruleId === "GKE003").map((finding) => [finding.status, finding.message.split(" ")[0]])).toContainEqual([
-      "fail",
-      "container.googleapis.com",
-    ]);
+    expect(run.findings.find((finding) => finding.ruleId === "GKE001")?.message).toMatch(/lacks 1 of the 6 permissions .*: monitoring\.timeSeries\.create$/);
+    expect(statusesOf(run, "GKE002")).toEqual(["pass"]);
   });
 
   test("where the caller cannot read the policy, the verdicts stay unknown and stderr names the permission to ask for", async () => {

@@ -58,14 +58,19 @@ describe("liveRequestFor: what --live reads, from the models", () => {
     expect(request.roles).toEqual(["roles/container.defaultNodeServiceAccount", "roles/container.serviceAgent", "roles/logging.logWriter", "roles/monitoring.metricWriter"]);
   });
 
-  test("a stack: existing accounts, the default account, grants, API enablement — but nothing the apply creates", () => {
+  test("a stack: existing accounts, grants, API enablement, the deployer's permissions — but nothing the apply creates", () => {
     const request = liveRequestFor([modelFromTerraformJson(stack(), { file: "cdk.tf.json", stack: "gke" })]);
     expect(request.serviceAccounts).toEqual(["gke-nodes@shop-prod.iam.gserviceaccount.com"]); // not fresh-nodes: created here
     expect(request.actAsChecks).toEqual(["gke-nodes@shop-prod.iam.gserviceaccount.com"]);
     expect(request.roles).toContain("projects/shop-prod/roles/gkeNodeExtra");
     expect(request.roles).not.toContain("projects/shop-prod/roles/definedHere");
+    // Exactly what the deployer rule (GKE009) checks: the cluster, the new pool, the new account,
+    // the grants, the API — and actAs project-wide, which also covers the account created here.
     expect(request.callerPermissions["shop-prod"]).toEqual([
       "container.clusters.create",
+      "container.clusters.update",
+      "iam.serviceAccounts.actAs",
+      "iam.serviceAccounts.create",
       "resourcemanager.projects.getIamPolicy",
       "resourcemanager.projects.setIamPolicy",
       "serviceusage.services.enable",
