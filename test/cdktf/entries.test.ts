@@ -127,7 +127,11 @@ describe("examples/cdktf-app", () => {
       "ERROR [example-gke/service_agents]: GKE002",
     ]);
     const warnings = readManifest(r.outdir).stacks["example-gke"].annotations.filter((a: any) => a.level === "@cdktf/warn");
-    expect(warnings.map((a: any) => a.message.split(" ")[0])).toEqual(["GKE003", "GKE003"]);
+    const apiWarnings = warnings.filter((a: any) => a.message.startsWith("GKE003 "));
+    expect(apiWarnings.map((a: any) => a.message.match(/enables (\S+) on my-project/)[1]).sort()).toEqual([
+      "compute.googleapis.com",
+      "container.googleapis.com",
+    ]);
     for (const a of readManifest(r.outdir).stacks["example-gke"].annotations) expect(a.stacktrace).toBeUndefined();
   });
 });

@@ -109,8 +109,10 @@ console.log(
       resources,
       runs,
       synthMedianMs: { withoutPreflight: r(median(plain)), withPreflight: r(median(gated)) },
-      addedMedianMs: r(median(gated) - median(plain)),
-      addedPercent: Math.round(((median(gated) - median(plain)) / median(plain)) * 100),
+      // per-round differences (both synths of a round ran back to back under the same load)
+      addedPairedMedianMs: r(median(gated.map((g, i) => g - plain[i]))),
+      addedPercent: Math.round((median(gated.map((g, i) => g - plain[i])) / median(plain)) * 100),
+      synthMinMs: { withoutPreflight: r(Math.min(...plain)), withPreflight: r(Math.min(...gated)) },
       partsMedianMs: { stackToTerraform: r(median(toTf)), engineCheck: r(median(engine)) },
       rawMs: { withoutPreflight: plain.map(r), withPreflight: gated.map(r) },
     },
