@@ -12,7 +12,10 @@ import { hiddenCredential, isSecretAttribute, looksLikeCredential, withoutCreden
  */
 export class ReferenceResolver {
   private readonly resolved = new Map<string, Values>();
+  /** Resources, variables and locals being resolved: meeting one again is a cycle. */
   private readonly inProgress = new Set<string>();
+  /** Nested values and references followed so far, see {@link MAX_LEVEL}. */
+  private level = 0;
   private readonly instancesByBase = new Map<string, Resource[]>();
 
   constructor(
@@ -50,10 +53,34 @@ export class ReferenceResolver {
     const cached = this.resolved.get(resource.address);
     if (cached) return cached;
     this.inProgress.add(resource.address);
-    const values = this.resolveValue(resource.values, resource.module) as Values;
-    this.inProgress.delete(resource.address);
-    this.resolved.set(resource.address, values);
-    return values;
+    try {
+      const values = this.resolveValue(resource.values, resource.module) as Values;
+      this.resolved.set(resource.address, values);
+      return values;
+    } finally {
+      this.inProgress.delete(resource.address);
+    }
+  }
+
+  /** Runs `resolve` one level deeper; past {@link MAX_LEVEL} the reference being followed is given up. */
+  private deeper<T>(cost: number, resolve: () => T): T {
+    this.level += cost;
+    try {
+      if (this.level > MAX_LEVEL) throw TOO_DEEP;
+      return resolve();
+    } finally {
+      this.level -= cost;
+    }
+  }
+
+  /** Follows a reference; a chain too long to follow becomes an Unknown instead of a stack overflow. */
+  private follow(reference: string, resolve: () => Value): Value {
+    try {
+      return this.deeper(REFERENCE_COST, resolve);
+    } catch (error) {
+      if (error !== TOO_DEEP) throw error;
+      return new Unknown(`\`${reference}\` is reached through a chain of references too long to follow`, [reference]);
+    }
   }
 
   private resolveValue(value: Value, module: string): Value {
@@ -61,13 +88,15 @@ export class ReferenceResolver {
       if (looksLikeCredential(value)) return hiddenCredential();
       return hasInterpolation(value) ? this.resolveTemplate(value, module) : unescapeTemplate(value);
     }
-    if (Array.isArray(value)) return value.map((v) => this.resolveValue(v, module));
+    if (Array.isArray(value)) return this.deeper(1, () => value.map((v) => this.resolveValue(v, module)));
     if (isObject(value)) {
-      const out: Values = {};
-      for (const [k, v] of Object.entries(value)) {
-        out[k] = k === "//" ? v : isSecretAttribute(k) && v !== null && !isUnknown(v) ? hiddenCredential() : this.resolveValue(v, module);
-      }
-      return out;
+      return this.deeper(1, () => {
+        const out: Values = {};
+        for (const [k, v] of Object.entries(value)) {
+          out[k] = k === "//" ? v : isSecretAttribute(k) && v !== null && !isUnknown(v) ? hiddenCredential() : this.resolveValue(v, module);
+        }
+        return out;
+      });
     }
     return value;
   }
@@ -108,13 +137,17 @@ export class ReferenceResolver {
   /** Resolves one plain reference such as `google_service_account.nodes.email`. */
   resolveReference(reference: string, module: string): Value {
     const ref = parseReference(reference);
-    if (ref.kind === "var") return this.lookupPath(this.variables[ref.target.slice(4)], ref.attributePath, reference, module, "input variable");
-    if (ref.kind === "local") return this.lookupPath(this.locals[ref.target.slice(6)], ref.attributePath, reference, module, "local value");
+    if (ref.kind === "var") return this.lookupPath(ref.target, ownValue(this.variables, ref.target.slice(4)), ref.attributePath, reference, module, "input variable");
+    if (ref.kind === "local") return this.lookupPath(ref.target, ownValue(this.locals, ref.target.slice(6)), ref.attributePath, reference, module, "local value");
     if (ref.kind === "module") return new Unknown(`\`${reference}\` is an output of a module the input does not show`, [reference]);
     if (ref.kind === "other") return new Unknown(`\`${reference}\` is only known when Terraform expands the resource`, [reference]);
     const target = this.findTarget(ref, module);
     if (!target) return new Unknown(`\`${reference}\` points to nothing in the input`, [reference]);
     if (this.inProgress.has(target.address)) return new Unknown(`\`${reference}\` is part of a reference cycle`, [reference]);
+    return this.follow(reference, () => this.attributeOf(target, ref, reference));
+  }
+
+  private attributeOf(target: Resource, ref: ParsedReference, reference: string): Value {
     const values = this.resolvedValues(target);
     const computed = computedAttribute(target, values, ref.attributePath, this.providerProject(target));
     if (computed !== undefined) return computed;
@@ -126,12 +159,18 @@ export class ReferenceResolver {
     return found;
   }
 
-  private lookupPath(root: Value | undefined, path: string[], reference: string, module: string, what: string): Value {
+  private lookupPath(key: string, root: Value | undefined, path: string[], reference: string, module: string, what: string): Value {
     if (root === undefined) return new Unknown(`the ${what} \`${reference}\` has no value in the input`, [reference]);
-    const resolved = this.resolveValue(root, module);
-    const found = walk(resolved, path);
-    if (found === undefined) return new Unknown(`\`${reference}\` has no value in the input`, [reference]);
-    return found;
+    if (this.inProgress.has(key)) return new Unknown(`\`${reference}\` is part of a reference cycle`, [reference]);
+    this.inProgress.add(key);
+    try {
+      const resolved = this.follow(reference, () => this.resolveValue(root, module));
+      const found = walk(resolved, path);
+      if (found === undefined) return new Unknown(`\`${reference}\` has no value in the input`, [reference]);
+      return found;
+    } finally {
+      this.inProgress.delete(key);
+    }
   }
 
   private findTarget(ref: ParsedReference, module: string): Resource | undefined {
@@ -151,6 +190,21 @@ export class ReferenceResolver {
     if (provider?.project === undefined) return undefined;
     return this.resolveValue(provider.project, resource.module);
   }
+}
+
+/**
+ * Bound on nested values plus references followed (each counting {@link REFERENCE_COST}) while
+ * resolving one resource. Readers accept values nested up to 1,000 levels, so a value alone
+ * never reaches it; a chain of hundreds of references (or references into very deep values)
+ * does, and would otherwise overflow the call stack.
+ */
+const MAX_LEVEL = 1_500;
+const REFERENCE_COST = 4;
+const TOO_DEEP = new Error("reference chain too deep");
+
+/** Variables and locals are looked up by names from the input: never reach Object.prototype. */
+function ownValue(values: Record<string, Value>, name: string): Value | undefined {
+  return Object.prototype.hasOwnProperty.call(values, name) ? values[name] : undefined;
 }
 
 /**
@@ -203,8 +257,8 @@ function walk(value: Value | undefined, path: string[]): Value | undefined {
     if (current === undefined || current === null || isUnknown(current)) return current;
     if (Array.isArray(current)) {
       if (/^\d+$/.test(key)) current = current[Number(key)];
-      else current = isObject(current[0]) ? (current[0] as Values)[key] : undefined;
-    } else if (isObject(current)) current = current[key];
+      else current = isObject(current[0]) ? ownValue(current[0], key) : undefined;
+    } else if (isObject(current)) current = ownValue(current, key);
     else return undefined;
   }
   return current;
