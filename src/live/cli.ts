@@ -54,7 +54,7 @@ export async function liveFactsFor(models: Model[], flags: LiveFlags, io: LiveIo
   }
 }
 
-function progressLine(write: (text: string) => void) {
+export function progressLine(write: (text: string) => void) {
   let last = 0;
   return {
     update: (done: number, total: number) => {
