@@ -93,12 +93,23 @@ export class ReferenceResolver {
       return this.deeper(1, () => {
         const out: Values = {};
         for (const [k, v] of Object.entries(value)) {
-          out[k] = k === "//" ? v : isSecretAttribute(k) && v !== null && !isUnknown(v) ? hiddenCredential() : this.resolveValue(v, module);
+          out[k] = k === "//" ? v : isSecretAttribute(k) && v !== null && !isUnknown(v) ? this.secretValue(v, module) : this.resolveValue(v, module);
         }
         return out;
       });
     }
     return value;
+  }
+
+  /**
+   * A credential attribute keeps only where its value comes from (a reference such as
+   * `data.google_client_config.x.access_token`, which rules read to judge the token source);
+   * any value that resolves to text is hidden.
+   */
+  private secretValue(value: Value, module: string): Value {
+    if (typeof value !== "string" || !hasInterpolation(value)) return hiddenCredential();
+    const resolved = this.resolveTemplate(value, module);
+    return isUnknown(resolved) ? new Unknown(resolved.reason, resolved.references) : hiddenCredential();
   }
 
   private resolveTemplate(text: string, module: string): Value {

@@ -54,9 +54,10 @@ export const gke007ApplyOrdering: Rule = {
       if (list) list.push(use);
       else usesByResource.set(use.resource.address, [use]);
     }
-    const targets = new Set<string>();
-    for (const r of apiByProject.values()) targets.add(r.address);
-    for (const list of grantsByIdentity.values()) for (const g of list) targets.add(g.resource!.address);
+    const apiAddresses = new Set([...apiByProject.values()].map((r) => r.address));
+    const grantAddresses = new Set<string>();
+    for (const list of grantsByIdentity.values()) for (const g of list) grantAddresses.add(g.resource!.address);
+    const targets = new Set<string>([...apiAddresses, ...grantAddresses]);
     for (const c of ctx.gke.clusters) if (isCreated(c.resource)) targets.add(c.resource.address);
     const reach = new DependencyReach(ctx.model, (r) => targets.has(r.address));
     const literalPools = new Map(ctx.gke.nodePools.filter((p) => p.clusterByLiteralName && p.cluster).map((p) => [p.resource.address, p.cluster!]));
@@ -81,6 +82,8 @@ export const gke007ApplyOrdering: Rule = {
         }
       }
       const details = { waitsFor: [...reached].sort(), missing: missing.map((m) => m.resource.address) };
+      const undecided = missing.length === 0 ? undecidedReason(project.key, apiAddresses, usesByResource.get(resource.address) ?? [], grantAddresses, reached) : undefined;
+      if (undecided) return { status: "unknown" as const, address: resource.address, message: `Cannot tell whether ${resource.address} waits for what it needs: ${undecided}`, reason: undecided, decideWith: "set project and the node service account from values known before apply", details };
       if (missing.length === 0) {
         return { status: "pass" as const, address: resource.address, message: `${resource.address} waits for everything it needs that this apply creates`, details };
       }
@@ -99,3 +102,21 @@ export const gke007ApplyOrdering: Rule = {
     });
   },
 };
+
+/** Something to wait for exists, but which of it applies to this resource is only known after apply. */
+function undecidedReason(project: string | undefined, apiAddresses: ReadonlySet<string>, uses: NodeIdentityUse[], grantAddresses: ReadonlySet<string>, reached: ReadonlySet<string>): string | undefined {
+  let reachedApi = false;
+  let reachedGrant = false;
+  for (const address of reached) {
+    if (apiAddresses.has(address)) reachedApi = true;
+    if (grantAddresses.has(address)) reachedGrant = true;
+  }
+  if (project === undefined && apiAddresses.size > 0 && !reachedApi) {
+    return `its project is not known before apply, and this apply enables APIs (${[...apiAddresses].join(", ")})`;
+  }
+  const unknownIdentity = uses.find((u) => u.identity.key === undefined);
+  if (unknownIdentity && grantAddresses.size > 0 && !reachedGrant) {
+    return `its node service account (${unknownIdentity.where}) is only known after apply, so the grants it must wait for cannot be told`;
+  }
+  return undefined;
+}
