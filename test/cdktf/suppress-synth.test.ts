@@ -1,4 +1,4 @@
-import { execFileSync } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { TerraformStack, Testing } from "cdktf";
@@ -85,13 +85,28 @@ describe("suppressions at synth", () => {
   });
 
   const cli = path.join(REPO, "dist/cli/main.js");
-  (fs.existsSync(cli) ? it : it.skip)("the built CLI exits 0 on the suppressed folder (run `npm run build` first)", () => {
-    const { app, cluster, pool } = badStack();
-    GkePreflight.suppress(cluster, "GKE001", REASON);
-    GkePreflight.suppress(pool, "GKE001", REASON);
-    GkePreflight.of(app);
-    app.synth();
-    const out = execFileSync(process.execPath, [cli, app.outdir], { encoding: "utf8" });
-    expect(out).toMatch(/suppressed/i);
+  (fs.existsSync(cli) ? it : it.skip)("the built CLI passes the suppressed folder and fails the same one without them (run `npm run build` first)", () => {
+    const folder = (suppressed: boolean) => {
+      // read when the stack is constructed: set it first, as the cdktf CLI does
+      process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS = "true";
+      try {
+        const { app, cluster, pool } = badStack();
+        if (suppressed) {
+          GkePreflight.suppress(cluster, "GKE001", REASON);
+          GkePreflight.suppress(pool, "GKE001", REASON);
+        }
+        GkePreflight.of(app);
+        app.synth();
+        return app.outdir;
+      } finally {
+        delete process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS;
+      }
+    };
+    const ok = spawnSync(process.execPath, [cli, folder(true)], { encoding: "utf8" });
+    expect(ok.stdout).toMatch(/suppressed/i);
+    expect(ok.status).toBe(0);
+    const bad = spawnSync(process.execPath, [cli, folder(false)], { encoding: "utf8" });
+    expect(bad.stdout).toMatch(/GKE001/);
+    expect(bad.status).toBe(1);
   });
 });
