@@ -45,11 +45,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .description("Find GKE 4xx failures (node service account permissions, GKE service agent, required APIs) before terraform apply.")
     .version(VERSION, "-V, --version")
     .argument("[input]", "plan JSON (terraform show -json), Terraform JSON config (cdk.tf.json), or a cdktf.out folder")
-    .option(
-      "-f, --format <format[=file]>",
-      "report format: text, json, sarif, junit or markdown; FORMAT=FILE writes it to FILE (repeat for several reports)",
-      (value: string, previous: string[]) => [...previous, value],
-      [] as string[],
+    .addOption(
+      new Option("-f, --format <format[=file]>", "report format: text, json, sarif, junit or markdown; FORMAT=FILE writes it to FILE (repeat for several reports)")
+        .argParser((value: string, previous: string[]) => [...previous, value])
+        .default([], "text"),
     )
     .option("-o, --output <file>", "write the report that has no =FILE to this file instead of standard output")
     .option("--waivers <file>", "waivers file (default: preflight.waivers.yaml, .yml or .json beside the input)")

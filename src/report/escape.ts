@@ -33,7 +33,7 @@ export function xmlText(text: string): string {
 
 /** Text inside raw HTML in Markdown (`<summary>`): entities, and no @-mention. */
 export function htmlText(text: string): string {
-  return xmlText(withoutControls(text)).replace(/(^|[^A-Za-z0-9])@/g, "$1&#64;");
+  return xmlText(withoutControls(text)).replace(/(?<![A-Za-z0-9])@/g, "&#64;");
 }
 
 /** Control characters have no place in a comment; they would also hide text from a reviewer. */
@@ -53,7 +53,7 @@ export function mdText(text: string, atLineStart = false): string {
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     // An @ after a non-alphanumeric would ping a user or team on GitHub/GitLab (emails do not).
-    .replace(/(^|[^A-Za-z0-9])@/g, "$1&#64;");
+    .replace(/(?<![A-Za-z0-9])@/g, "&#64;");
   // At the start of a line or list item these open a heading, list, quote or ordered list.
   return atLineStart ? escaped.replace(/^([#+\->=])/, "\\$1").replace(/^(\d+)([.)])/, "$1\\$2") : escaped;
 }

@@ -2,7 +2,7 @@ import type { Finding } from "../rules/types";
 import type { WaiverOutcome } from "../waivers/types";
 import { waiverNotices } from "../waivers/apply";
 import { mdCode, mdFence, mdText, mermaidLabel, htmlText } from "./escape";
-import { countOutcomes, defaultPolicy, outcomeOf, type GatePolicy, type Outcome } from "./policy";
+import { defaultPolicy, outcomeOf, type GatePolicy, type Outcome } from "./policy";
 import type { Report } from "./types";
 
 export interface MarkdownOptions {
@@ -24,9 +24,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const policy = options.policy ?? defaultPolicy;
   const maxChars = options.maxChars ?? 60000;
   const ordered = [...report.findings].sort((a, b) => rank(a, policy) - rank(b, policy));
-  const counts = countOutcomes(ordered, policy);
-
-  const head: string[] = [MARKDOWN_MARKER, `### ${summaryLine(counts, report)}`, "", inputsLine(report, policy), ""];
+  const head: string[] = [MARKDOWN_MARKER, `### ${summaryLine(ordered, policy)}`, "", inputsLine(report, policy), ""];
 
   if (ordered.length) {
     head.push("| | Rule | Resource | Finding |", "| --- | --- | --- | --- |");
@@ -74,17 +72,24 @@ function rank(f: Finding, policy: GatePolicy): number {
   return ["fail", "warn", "suppressed", "pass"].indexOf(outcomeOf(f, policy));
 }
 
-function summaryLine(counts: Record<Outcome, number>, report: Report): string {
-  const failing = counts.fail;
-  const verdict = failing ? `${icon.fail} GKE preflight failed` : `${icon.pass} GKE preflight passed`;
-  const undecided = report.findings.filter((f) => !f.suppressed && f.status === "unknown").length;
-  const decidedFails = report.findings.filter((f) => !f.suppressed && f.status === "fail").length;
-  const parts = [
-    `${decidedFails} failing`,
-    `${undecided} undecided`,
-    `${counts.suppressed} waived`,
-  ];
-  if (failing && failing !== decidedFails) parts.push(`${failing} fail the gate`);
+/** Disjoint counts: blocking (fails the gate), warnings (decided, below the threshold), undecided, waived. */
+function summaryLine(findings: readonly Finding[], policy: GatePolicy): string {
+  let blocking = 0;
+  let warnings = 0;
+  let undecided = 0;
+  let waived = 0;
+  for (const f of findings) {
+    const outcome = outcomeOf(f, policy);
+    if (outcome === "suppressed") waived++;
+    else if (outcome === "fail") blocking++;
+    else if (f.status === "unknown") undecided++;
+    else if (outcome === "warn") warnings++;
+  }
+  const verdict = blocking ? `${icon.fail} GKE preflight failed` : `${icon.pass} GKE preflight passed`;
+  const parts = [`${blocking} blocking`];
+  if (warnings) parts.push(`${warnings} warning${warnings === 1 ? "" : "s"}`);
+  if (undecided) parts.push(`${undecided} undecided`);
+  if (waived) parts.push(`${waived} waived`);
   return `${verdict}: ${parts.join(" · ")}`;
 }
 

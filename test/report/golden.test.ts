@@ -18,12 +18,10 @@ const goldenDir = join(__dirname, "golden");
 const update = process.env.UPDATE_GOLDEN === "1";
 const now = new Date("2026-11-28T00:00:00Z");
 
+// Few examples on purpose: every change of a rule's wording shows up here and is reviewed once.
 const examples = [
   "examples/plans/bad-minimal-roles.plan.json",
-  "examples/plans/bad-agent-binding.plan.json",
-  "examples/plans/bad-api-destroyed.plan.json",
   "examples/plans/unknown-existing-account.plan.json",
-  "examples/plans/good-cluster.plan.json",
   "examples/terraform-json/bad-default-sa.cdk.tf.json",
 ];
 

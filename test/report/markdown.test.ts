@@ -18,7 +18,7 @@ describe("renderMarkdown", () => {
     const md = renderMarkdown(reportOf(all));
     const lines = md.split("\n");
     expect(lines[0]).toBe(MARKDOWN_MARKER);
-    expect(lines[1]).toBe("### ❌ GKE preflight failed: 1 failing · 1 undecided · 1 waived");
+    expect(lines[1]).toBe("### ❌ GKE preflight failed: 1 blocking · 1 undecided · 1 waived");
     expect(lines[3]).toBe("Checked 7 resources in `plan.json`. Gate: fails on errors; undecided findings warn. cdktf-gke-preflight 0.1.0.");
     const rows = tableRows(md);
     expect(rows.map((r) => r[0])).toEqual(["❌ fails", "⚠️ warns", "🔕 waived", "✅ passes"]);
@@ -40,9 +40,9 @@ describe("renderMarkdown", () => {
   });
 
   it("says passed when nothing fails the gate, and report-only mode never says failed", () => {
-    expect(renderMarkdown(reportOf([waivedGke003, passGke003]))).toContain("### ✅ GKE preflight passed: 0 failing · 0 undecided · 1 waived");
+    expect(renderMarkdown(reportOf([waivedGke003, passGke003]))).toContain("### ✅ GKE preflight passed: 0 blocking · 1 waived");
     const reportOnly = renderMarkdown(reportOf([failGke001]), { policy: { failOn: "never", unknown: "warn" } });
-    expect(reportOnly).toContain("### ✅ GKE preflight passed: 1 failing");
+    expect(reportOnly).toContain("### ✅ GKE preflight passed: 0 blocking · 1 warning");
     expect(reportOnly).toContain("Gate: report only (never fails)");
     expect(tableRows(reportOnly)[0]![0]).toBe("⚠️ warns");
   });
@@ -86,7 +86,7 @@ describe("renderMarkdown", () => {
 
   it("an empty report is a short passing comment", () => {
     expect(renderMarkdown(reportOf([]))).toBe(
-      `${MARKDOWN_MARKER}\n### ✅ GKE preflight passed: 0 failing · 0 undecided · 0 waived\n\nChecked 7 resources in \`plan.json\`. Gate: fails on errors; undecided findings warn. cdktf-gke-preflight 0.1.0.\n`,
+      `${MARKDOWN_MARKER}\n### ✅ GKE preflight passed: 0 blocking\n\nChecked 7 resources in \`plan.json\`. Gate: fails on errors; undecided findings warn. cdktf-gke-preflight 0.1.0.\n`,
     );
   });
 });
