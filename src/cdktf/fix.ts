@@ -5,7 +5,8 @@
  * Only two kinds of resource are ever added, each granting the least that fixes the finding:
  * - google_project_iam_member: node service account → roles/container.defaultNodeServiceAccount
  * - google_project_service: container/compute API, disable_on_destroy = false
- * plus depends_on from the cluster or node pool to them. Never a binding or a policy (those
+ * plus depends_on from the cluster or node pool to them, and to grants and APIs that already
+ * exist but that the cluster or pool does not wait for (GKE007). Ordering only, never access. Never a binding or a policy (those
  * are authoritative and could remove other members), never a broader role.
  */
 import type { IConstruct } from "constructs";
@@ -17,13 +18,23 @@ export const NODE_ROLE = "roles/container.defaultNodeServiceAccount";
 export const CLUSTER_APIS = ["container.googleapis.com", "compute.googleapis.com"] as const;
 
 const CLUSTER_TYPES = new Set(["google_container_cluster", "google_container_node_pool"]);
+/** What a cluster or pool may be made to wait for: grants, API enablement, the cluster (for a pool). */
+const ORDERING_TYPES = new Set([
+  "google_project_iam_member",
+  "google_project_iam_binding",
+  "google_project_iam_policy",
+  "google_project_service",
+  "google_service_account_iam_member",
+  "google_container_cluster",
+]);
 
 /** One resource the fix added, for reporting. */
 export interface FixAddition {
   ruleId: string;
   /** The construct the addition fixes (cluster or node pool). */
   forConstruct: IConstruct;
-  added: ResourceLike;
+  /** The resource added; absent when only depends_on of `forConstruct` was extended. */
+  added?: ResourceLike;
   description: string;
 }
 
@@ -135,6 +146,22 @@ export function applyFixes(stack: StackLike, json: TerraformJson, findings: read
       return r;
     };
 
+    if (f.ruleId === "GKE007") {
+      const missing = Array.isArray(f.details?.missing) ? f.details.missing : [];
+      const waitFor = missing
+        .map((a) => (typeof a === "string" ? byAddress.get(a) : undefined))
+        .filter((r): r is ResourceLike => r !== undefined && ORDERING_TYPES.has(r.terraformResourceType));
+      const added = waitFor.filter((r) => addDependsOn(target, r));
+      if (added.length > 0) {
+        result.additions.push({
+          ruleId: f.ruleId,
+          forConstruct: target,
+          description: `made it depend on ${added.map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`).join(", ")}`,
+        });
+      }
+      continue;
+    }
+
     if (f.ruleId === "GKE001") {
       const email = nodeServiceAccountOf(target.terraformResourceType, block);
       if (!email || email === "default" || !isEmailLike(email)) {
@@ -188,7 +215,7 @@ export function applyFixes(stack: StackLike, json: TerraformJson, findings: read
  * an API that is already on is harmless (and keeps it on), so `unknown` is fixed too.
  */
 function isFixable(f: Finding): boolean {
-  if (f.ruleId === "GKE001") return f.status === "fail";
+  if (f.ruleId === "GKE001" || f.ruleId === "GKE007") return f.status === "fail";
   if (f.ruleId === "GKE003") return f.status === "fail" || f.status === "unknown";
   return false;
 }
@@ -228,8 +255,11 @@ function uniqueId(stack: StackLike, base: string): string {
   return id;
 }
 
-function addDependsOn(target: ResourceLike, on: ResourceLike): void {
+/** Extends depends_on; true when it was not there yet. */
+function addDependsOn(target: ResourceLike, on: ResourceLike): boolean {
   const ref = `${on.terraformResourceType}.${on.friendlyUniqueId}`;
   const current = target.dependsOn ?? [];
-  if (!current.includes(ref)) target.dependsOn = [...current, ref];
+  if (current.includes(ref)) return false;
+  target.dependsOn = [...current, ref];
+  return true;
 }

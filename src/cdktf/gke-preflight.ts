@@ -136,13 +136,16 @@ export class GkePreflight {
     writeSuppressionsUnder(stack);
     let json = stack.toTerraform();
     let findings = runEngine(stack, json, this.options);
-    let fixes: FixResult = { additions: [], skipped: [] };
-    if (this.options.fix) {
-      fixes = applyFixes(stack, json, findings);
-      if (fixes.additions.length > 0) {
-        json = stack.toTerraform();
-        findings = runEngine(stack, json, this.options);
-      }
+    const fixes: FixResult = { additions: [], skipped: [] };
+    // A second pass catches what the first one's additions reveal (e.g. a pool that should
+    // also wait for a grant added for its cluster); a third would find nothing new to add.
+    for (let pass = 0; this.options.fix && pass < 2; pass++) {
+      const round = applyFixes(stack, json, findings);
+      fixes.skipped = round.skipped;
+      if (round.additions.length === 0) break;
+      fixes.additions.push(...round.additions);
+      json = stack.toTerraform();
+      findings = runEngine(stack, json, this.options);
     }
     const byPath = new Map(stack.node.findAll().map((c) => [c.node.path, c] as const));
     for (const f of findings) {
@@ -150,9 +153,10 @@ export class GkePreflight {
       if (a) annotate((f.constructPath && byPath.get(f.constructPath)) || stack, a);
     }
     for (const add of fixes.additions) {
-      annotate(add.added, {
+      const what = add.added ? `added ${add.added.terraformResourceType}.${add.added.friendlyUniqueId}, ` : "";
+      annotate(add.added ?? add.forConstruct, {
         level: "@cdktf/info",
-        message: `${add.ruleId} auto-fix for ${add.forConstruct.node.path}: added ${add.added.terraformResourceType}.${add.added.friendlyUniqueId}, ${add.description}.`,
+        message: `${add.ruleId} auto-fix for ${add.forConstruct.node.path}: ${what}${add.description}.`,
       });
     }
     for (const skip of fixes.skipped) {

@@ -86,6 +86,33 @@ describe("auto-fix (opt-in)", () => {
     expect(stack.node.findAll().filter((c) => c.node.id.startsWith("preflight_fix_"))).toEqual([]);
   });
 
+  it("makes a cluster wait for the grant and APIs it does not wait for (GKE007), adding nothing else", () => {
+    const unordered = () => {
+      const app = Testing.app();
+      const stack = new TerraformStack(app, "gke");
+      addGke(stack, { ordered: false, createProject: true });
+      return { app, stack };
+    };
+    const before = unordered();
+    expect(GkePreflight.check(before.stack).filter((f) => f.status === "fail").map((f) => `${f.constructPath} ${f.ruleId}`)).toContain(
+      "gke/cluster GKE007",
+    );
+
+    const { app, stack } = unordered();
+    GkePreflight.of(app, { fix: true });
+    app.synth();
+    const json = readStackJson(app.outdir, "gke");
+    expect(json.resource.google_container_cluster.cluster.depends_on).toEqual(
+      expect.arrayContaining([
+        "google_project_iam_member.nodes_container_defaultNodeServiceAccount",
+        "google_project_service.container_api",
+      ]),
+    );
+    expect(stack.node.findAll().filter((c) => c.node.id.startsWith("preflight_fix_"))).toEqual([]);
+    expect(annotations(stack, "info").some((a) => a.startsWith("[gke/cluster] GKE007 auto-fix for gke/cluster: made it depend on "))).toBe(true);
+    expect(checkTerraformJson(json, { file: "cdk.tf.json", stack: "gke" }).filter((f) => f.status === "fail")).toEqual([]);
+  });
+
   it("does nothing to a stack that passes", () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, "gke");

@@ -21,11 +21,13 @@ export interface GkeFixtureOptions {
   createProject?: boolean;
   /** Add an authoritative binding for roles/container.serviceAgent without the GKE agent. */
   stripServiceAgent?: boolean;
+  /** The cluster depends on the grants and APIs (default true). */
+  ordered?: boolean;
 }
 
 /** Adds a provider, node SA, grants, APIs, a cluster (`cluster`) and a node pool (`pool`) to `stack`. */
 export function addGke(stack: Construct, options: GkeFixtureOptions = {}) {
-  const { nodeRoles = [MIN_ROLE], apis = true, createProject = false, stripServiceAgent = false } = options;
+  const { nodeRoles = [MIN_ROLE], apis = true, createProject = false, stripServiceAgent = false, ordered = true } = options;
   new GoogleProvider(stack, "google", { project: "p1", region: "europe-west1" });
   const project = "p1";
   const deps: ITerraformDependable[] = [];
@@ -55,7 +57,7 @@ export function addGke(stack: Construct, options: GkeFixtureOptions = {}) {
     initialNodeCount: 1,
     nodeConfig: { serviceAccount: sa.email },
     deletionProtection: false,
-    dependsOn: [...deps, ...services, ...grants],
+    dependsOn: ordered ? [...deps, ...services, ...grants] : deps,
   });
   const pool = new ContainerNodePool(stack, "pool", {
     project,
