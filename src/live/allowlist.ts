@@ -26,6 +26,13 @@ export const ALLOWED_METHODS: readonly AllowedMethod[] = [
     permission: "resourcemanager.projects.get",
   },
   {
+    // v1 is documented for project ids, v3 for numbers: each is used for what it documents.
+    id: "cloudresourcemanager.v1.projects.get",
+    httpMethod: "GET",
+    path: new RegExp(`^/v1/projects/[^/:]+$`),
+    permission: "resourcemanager.projects.get",
+  },
+  {
     id: "cloudresourcemanager.projects.getAncestry",
     httpMethod: "POST",
     path: new RegExp(`^/v1/projects/[^/:]+:getAncestry$`),

@@ -129,10 +129,12 @@ class LiveReader {
   private async project(ref: string, permissions: string[]): Promise<LiveProject | LiveError> {
     const identity = await this.once(`project:${ref}`, () =>
       this.attempt(async () => {
-        const { data } = await this.api.crmV3().projects.get({ name: `projects/${ref}` });
-        const projectNumber = (data.name ?? "").replace(/^projects\//, "");
-        if (!data.projectId || !/^\d+$/.test(projectNumber)) throw new Error(`projects.get: no id/number for ${ref}`);
-        return { projectId: data.projectId, projectNumber };
+        // v3 documents lookups by number, v1 by id.
+        const { projectId, projectNumber } = /^\d+$/.test(ref)
+          ? await this.api.crmV3().projects.get({ name: `projects/${ref}` }).then(({ data }) => ({ projectId: data.projectId, projectNumber: data.name?.replace(/^projects\//, "") }))
+          : await this.api.crmV1().projects.get({ projectId: ref }).then(({ data }) => ({ projectId: data.projectId, projectNumber: data.projectNumber }));
+        if (!projectId || !projectNumber || !/^\d+$/.test(projectNumber)) throw new Error(`projects.get: no id and number for ${ref}`);
+        return { projectId, projectNumber };
       }),
     );
     if (isLiveError(identity)) return identity;

@@ -267,6 +267,27 @@ export class GoogleEmulator {
         },
       },
       {
+        method: "GET",
+        pattern: /^\/v1\/projects\/([^/:]+)$/,
+        id: "cloudresourcemanager.v1.projects.get",
+        api: "cloudresourcemanager.googleapis.com",
+        permission: () => "resourcemanager.projects.get",
+        handle: (match) => {
+          const project = this.project(match[1]!);
+          if (!project) return projectDenied(match[1]!);
+          const [collection, id] = (project.parents?.[0] ?? "").split("/");
+          return {
+            status: 200,
+            body: {
+              projectNumber: project.projectNumber,
+              projectId: project.projectId,
+              lifecycleState: "ACTIVE",
+              ...(id && { parent: { type: collection === "folders" ? "folder" : "organization", id } }),
+            },
+          };
+        },
+      },
+      {
         method: "POST",
         pattern: /^\/v1\/projects\/([^/:]+):getAncestry$/,
         id: "cloudresourcemanager.projects.getAncestry",
