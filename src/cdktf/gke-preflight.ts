@@ -12,6 +12,7 @@
  */
 import type { IConstruct } from "constructs";
 import { checkTerraformJson } from "../engine/check";
+import { findRule } from "../rules/index";
 import type { Finding } from "../rules/types";
 import { annotate, annotationFor, type UnknownHandling } from "./annotate";
 import { CUSTOM_SYNTHESIS, isApp, isStack, stackOf, stacksUnder, type StackLike, type TerraformJson } from "./brands";
@@ -75,7 +76,7 @@ export class GkePreflight {
     const s = isStack(stack) ? stack : stackOf(stack);
     if (!s) throw new Error(`GkePreflight.check: ${stack.node.path || "<root>"} is not in a TerraformStack`);
     writeSuppressionsUnder(s);
-    return runEngine(s, s.toTerraform(), options);
+    return runEngine(s, s.toTerraform(), { ...options, rules: ruleIds(options.rules) });
   }
 
   private readonly options: Required<Pick<GkePreflightOptions, "unknown" | "fix">> & GkePreflightOptions;
@@ -86,7 +87,7 @@ export class GkePreflight {
     if (!["ignore", "warn", "error"].includes(unknown)) {
       throw new Error(`GkePreflight: unknown must be "ignore", "warn" or "error", got ${JSON.stringify(unknown)}`);
     }
-    this.options = { ...options, unknown, fix: options.fix ?? false };
+    this.options = { ...options, unknown, fix: options.fix ?? false, rules: ruleIds(options.rules) };
     neverAttached.add(this);
     installExitCheck();
   }
@@ -166,6 +167,22 @@ export class GkePreflight {
     this.results.set(stack.node.id, result);
     return result;
   }
+}
+
+/**
+ * Rule ids from ids or slugs. An empty list or an unknown name would quietly check less than
+ * the user thinks (`rules: []` would check nothing), so both are refused.
+ */
+function ruleIds(rules: string[] | undefined): string[] | undefined {
+  if (rules === undefined) return undefined;
+  if (!Array.isArray(rules) || rules.length === 0) {
+    throw new Error("GkePreflight: rules must name at least one rule; leave it out to run every rule");
+  }
+  return rules.map((name) => {
+    const rule = findRule(String(name));
+    if (!rule) throw new Error(`GkePreflight: unknown rule ${JSON.stringify(name)} in rules (see \`preflight rules\`)`);
+    return rule.meta.id;
+  });
 }
 
 function runEngine(stack: StackLike, json: TerraformJson, options: GkePreflightOptions): Finding[] {

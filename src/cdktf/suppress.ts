@@ -6,6 +6,7 @@
  * reading `cdktf.out/` honours exactly the same suppressions as the aspect (one engine reads both).
  */
 import type { IConstruct } from "constructs";
+import { findRule } from "../rules/index";
 import { isResource, isStack, type ResourceLike } from "./brands";
 
 export const SUPPRESSION_METADATA_TYPE = "cdktf-gke-preflight/suppression";
@@ -24,8 +25,6 @@ export interface SuppressionEntry {
   expires?: string;
 }
 
-/** A rule id (GKE001) or a rule slug (node-sa-permissions); the engine matches either. */
-const RULE_ID = /^(GKE\d{3}|[a-z][a-z0-9]*(-[a-z0-9]+)+)$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** A reason must say why, not just "ok": at least this many characters and words. */
 const MIN_REASON_CHARS = 20;
@@ -33,20 +32,23 @@ const MIN_REASON_WORDS = 4;
 
 /** Throws a one-line error when the suppression would be meaningless. */
 export function validateSuppression(ruleId: string, reason: string, options: SuppressOptions = {}): SuppressionEntry {
-  if (typeof ruleId !== "string" || !RULE_ID.test(ruleId)) {
-    throw new Error(`GkePreflight.suppress: rule id must look like "GKE001" (or a rule slug), got ${JSON.stringify(ruleId)}`);
+  // A mistyped id would suppress nothing, silently: only known rules (id or slug) are accepted.
+  const rule = typeof ruleId === "string" ? findRule(ruleId.trim()) : undefined;
+  if (!rule) {
+    throw new Error(`GkePreflight.suppress: unknown rule ${JSON.stringify(ruleId)}; use a rule id such as "GKE001" or its slug (see \`preflight rules\`)`);
   }
   const text = typeof reason === "string" ? reason.trim().replace(/\s+/g, " ") : "";
   if (text.length < MIN_REASON_CHARS || text.split(" ").length < MIN_REASON_WORDS) {
     throw new Error(
-      `GkePreflight.suppress(${ruleId}): a reason is required, at least one sentence saying why the rule does not apply ` +
+      `GkePreflight.suppress(${rule.meta.id}): a reason is required, at least one sentence saying why the rule does not apply ` +
         `(${MIN_REASON_WORDS}+ words), got ${JSON.stringify(reason)}`,
     );
   }
-  const entry: SuppressionEntry = { ruleId, reason: text };
+  // stored by id, whatever the user wrote, so cdk.tf.json always names the rule the same way
+  const entry: SuppressionEntry = { ruleId: rule.meta.id, reason: text };
   if (options.expires !== undefined) {
     if (!isCalendarDate(options.expires)) {
-      throw new Error(`GkePreflight.suppress(${ruleId}): expires must be a date YYYY-MM-DD, got ${JSON.stringify(options.expires)}`);
+      throw new Error(`GkePreflight.suppress(${rule.meta.id}): expires must be a date YYYY-MM-DD, got ${JSON.stringify(options.expires)}`);
     }
     entry.expires = options.expires;
   }

@@ -110,8 +110,16 @@ describe("GkePreflight on a stack (cdktf 0.21)", () => {
     expect(synthError(strict)).toMatch(/^\[gke\/cluster\] GKE003 cannot be decided before apply: Nothing in this input enables container\.googleapis\.com/m);
   });
 
-  it("rejects an unknown handling it does not know", () => {
+  it("has no option that quietly checks less than asked", () => {
     expect(() => new GkePreflight({ unknown: "off" as any })).toThrow(/unknown must be/);
+    expect(() => new GkePreflight({ rules: [] })).toThrow(/at least one rule/);
+    expect(() => new GkePreflight({ rules: ["GKE001", "GKE42"] })).toThrow(/unknown rule "GKE42"/);
+    const stack = newStack();
+    addGke(stack, { nodeRoles: LEGACY_PAIR, stripServiceAgent: true });
+    GkePreflight.of(stack, { rules: ["container-service-agent"] });
+    const message = synthError(stack);
+    expect(message).toMatch(/^\[gke\/service_agents\] GKE002/m);
+    expect(message).not.toMatch(/GKE001/);
   });
 
   it("checks the configuration after addOverride escape hatches", () => {

@@ -28,8 +28,11 @@ function stackWithCluster() {
 }
 
 describe("suppression input", () => {
-  it("requires a rule id like GKE001", () => {
-    expect(() => validateSuppression("gke1", REASON)).toThrow(/rule id must look like "GKE001"/);
+  it("requires a known rule, by id or slug, and stores its id", () => {
+    expect(() => validateSuppression("gke1", REASON)).toThrow(/unknown rule "gke1"/);
+    expect(() => validateSuppression("GKE999", REASON)).toThrow(/unknown rule "GKE999"/);
+    expect(validateSuppression("gke001", REASON).ruleId).toBe("GKE001");
+    expect(validateSuppression("node-sa-permissions", REASON).ruleId).toBe("GKE001");
   });
   it("requires a reason of at least a sentence", () => {
     expect(() => validateSuppression("GKE001", "")).toThrow(/a reason is required/);
