@@ -6,6 +6,7 @@ import { isLiveError } from "../live/facts";
 import { roleHasPermission } from "../knowledge/roles";
 import { ProjectCatalog, type ProjectResolution } from "./projects";
 import { IdentityResolver, type Identity } from "./identity";
+import { inheritedGrants, isConditional } from "./ancestry";
 
 /** One way an identity may receive a role on a project. */
 export interface Grant {
@@ -14,7 +15,8 @@ export interface Grant {
   project: ProjectResolution;
   /** The resource that makes the grant; undefined for grants read live. */
   resource?: Resource;
-  kind: "member" | "binding" | "policy" | "live";
+  /** `inherited`: made on a folder or organisation above the project (see ancestry.ts). */
+  kind: "member" | "binding" | "policy" | "live" | "inherited";
   conditional: boolean;
   /** The plan destroys the resource that makes this grant. */
   destroyed: boolean;
@@ -82,6 +84,7 @@ export class IamIndex {
     this.readBindings();
     this.readPolicies();
     this.readRemovals();
+    this.grants.push(...inheritedGrants(model, this.catalog, this.identities));
     this.readLive();
     this.buildIndex();
   }
@@ -160,7 +163,7 @@ export class IamIndex {
         project: this.catalog.projectOf(r),
         resource: r,
         kind: "member",
-        conditional: block(r.values.condition) !== undefined,
+        conditional: isConditional(r.values.condition),
         destroyed: r.change === "delete",
       });
     }
@@ -170,7 +173,7 @@ export class IamIndex {
     for (const r of this.model.byType.get(PROJECT_IAM.binding) ?? []) {
       const role = this.role(r.values.role);
       const project = this.catalog.projectOf(r);
-      const conditional = block(r.values.condition) !== undefined;
+      const conditional = isConditional(r.values.condition);
       const members = this.memberList(r.values.members);
       const destroyed = r.change === "delete";
       if (isUnknown(members)) {
@@ -218,7 +221,7 @@ export class IamIndex {
           return {
             role: this.role(b.role),
             members: isUnknown(members) ? [{ kind: "unknown" as const, display: "(members known after apply)", reason: members.reason }] : members,
-            conditional: block(b.condition) !== undefined,
+            conditional: isConditional(b.condition),
           };
         });
       }
@@ -277,6 +280,9 @@ export class IamIndex {
     const policy = sets.find((a) => a.kind === "policy");
     const relevant = sets.filter((a) => a.kind === "policy" || a.role === role);
     const grants = this.relevantGrants(identity, project);
+    // A grant on a folder or organisation above the project holds whatever the project's own policy says.
+    const inherited = grants.filter((g) => g.kind === "inherited" && !g.destroyed && !g.conditional && g.role === role && g.project.key === project && sameIdentity(g.identity, identity) === "yes");
+    if (inherited.length) return { holds: "yes", via: inherited };
     for (const set of relevant) {
       if (isUnknown(set.bindings)) return { holds: "maybe", reason: `${set.resource.address} sets the project's ${set.kind === "policy" ? "whole IAM policy" : `members of ${role}`} from a value only known after apply` };
       const matching = set.bindings.filter((b) => b.role === role);
