@@ -213,8 +213,14 @@ class LiveReader {
     const wanted = unique(permissions).sort();
     return this.once(`test:${projectId}:${wanted.join(",")}`, () =>
       this.attempt(async () => {
-        const { data } = await this.api.crmV1().projects.testIamPermissions({ resource: projectId, requestBody: { permissions: wanted } });
-        return (data.permissions ?? []).sort();
+        // The API takes at most 100 permissions per call.
+        const held: string[] = [];
+        for (let start = 0; start < wanted.length; start += 100) {
+          const permissions = wanted.slice(start, start + 100);
+          const { data } = await this.api.crmV1().projects.testIamPermissions({ resource: projectId, requestBody: { permissions } });
+          held.push(...(data.permissions ?? []));
+        }
+        return held.sort();
       }),
     );
   }
@@ -270,28 +276,36 @@ class LiveReader {
     );
   }
 
-  private serviceAccount(email: string, checkActAs: boolean): Promise<LiveServiceAccount | LiveError> {
-    return this.once(`sa:${email}:${checkActAs}`, async () => {
-      const name = `projects/-/serviceAccounts/${email}`;
-      const found = await this.attempt(async () => {
+  private async serviceAccount(email: string, checkActAs: boolean): Promise<LiveServiceAccount | LiveError> {
+    const found = await this.accountRecord(email);
+    if (isLiveError(found) || !found.exists || !checkActAs) return found;
+    return { ...found, callerCanActAs: await this.callerCanActAs(email) };
+  }
+
+  private accountRecord(email: string): Promise<LiveServiceAccount | LiveError> {
+    return this.once(`sa:${email}`, () =>
+      this.attempt(async () => {
         try {
-          const { data } = await this.api.iamV1().projects.serviceAccounts.get({ name });
-          return { email, exists: true, disabled: data.disabled === true } as LiveServiceAccount;
+          const { data } = await this.api.iamV1().projects.serviceAccounts.get({ name: accountName(email) });
+          return { email, exists: true, disabled: data.disabled === true };
         } catch (error) {
-          if (statusOf(error) === 404) return { email, exists: false } as LiveServiceAccount;
+          if (statusOf(error) === 404) return { email, exists: false };
           throw error;
         }
-      });
-      if (isLiveError(found) || !found.exists || !checkActAs) return found;
-      found.callerCanActAs = await this.attempt(async () => {
+      }),
+    );
+  }
+
+  private callerCanActAs(email: string): Promise<boolean | LiveError> {
+    return this.once(`actAs:${email}`, () =>
+      this.attempt(async () => {
         const { data } = await this.api.iamV1().projects.serviceAccounts.testIamPermissions({
-          resource: name,
+          resource: accountName(email),
           requestBody: { permissions: [ACT_AS] },
         });
         return (data.permissions ?? []).includes(ACT_AS);
-      });
-      return found;
-    });
+      }),
+    );
   }
 
   private role(role: string): Promise<string[] | LiveError> {
@@ -329,6 +343,11 @@ function toBinding(binding: { role?: string | null; members?: string[] | null; c
     if (binding.condition.title) result.condition.title = binding.condition.title;
   }
   return result;
+}
+
+function accountName(email: string): string {
+  // `-` lets IAM find the account's project from its email.
+  return `projects/-/serviceAccounts/${email}`;
 }
 
 function statusOf(error: unknown): number | undefined {
