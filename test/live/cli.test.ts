@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { matchAllowedMethod } from "../../src/live/allowlist";
@@ -108,6 +108,25 @@ describe("preflight --live", () => {
     expect(missing.findings.filter((finding) => finding.ruleId === "GKE009" && finding.status === "fail").map((finding) => finding.message)).toEqual([
       "The deployer lacks container.clusters.get on acme-prod (read live), which this plan needs for google_container_cluster.apps",
     ]);
+  });
+
+  test("a cdktf.out folder with two stacks is read once per distinct thing and decided live", async () => {
+    const out = mkdtempSync(join(tmpdir(), "preflight-cdktf-out-"));
+    const stack = readFileSync(join(__dirname, "fixtures", "acme-stack.cdk.tf.json"), "utf8");
+    for (const name of ["apps", "apps-copy"]) {
+      mkdirSync(join(out, "stacks", name), { recursive: true });
+      writeFileSync(join(out, "stacks", name, "cdk.tf.json"), stack);
+    }
+    const stacks = Object.fromEntries(["apps", "apps-copy"].map((name) => [name, { name, synthesizedStackPath: `stacks/${name}/cdk.tf.json` }]));
+    writeFileSync(join(out, "manifest.json"), JSON.stringify({ version: "0.21.0", stacks }));
+    await withEmulator(loadFixture("acme-apps"), async (emulator) => {
+      const run = await preflight([out, "--format", "json", "--include-pass", "--live", "--api-endpoint", emulator.url], { GOOGLE_OAUTH_ACCESS_TOKEN: FAKE_TOKEN });
+      expect(statusesOf(run, "GKE011")).toEqual(["pass"]);
+      expect(new Set(run.findings.map((finding) => (finding as { stack?: string }).stack))).toEqual(new Set(["apps", "apps-copy"]));
+      const calls = emulator.methodsCalled();
+      expect(calls.filter((id) => id === "cloudresourcemanager.projects.getIamPolicy")).toHaveLength(1);
+      expect(calls.filter((id) => id === "iam.projects.serviceAccounts.get")).toHaveLength(1);
+    });
   });
 
   test("where the caller cannot read the policy, the verdicts stay unknown and stderr names the permission to ask for", async () => {
