@@ -6,6 +6,7 @@
 //
 // --quick   1k and 10k only, fewer repetitions (a smoke run, about a minute)
 // --huge    also a plan larger than V8's maximum string length (~580 MB; a few minutes)
+// --render  only re-render docs/performance.md from docs/performance.json
 //
 // Figures go to docs/performance.json (raw, merged with sections not re-measured) and
 // docs/performance.md (rendered by bench/report.js).
@@ -27,13 +28,14 @@ const GENERATOR_FILES = ["generate.js", "lib/units.js", "lib/plan-writer.js", "l
 const HEAVY = ["googleapis", "@googleapis/", "@google-cloud/", "google-auth-library", "gaxios", "googleapis-common", "@cdktf/provider-google", "cdktf", "cdktn", "constructs"];
 
 function parseArgs(argv) {
-  const args = { quick: false, huge: false, runs: undefined, only: undefined };
+  const args = { quick: false, huge: false, runs: undefined, only: undefined, render: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--quick") args.quick = true;
     else if (a === "--huge") args.huge = true;
     else if (a === "--runs") args.runs = Number(argv[++i]);
     else if (a === "--only") args.only = argv[++i].split(",");
+    else if (a === "--render") args.render = true;
     else throw new Error(`unknown option ${a}`);
   }
   return args;
@@ -107,6 +109,17 @@ function compare(file, runs, label) {
 
 const round2 = (x) => Math.round(x * 100) / 100;
 
+/** file → model only, with the JSON.parse reader and with the streaming one. */
+function readerCosts(file, runs) {
+  if (!fs.existsSync(path.join(ROOT, "dist", "inputs", "stream", "index.js"))) return undefined;
+  const out = {};
+  for (const reader of ["parse", "stream"]) {
+    const r = repeat(runs, () => run(["node", path.join(__dirname, "load-only.js"), file, "--reader", reader], { timeoutMs: PREFLIGHT_TIMEOUT_MS }));
+    out[reader] = r.code === 0 ? { ms: Math.round(r.ms), rssKiB: r.maxRssKiB } : { error: firstLine(r.stderr) || `exit ${r.code}` };
+  }
+  return out;
+}
+
 function scaling(args) {
   const sizes = args.quick ? [1000, 10000] : [1000, 10000, 100000];
   const rows = [];
@@ -117,7 +130,8 @@ function scaling(args) {
       const runs = args.runs ?? (args.quick ? 2 : resources >= 100000 ? 3 : resources >= 10000 ? 3 : 5);
       log(`scaling ${name} (${mb(bytes).toFixed(1)} MB) × ${runs}`);
       const c = compare(file, runs, `monorepo-${resources}-${format}`);
-      rows.push({ resources, format, bytes, ...c, rssPerFileByte: c.preflight?.rssKiB ? round2((c.preflight.rssKiB * 1024) / bytes) : undefined });
+      const readers = format === "plan" ? readerCosts(file, resources >= 100000 ? 1 : Math.min(runs, 3)) : undefined;
+      rows.push({ resources, format, bytes, ...c, readers, rssPerFileByte: c.preflight?.rssKiB ? round2((c.preflight.rssKiB * 1024) / bytes) : undefined });
     }
   }
   return rows;
@@ -233,6 +247,11 @@ function huge(args) {
 
 function main() {
   const args = parseArgs(process.argv.slice(2));
+  if (args.render) {
+    // re-render docs/performance.md from the stored figures (after editing bench/notes.md)
+    fs.writeFileSync(DOC, renderReport(JSON.parse(fs.readFileSync(RESULTS, "utf8"))));
+    return;
+  }
   fs.mkdirSync(OUT, { recursive: true });
   const previous = fs.existsSync(RESULTS) ? JSON.parse(fs.readFileSync(RESULTS, "utf8")) : {};
   const wanted = (section) => (args.only ? args.only.includes(section) : section !== "huge" || args.huge);
