@@ -132,7 +132,7 @@ export class GkePreflight {
     set.add(this);
   }
 
-  /** Runs at synth, after all aspects: fix (if asked), check, annotate. */
+  /** @internal Runs at synth (from the stack hook), after all aspects: fix (if asked), check, annotate. */
   runOn(stack: StackLike): StackCheckResult {
     writeSuppressionsUnder(stack);
     let json = stack.toTerraform();
