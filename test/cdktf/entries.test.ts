@@ -156,3 +156,18 @@ describe("a cdktn app in its own process", () => {
     expect(result.failure).toMatch(/^\[gke\/pool\] GKE001 [Gg]ke-nodes@p1\.iam\.gserviceaccount\.com used by google_container_node_pool\.pool/m);
   });
 });
+
+describe("type-checking the apps (tsx and ts-jest only transpile)", () => {
+  for (const project of ["stacks/tsconfig.json", "examples/cdktf-app/tsconfig.json"]) {
+    it(`${project} compiles under strict`, () => {
+      const r = spawnSync(process.execPath, [path.join(REPO, "node_modules/typescript/bin/tsc"), "-p", project], {
+        cwd: REPO,
+        encoding: "utf8",
+        timeout: 180_000,
+      });
+      // only errors in the app and in the CDKTF door are this test's business
+      const ours = r.stdout.split("\n").filter((l) => /^(stacks|examples\/cdktf-app|src\/cdktf)\//.test(l));
+      expect(ours).toEqual([]);
+    });
+  }
+});
