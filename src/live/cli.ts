@@ -33,7 +33,9 @@ export async function liveFactsFor(models: Model[], flags: LiveFlags, io: LiveIo
   }
   const request = liveRequestFor(withProject);
   if (request.projects.length === 0 && request.serviceAccounts.length === 0) {
+    // Everything here is created by the apply (or its project is unknown): nothing exists to read yet.
     io.stderr("preflight: --live: nothing to read (no existing project or service account is named; --project names one)\n");
+    return { models: withProject };
   }
   const { readLive } = require("./read") as typeof import("./read");
   const progress = io.stderrIsTty ? progressLine(io.stderr) : undefined;

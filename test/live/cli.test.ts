@@ -151,6 +151,15 @@ describe("preflight --live", () => {
     expect(run.stderr).toMatch(/^preflight: --live: no Google credentials \(.*\); set GOOGLE_OAUTH_ACCESS_TOKEN or run `gcloud auth application-default login`\n$/);
   });
 
+  test("when the apply creates everything, --live has nothing to read and needs no credentials", async () => {
+    const created = join(__dirname, "..", "..", "examples", "terraform-json", "bad-default-sa.cdk.tf.json");
+    const offline = await preflight([created, "--format", "json"]);
+    const run = await preflight([created, "--format", "json", "--live"]);
+    expect(run.stderr).toBe("preflight: --live: nothing to read (no existing project or service account is named; --project names one)\n");
+    expect(run.code).toBe(offline.code);
+    expect(run.findings).toEqual(offline.findings);
+  });
+
   test("a malformed --api-endpoint: exit 2 and one line", async () => {
     const run = await preflight([PLAN, "--live", "--api-endpoint", "not a url"], { GOOGLE_OAUTH_ACCESS_TOKEN: FAKE_TOKEN });
     expect(run.code).toBe(2);
