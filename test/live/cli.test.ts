@@ -91,11 +91,14 @@ describe("preflight --live", () => {
     expect(statusesOf(run, "GKE002")).toEqual(["pass"]);
   });
 
-  test("a CDKTF stack: registry pull (GKE011) and the deployer's container.clusters.get (GKE009) are decided live", async () => {
+  test("a CDKTF stack: registry pull (GKE011), the kubernetes provider's access (GKE010) and container.clusters.get (GKE009) are decided live", async () => {
     const stack = join(__dirname, "fixtures", "acme-stack.cdk.tf.json");
     const offline = await preflight([stack, "--format", "json", "--include-pass"]);
+    // GKE010 also has a verdict on the authentication method itself; the live one is about the token's identity.
+    const tokenAccess = (run: Run) => run.findings.filter((finding) => finding.ruleId === "GKE010" && /container\.clusters\.get/.test(finding.message)).map((finding) => finding.status);
     expect(statusesOf(offline, "GKE011")).toEqual(["unknown"]);
     expect(statusesOf(offline, "GKE009")).toEqual(["unknown"]);
+    expect(tokenAccess(offline)).toEqual(["unknown"]);
     const run = async (fixture: string) =>
       withEmulator(loadFixture(fixture), (emulator) =>
         preflight([stack, "--format", "json", "--include-pass", "--live", "--api-endpoint", emulator.url], { GOOGLE_OAUTH_ACCESS_TOKEN: FAKE_TOKEN }),
@@ -103,8 +106,10 @@ describe("preflight --live", () => {
     const granted = await run("acme-apps"); // reader role held live, deployer holds clusters.get
     expect(statusesOf(granted, "GKE011")).toEqual(["pass"]);
     expect(statusesOf(granted, "GKE009")).toEqual(["pass"]);
+    expect(tokenAccess(granted)).toEqual(["pass"]);
     const missing = await run("acme-good"); // neither
     expect(statusesOf(missing, "GKE011")).toEqual(["fail"]);
+    expect(tokenAccess(missing)).toEqual(["fail"]);
     expect(missing.findings.filter((finding) => finding.ruleId === "GKE009" && finding.status === "fail").map((finding) => finding.message)).toEqual([
       "The deployer lacks container.clusters.get on acme-prod (read live), which this plan needs for google_container_cluster.apps",
     ]);
