@@ -3,70 +3,83 @@ import type { Model, Resource } from "../model/types";
 /**
  * Which of a fixed set of "target" resources each resource waits for, through `depends_on` and
  * references, transitively. Terraform creates a resource only after everything it depends on, so
- * "reaches" means "is ordered after". Reach sets are memoised and shared between resources with
- * the same set, so a plan with many node pools that all go through one cluster stays linear.
+ * "reaches" means "is ordered after".
+ *
+ * Terraform orders by configuration block, not by instance: every instance of
+ * `google_container_node_pool.pools[*]` waits for every instance of what the block refers to. The
+ * walk is therefore over blocks (addresses without their instance key), each computed once and
+ * memoised, so 10,000 pool instances that refer to 10,000 grant instances stay linear.
  */
 export class DependencyReach {
   private readonly reach = new Map<string, ReadonlySet<string>>();
-  private readonly instancesByBase = new Map<string, Resource[]>();
-  private readonly resourcesByModule = new Map<string, Resource[]>();
+  private readonly instancesByBlock = new Map<string, Resource[]>();
+  private readonly blocksByModule = new Map<string, Set<string>>();
+  private readonly targetsOfBlock = new Map<string, string[]>();
 
   constructor(
     private readonly model: Model,
-    private readonly isTarget: (resource: Resource) => boolean,
+    isTarget: (resource: Resource) => boolean,
   ) {
     for (const r of model.resources) {
-      push(this.instancesByBase, r.address.replace(/\[[^\]]*\]$/, ""), r);
+      const block = blockOf(r.address);
+      push(this.instancesByBlock, block, r);
+      if (isTarget(r)) push(this.targetsOfBlock, block, r.address);
       if (r.module) {
         // depends_on = [module.x] waits for every resource of that module (and of its children).
         const parts = r.module.split(".module.");
-        for (let i = 1; i <= parts.length; i++) push(this.resourcesByModule, parts.slice(0, i).join(".module."), r);
+        for (let i = 1; i <= parts.length; i++) {
+          const key = parts.slice(0, i).join(".module.");
+          const set = this.blocksByModule.get(key) ?? new Set<string>();
+          set.add(block);
+          this.blocksByModule.set(key, set);
+        }
       }
     }
   }
 
   /** Target addresses the resource is ordered after. */
   targetsReachedFrom(resource: Resource): ReadonlySet<string> {
-    const known = this.reach.get(resource.address);
+    const start = blockOf(resource.address);
+    const known = this.reach.get(start);
     if (known) return known;
     // Iterative post-order walk: deep chains must not overflow the stack. A frame joins the
     // path when it is expanded; a pending frame already finished through another path is dropped.
-    const stack: Array<{ resource: Resource; children?: Resource[] }> = [{ resource }];
+    const stack: Array<{ block: string; children?: string[] }> = [{ block: start }];
     const path = new Set<string>();
     while (stack.length) {
       const frame = stack[stack.length - 1];
-      const address = frame.resource.address;
       if (!frame.children) {
-        if (this.reach.has(address)) {
+        if (this.reach.has(frame.block)) {
           stack.pop();
           continue;
         }
-        frame.children = this.dependencies(frame.resource);
-        path.add(address);
+        frame.children = this.dependencies(frame.block);
+        path.add(frame.block);
         let pushed = false;
         for (const child of frame.children) {
           // A child on the path is a cycle, which Terraform rejects: ignore that edge.
-          if (this.reach.has(child.address) || path.has(child.address)) continue;
-          stack.push({ resource: child });
+          if (this.reach.has(child) || path.has(child)) continue;
+          stack.push({ block: child });
           pushed = true;
         }
         if (pushed) continue;
       }
       stack.pop();
-      path.delete(address);
-      this.reach.set(address, this.union(frame.children));
+      path.delete(frame.block);
+      this.reach.set(frame.block, this.union(frame.children));
     }
-    return this.reach.get(resource.address)!;
+    return this.reach.get(start)!;
   }
 
-  private union(children: Resource[]): ReadonlySet<string> {
+  /** What a block reaches: its children's targets and everything they reach, sharing sets where possible. */
+  private union(children: string[]): ReadonlySet<string> {
     let result: ReadonlySet<string> = EMPTY;
     let owned: Set<string> | undefined;
     for (const child of children) {
-      const childReach = this.reach.get(child.address) ?? EMPTY;
-      const adds = this.isTarget(child) && !result.has(child.address);
-      if (!adds && (childReach.size === 0 || childReach === result)) continue;
-      if (!owned && result.size === 0 && !adds) {
+      const childReach = this.reach.get(child) ?? EMPTY;
+      const targets = this.targetsOfBlock.get(child) ?? [];
+      if (targets.length === 0 && (childReach.size === 0 || childReach === result)) continue;
+      if (!owned && result.size === 0 && targets.length === 0) {
         result = childReach; // share the child's set until something differs
         continue;
       }
@@ -75,31 +88,36 @@ export class DependencyReach {
         result = owned;
       }
       for (const t of childReach) owned.add(t);
-      if (adds) owned.add(child.address);
+      for (const t of targets) owned.add(t);
     }
     return result;
   }
 
-  private dependencies(resource: Resource): Resource[] {
-    const out: Resource[] = [];
-    const seen = new Set<string>();
-    const add = (r: Resource) => {
-      if (r.address !== resource.address && !seen.has(r.address)) {
-        seen.add(r.address);
-        out.push(r);
+  /** The blocks one block refers to or depends on (its instances share one configuration). */
+  private dependencies(block: string): string[] {
+    const out = new Set<string>();
+    for (const instance of this.instancesByBlock.get(block) ?? []) {
+      for (const address of [...instance.dependsOn, ...instance.references]) {
+        const exact = this.model.byAddress.get(address);
+        if (exact) out.add(blockOf(exact.address));
+        else if (this.instancesByBlock.has(address)) out.add(address);
+        else if (address.startsWith("module.")) for (const b of this.blocksByModule.get(address) ?? []) out.add(b);
       }
-    };
-    for (const address of [...resource.dependsOn, ...resource.references]) {
-      const exact = this.model.byAddress.get(address);
-      if (exact) add(exact);
-      else if (this.instancesByBase.has(address)) this.instancesByBase.get(address)!.forEach(add);
-      else if (address.startsWith("module.")) (this.resourcesByModule.get(address) ?? []).forEach(add);
+      if (instance.dependsOn.length === 0 && instance.references.length === 0) continue;
+      // Instances of one block share their configuration: the first one says it all.
+      break;
     }
-    return out;
+    out.delete(block);
+    return [...out];
   }
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
+
+/** `a.b[3]` → `a.b`; `module.m["k"].a.b["x"]` → `module.m["k"].a.b`. */
+function blockOf(address: string): string {
+  return address.replace(/\[[^\]]*\]$/, "");
+}
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);

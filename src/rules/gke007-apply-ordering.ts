@@ -60,6 +60,9 @@ export const gke007ApplyOrdering: Rule = {
     const targets = new Set<string>([...apiAddresses, ...grantAddresses]);
     for (const c of ctx.gke.clusters) if (isCreated(c.resource)) targets.add(c.resource.address);
     const reach = new DependencyReach(ctx.model, (r) => targets.has(r.address));
+    const poolCluster = new Map(ctx.gke.nodePools.filter((p) => p.cluster).map((p) => [p.resource.address, p.cluster!]));
+    // Whether a reach set holds any grant, computed once per (shared) set.
+    const reachesGrant = new Map<ReadonlySet<string>, boolean>();
     const literalPools = new Map(ctx.gke.nodePools.filter((p) => p.clusterByLiteralName && p.cluster).map((p) => [p.resource.address, p.cluster!]));
 
     return created.map(({ resource, project }) => {
@@ -81,8 +84,11 @@ export const gke007ApplyOrdering: Rule = {
           missing.push({ resource: g.resource!, why: `does not wait for ${address} (${typeof g.role === "string" ? g.role : "a role"} for ${use.identity.display})` });
         }
       }
-      const details = { waitsFor: [...reached].sort(), missing: missing.map((m) => m.resource.address) };
-      const undecided = missing.length === 0 ? undecidedReason(project.key, apiAddresses, usesByResource.get(resource.address) ?? [], grantAddresses, reached) : undefined;
+      // Only what this resource needs: a pool may reach thousands of unrelated grants.
+      const needed = [cluster ?? poolCluster.get(resource.address), api, ...(usesByResource.get(resource.address) ?? []).flatMap((u) => (u.identity.key ? grantsByIdentity.get(u.identity.key) ?? [] : []).map((g) => g.resource!))];
+      const waitsFor = [...new Set(needed.filter((r): r is Resource => r !== undefined && reached.has(r.address)).map((r) => r.address))].sort();
+      const details = { waitsFor, missing: missing.map((m) => m.resource.address) };
+      const undecided = missing.length === 0 ? undecidedReason(project.key, apiAddresses, usesByResource.get(resource.address) ?? [], grantAddresses, reached, reachesGrant) : undefined;
       if (undecided) return { status: "unknown" as const, address: resource.address, message: `Cannot tell whether ${resource.address} waits for what it needs: ${undecided}`, reason: undecided, decideWith: "set project and the node service account from values known before apply", details };
       if (missing.length === 0) {
         return { status: "pass" as const, address: resource.address, message: `${resource.address} waits for everything it needs that this apply creates`, details };
@@ -104,19 +110,17 @@ export const gke007ApplyOrdering: Rule = {
 };
 
 /** Something to wait for exists, but which of it applies to this resource is only known after apply. */
-function undecidedReason(project: string | undefined, apiAddresses: ReadonlySet<string>, uses: NodeIdentityUse[], grantAddresses: ReadonlySet<string>, reached: ReadonlySet<string>): string | undefined {
-  let reachedApi = false;
-  let reachedGrant = false;
-  for (const address of reached) {
-    if (apiAddresses.has(address)) reachedApi = true;
-    if (grantAddresses.has(address)) reachedGrant = true;
-  }
-  if (project === undefined && apiAddresses.size > 0 && !reachedApi) {
+function undecidedReason(project: string | undefined, apiAddresses: ReadonlySet<string>, uses: NodeIdentityUse[], grantAddresses: ReadonlySet<string>, reached: ReadonlySet<string>, reachesGrant: Map<ReadonlySet<string>, boolean>): string | undefined {
+  if (project === undefined && apiAddresses.size > 0 && ![...apiAddresses].some((a) => reached.has(a))) {
     return `its project is not known before apply, and this apply enables APIs (${[...apiAddresses].join(", ")})`;
   }
   const unknownIdentity = uses.find((u) => u.identity.key === undefined);
-  if (unknownIdentity && grantAddresses.size > 0 && !reachedGrant) {
-    return `its node service account (${unknownIdentity.where}) is only known after apply, so the grants it must wait for cannot be told`;
+  if (!unknownIdentity || grantAddresses.size === 0) return undefined;
+  let reachedGrant = reachesGrant.get(reached);
+  if (reachedGrant === undefined) {
+    reachedGrant = false;
+    for (const address of reached) if (grantAddresses.has(address)) { reachedGrant = true; break; }
+    reachesGrant.set(reached, reachedGrant);
   }
-  return undefined;
+  return reachedGrant ? undefined : `its node service account (${unknownIdentity.where}) is only known after apply, so the grants it must wait for cannot be told`;
 }

@@ -47,14 +47,17 @@ const SA_IAM = new Set(["google_service_account_iam_member", "google_service_acc
  * Exported for --live, which asks Google about exactly these (testIamPermissions, actAs).
  */
 export function deployerRequirements(ctx: RuleContext): DeployerRequirement[] {
-  const byKey = new Map<string, DeployerRequirement>();
+  const byKey = new Map<string, { requirement: DeployerRequirement; seen: Set<string> }>();
   const need = (permission: string, project: string | undefined, because: Resource, account?: Identity) => {
     const scope = account ? "serviceAccount" : "project";
     const key = `${permission}|${account ? account.key ?? account.display : project ?? "?"}`;
     const entry = byKey.get(key);
     if (entry) {
-      if (!entry.because.includes(because.address)) entry.because.push(because.address);
-    } else byKey.set(key, { permission, scope, ...(project ? { project } : {}), ...(account ? { account } : {}), because: [because.address] });
+      if (!entry.seen.has(because.address)) {
+        entry.seen.add(because.address);
+        entry.requirement.because.push(because.address);
+      }
+    } else byKey.set(key, { requirement: { permission, scope, ...(project ? { project } : {}), ...(account ? { account } : {}), because: [because.address] }, seen: new Set([because.address]) });
   };
   const changes = (r: Resource) => r.mode === "managed" && r.change !== "no-op" && r.change !== "read";
   for (const c of ctx.gke.clusters) {
@@ -96,7 +99,7 @@ export function deployerRequirements(ctx: RuleContext): DeployerRequirement[] {
   }
   // A kubernetes/helm provider configured from a cluster reads it with the same credentials.
   for (const p of kubernetesProvidersFromClusters(ctx)) need("container.clusters.get", p.project, p.cluster);
-  return [...byKey.values()];
+  return [...byKey.values()].map((e) => e.requirement);
 }
 
 /**
@@ -130,6 +133,11 @@ export const gke009DeployerActAs: Rule = {
     return [...groups.values()].map((group) => (group[0].scope === "serviceAccount" ? actAsVerdict(group[0], ctx) : projectVerdict(group, ctx)));
   },
 };
+
+/** At most three addresses in a message; the details keep them all. */
+function few(addresses: string[]): string {
+  return addresses.length <= 3 ? addresses.join(", ") : `${addresses.slice(0, 3).join(", ")} and ${addresses.length - 3} more`;
+}
 
 function listed(requirements: DeployerRequirement[]) {
   return requirements.map((r) => ({ permission: r.permission, on: r.scope === "serviceAccount" ? `serviceAccount:${r.account!.email ?? r.account!.display}` : `projects/${r.project ?? "(unknown)"}`, role: ROLE_FOR_PERMISSION[r.permission], because: r.because }));
@@ -175,8 +183,8 @@ function actAsVerdict(requirement: DeployerRequirement, ctx: RuleContext): Verdi
   if (projectWide) return { status: "pass", address, message: `The deployer holds ${ACT_AS} on every account of ${project}, so on ${email ?? account.display} too (read live)`, details };
   if (sa && !isLiveError(sa) && typeof sa.callerCanActAs === "boolean") {
     if (sa.callerCanActAs) return { status: "pass", address, message: `The deployer can act as ${email} (read live)`, details };
-    return { status: "fail", address, message: `The deployer lacks ${ACT_AS} on ${email} (read live): creating ${requirement.because.join(", ")} stops with "The user does not have access to service account"`, remediation: fix, details };
+    return { status: "fail", address, message: `The deployer lacks ${ACT_AS} on ${email} (read live): creating ${few(requirement.because)} stops with "The user does not have access to service account"`, remediation: fix, details };
   }
   const reason = account.key === undefined ? `the node account is only known after apply (${account.reason ?? "computed"})` : sa && isLiveError(sa) ? `the account could not be read: ${sa.error}` : sa && !isLiveError(sa) && isLiveError(sa.callerCanActAs) ? `actAs could not be tested: ${sa.callerCanActAs.error}` : account.createdBy && isCreated(account.createdBy) ? "the account is created by this apply, so only a project-wide grant can be tested beforehand" : "the identity that runs the apply is not in the plan";
-  return { status: "unknown", address, message: `To create ${requirement.because.join(", ")}, the deployer needs ${ACT_AS} on ${email ?? account.display} (roles/iam.serviceAccountUser)`, reason, decideWith: "--live tests it", remediation: fix, details };
+  return { status: "unknown", address, message: `To create ${few(requirement.because)}, the deployer needs ${ACT_AS} on ${email ?? account.display} (roles/iam.serviceAccountUser)`, reason, decideWith: "--live tests it", remediation: fix, details };
 }
