@@ -78,7 +78,7 @@ export const gke005GoogleManagedIdentities: Rule = {
       if (project === undefined || !clusterProjects.has(project)) continue;
       if (removal.role !== EDITOR && !isUnknown(removal.role)) continue;
       for (const { identity, usedBy } of protectedIdentities(project)) {
-        const same = sameIdentity(removal.identity, identity);
+        const same = matches(removal.identity, identity);
         if (same === "no") continue;
         const role = isUnknown(removal.role) ? "a role known only after apply" : EDITOR;
         if (same === "maybe" || isUnknown(removal.role)) {
@@ -142,8 +142,8 @@ function authoritativeVerdict(set: AuthoritativeSet, identity: Identity, usedBy:
   }
   const editorBindings = set.bindings.filter((b) => b.role === EDITOR || isUnknown(b.role));
   const members = editorBindings.filter((b) => !b.conditional && b.role === EDITOR).flatMap((b) => b.members);
-  if (members.some((m) => sameIdentity(m, identity) === "yes")) return undefined;
-  if (editorBindings.some((b) => isUnknown(b.role)) || members.some((m) => sameIdentity(m, identity) === "maybe")) {
+  if (members.some((m) => matches(m, identity) === "yes")) return undefined;
+  if (editorBindings.some((b) => isUnknown(b.role) || b.conditional) || members.some((m) => matches(m, identity) === "maybe")) {
     return { status: "unknown", address: set.resource.address, message: `${set.resource.address} sets ${what} of ${project}; a member or role only known after apply may or may not be ${identity.display}`, decideWith: "list the Google-managed identities explicitly" };
   }
   const why = set.kind === "policy" ? `${set.resource.address} replaces the IAM policy of ${project} without granting ${EDITOR} to ${identity.display}` : `${set.resource.address} is authoritative for ${EDITOR} on ${project} and does not list ${identity.display}`;
@@ -183,4 +183,15 @@ function describeAction(action: string): string {
     default:
       return "deletes";
   }
+}
+
+/**
+ * Like sameIdentity, but an agent written with a project number the input cannot tie to the
+ * project id (no google_project data source) may still be this project's agent.
+ */
+function matches(member: Identity, identity: Identity): "yes" | "no" | "maybe" {
+  const same = sameIdentity(member, identity);
+  if (same !== "no" || member.kind !== identity.kind || (member.email && identity.email)) return same;
+  const numeric = (p: string | undefined) => p !== undefined && /^\d+$/.test(p);
+  return member.project !== identity.project && (numeric(member.project) || numeric(identity.project) || !identity.email) ? "maybe" : "no";
 }

@@ -60,7 +60,9 @@ function checkUse(use: NodeIdentityUse, ctx: RuleContext, readByData: Map<string
   }
   const account = identity.createdBy;
   if (account && account.mode === "managed") {
-    if (account.change === "delete" || account.change === "replace") {
+    // A replaced account gets a new identity; nodes created or replaced in the same apply pick it up.
+    const nodesRecreated = resource.change === "create" || resource.change === "replace";
+    if (account.change === "delete" || (account.change === "replace" && !nodesRecreated)) {
       const verb = account.change === "delete" ? "destroys" : "destroys and recreates (a new account with the same email does not inherit grants or running VMs)";
       return {
         status: "fail",

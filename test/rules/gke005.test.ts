@@ -71,3 +71,15 @@ describe("GKE005 google-managed-identities on cdk.tf.json", () => {
     expect(verdicts(tfFindings(RULE, json))).toEqual(["pass google_container_cluster.cluster"]);
   });
 });
+
+describe("GKE005 when the project number is not known", () => {
+  test("an agent written with a bare number may be this project's: unknown, not fail", () => {
+    const binding = editorBinding(["serviceAccount:999888777666@cloudservices.gserviceaccount.com", "group:admins@acme.example"]);
+    expect(verdicts(planFindings(RULE, [...apis(), nodeAccount, cluster(), binding]))).toEqual(["unknown google_project_iam_binding.editors"]);
+  });
+});
+
+test("GKE005: with the project number known, another project's agent is not this one's", () => {
+  const binding = editorBinding(["serviceAccount:999888777666@cloudservices.gserviceaccount.com"]);
+  expect(verdicts(planFindings(RULE, [...platform, binding]))).toEqual(["fail google_project_iam_binding.editors"]);
+});

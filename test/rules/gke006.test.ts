@@ -67,3 +67,15 @@ describe("GKE006 node-sa-exists on cdk.tf.json", () => {
     expect(verdicts(tfFindings(RULE, cdkTfJson("good")))).toEqual(["pass google_container_cluster.cluster", "pass google_container_node_pool.pool"]);
   });
 });
+
+describe("GKE006 when the account is replaced", () => {
+  const replaced = { type: "google_service_account", name: "gke_nodes", actions: ["delete", "create"], values: { account_id: "gke-nodes-v2", project: PROJECT, email: computed, id: computed, member: computed, unique_id: computed }, before: { account_id: "gke-nodes", project: PROJECT, email: "gke-nodes@acme-prod.iam.gserviceaccount.com" } };
+  test("fail when a pool that stays keeps running as it", () => {
+    const staying = { ...nodePool(), actions: ["no-op"] };
+    expect(verdicts(planFindings(RULE, [replaced, staying]))).toEqual(["fail google_service_account.gke_nodes"]);
+  });
+  test("pass when the pool is recreated with it", () => {
+    const recreated = { ...nodePool(), actions: ["delete", "create"] };
+    expect(verdicts(planFindings(RULE, [replaced, recreated]))).toEqual(["pass google_container_node_pool.primary_nodes"]);
+  });
+});
