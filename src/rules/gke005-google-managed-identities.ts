@@ -127,7 +127,10 @@ export const gke005GoogleManagedIdentities: Rule = {
     for (const [project, cluster] of clusterProjects) {
       if (!flagged.has(project)) verdicts.push({ status: "pass", address: cluster.address, message: `Nothing in this configuration strips Editor from the Google APIs service agent or the Compute Engine default account of ${project}, or disables the default account nodes run as` });
     }
-    if (unknownProjectCluster) {
+    const anythingToStrip = ctx.iam.authoritative.some((a) => !a.destroyed) || ctx.iam.removals.length > 0 || (ctx.model.byType.get(DEFAULT_ACCOUNTS) ?? []).length > 0;
+    if (unknownProjectCluster && !anythingToStrip) {
+      verdicts.push({ status: "pass", address: unknownProjectCluster.address, message: `Nothing in this configuration is authoritative for IAM, removes a role, or changes the default service accounts` });
+    } else if (unknownProjectCluster) {
       verdicts.push({ status: "unknown", address: unknownProjectCluster.address, message: `The project of ${unknownProjectCluster.address} is not known, so the Google-managed identities of its project cannot be checked`, decideWith: "set project on the cluster or on its provider" });
     }
     return verdicts;

@@ -79,7 +79,9 @@ export const gke010ClusterCredentialsAccess: Rule = {
 
 function legacyAuthVerdict(cluster: Resource): Verdict {
   const address = cluster.address;
-  const issue = booleanAttribute(cluster.values, "master_auth", "client_certificate_config", "issue_client_certificate");
+  const raw = booleanAttribute(cluster.values, "master_auth", "client_certificate_config", "issue_client_certificate");
+  // Computed by the provider (no expression behind it) means not configured: GKE's default is false.
+  const issue = isUnknown(raw) && raw.references.length === 0 && !raw.template ? undefined : raw;
   const username = stringAttribute(cluster.values, "master_auth", "username");
   const password = stringAttribute(cluster.values, "master_auth", "password");
   const problems: string[] = [];

@@ -83,3 +83,9 @@ test("GKE005: with the project number known, another project's agent is not this
   const binding = editorBinding(["serviceAccount:999888777666@cloudservices.gserviceaccount.com"]);
   expect(verdicts(planFindings(RULE, [...platform, binding]))).toEqual(["fail google_project_iam_binding.editors"]);
 });
+
+test("GKE005: a cluster whose project is unknown passes when nothing in the input could strip anything", () => {
+  const unknownProject = cluster(undefined, { project: ref("random_id.p.hex") });
+  expect(verdicts(planFindings(RULE, [nodeAccount, unknownProject]))).toEqual(["pass google_container_cluster.primary"]);
+  expect(verdicts(planFindings(RULE, [nodeAccount, unknownProject, editorBinding(["group:a@acme.example"])]))).toEqual(["unknown google_container_cluster.primary"]);
+});

@@ -84,3 +84,8 @@ describe("GKE010 cluster-credentials-access on cdk.tf.json", () => {
     expect(JSON.stringify(finding)).not.toContain("hunter2");
   });
 });
+
+test("GKE010: master_auth left to the provider (computed in the plan) is not a legacy certificate", () => {
+  const computedAuth = cluster(undefined, { master_auth: { $computed: true } });
+  expect(verdicts(planFindings(RULE, [projectData, nodeAccount, computedAuth]))).toEqual(["pass google_container_cluster.primary"]);
+});
