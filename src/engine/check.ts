@@ -6,6 +6,7 @@ import { IamIndex } from "../iam/index-grants";
 import { gkeFacts } from "../gke/node-identities";
 import { modelFromTerraformJson } from "../inputs/terraform-json";
 import { applySuppressions } from "./suppressions";
+import { boundFindingText } from "./bounded-text";
 
 export interface CheckOptions {
   live?: LiveFacts;
@@ -26,7 +27,7 @@ export function checkModel(model: Model, options: CheckOptions = {}): Finding[] 
   const rules = options.rules ? allRules.filter((r) => options.rules!.includes(r.meta.id)) : allRules;
   const findings = rules.flatMap((rule) => rule.check(ctx).map((v) => toFinding(rule, v, model)));
   const kept = options.includePass ? findings : findings.filter((f) => f.status !== "pass");
-  return applySuppressions(kept, model, options.now ?? new Date()).sort(compareFindings);
+  return applySuppressions(kept, model, options.now ?? new Date()).map(boundFindingText).sort(compareFindings);
 }
 
 /** For the CDKTF aspect: checks a stack's resolved configuration (what cdk.tf.json will hold). */

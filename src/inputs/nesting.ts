@@ -7,10 +7,26 @@ import { InputError } from "./input-error";
  */
 export const MAX_NESTING = 1000;
 
-/** Throws an {@link InputError} when `json` nests deeper than {@link MAX_NESTING}. Iterative. */
+/**
+ * Longest object key, and longest string in a field that names something (addresses, types,
+ * provider keys, depends_on and references entries). Real ones are under 300 characters. Names
+ * are copied into many findings and matched with regular expressions, so a megabyte-long one
+ * would multiply memory and time; values (a policy document, a startup script) are not limited.
+ */
+export const MAX_NAME_LENGTH = 4096;
+
+/** Fields whose string value, or whose array of strings, names a resource, module or provider. */
+const NAME_FIELDS = new Set(["address", "module_address", "previous_address", "provider_config_key", "provider_name", "type", "provider", "depends_on", "references"]);
+
+/**
+ * Throws an {@link InputError} when `json` nests deeper than {@link MAX_NESTING}, or holds a key
+ * or a name longer than {@link MAX_NAME_LENGTH}. One iterative pass.
+ */
 export function assertNesting(json: unknown, file: string, limit = MAX_NESTING): void {
   const stack: unknown[] = [json];
   const depths: number[] = [1];
+  const tooLong = (what: string, length: number) =>
+    new InputError(file, `has ${what} ${length.toLocaleString("en-US")} characters long (at most ${MAX_NAME_LENGTH.toLocaleString("en-US")}); not a Terraform plan or configuration`);
   while (stack.length) {
     const value = stack.pop();
     const depth = depths.pop()!;
@@ -24,7 +40,12 @@ export function assertNesting(json: unknown, file: string, limit = MAX_NESTING):
       }
     } else if (value !== null && typeof value === "object") {
       for (const key in value) {
+        if (key.length > MAX_NAME_LENGTH) throw tooLong("a key", key.length);
         const item = (value as Record<string, unknown>)[key];
+        if (NAME_FIELDS.has(key)) {
+          const names = Array.isArray(item) ? item : [item];
+          for (const name of names) if (typeof name === "string" && name.length > MAX_NAME_LENGTH) throw tooLong(`a name in "${key}"`, name.length);
+        }
         if (item !== null && typeof item === "object") {
           stack.push(item);
           depths.push(depth + 1);

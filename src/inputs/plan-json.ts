@@ -269,7 +269,10 @@ function unknownFrom(expression: unknown, module: string): Unknown {
 
 /** Plans list `a.b.email` and `a.b` for one reference; keep the most specific of each. */
 function mostSpecific(refs: string[]): string[] {
-  return refs.filter((r) => !refs.some((other) => other !== r && other.startsWith(`${r}.`)));
+  // Linear in the total length: mark every dotted prefix instead of comparing all pairs.
+  const prefixes = new Set<string>();
+  for (const r of refs) for (let i = r.indexOf("."); i > 0; i = r.indexOf(".", i + 1)) prefixes.add(r.slice(0, i));
+  return refs.filter((r) => !prefixes.has(r));
 }
 
 function qualify(refs: string[], module: string): string[] {
