@@ -23,6 +23,7 @@ export function parsePointer(pointer: string): string[] | undefined {
 
 /** Builds a locator for one file's text; line starts are computed once, on first use. */
 export function jsonLocator(text: string): (pointer: string) => TextRegion | undefined {
+  const spanOf = jsonSpanLocator(text);
   let lineStarts: number[] | undefined;
   const toLineColumn = (offset: number): { line: number; column: number } => {
     lineStarts ??= computeLineStarts(text);
@@ -36,7 +37,7 @@ export function jsonLocator(text: string): (pointer: string) => TextRegion | und
     return { line: lo + 1, column: offset - lineStarts[lo]! + 1 };
   };
   return (pointer) => {
-    const span = findPointerSpan(text, pointer);
+    const span = spanOf(pointer);
     if (!span) return undefined;
     const start = toLineColumn(span.start);
     const end = toLineColumn(span.end);
@@ -49,33 +50,70 @@ export function jsonLocator(text: string): (pointer: string) => TextRegion | und
  * member (that is the line a reader looks for), else the value itself. End is exclusive.
  */
 export function findPointerSpan(text: string, pointer: string): { start: number; end: number } | undefined {
-  const path = parsePointer(pointer);
-  if (!path) return undefined;
-  try {
-    const scanner = new Scanner(text);
-    scanner.skipWs();
-    let keySpan: { start: number; end: number } | undefined;
-    for (const segment of path) {
-      const c = scanner.peek();
-      if (c === "{") {
-        const found = scanner.findMember(segment);
-        if (!found) return undefined;
-        keySpan = found;
-      } else if (c === "[") {
-        if (!/^(0|[1-9][0-9]*)$/.test(segment)) return undefined;
-        if (!scanner.findElement(Number(segment))) return undefined;
-        keySpan = undefined;
-      } else {
-        return undefined;
+  return jsonSpanLocator(text)(pointer);
+}
+
+type ContainerIndex =
+  | { kind: "object"; members: Map<string, { keyStart: number; keyEnd: number; valueStart: number }> }
+  | { kind: "array"; elements: number[] };
+
+/**
+ * Span locator for many pointers into one text. Each container on a pointer's way is indexed
+ * once (its members or elements and where they start) and kept, so N pointers into one plan
+ * cost one pass over the plan plus their own resources, not N passes.
+ */
+export function jsonSpanLocator(text: string): (pointer: string) => { start: number; end: number } | undefined {
+  const scanner = new Scanner(text);
+  const indexes = new Map<number, ContainerIndex | null>();
+  const indexAt = (offset: number): ContainerIndex | null => {
+    let index = indexes.get(offset);
+    if (index === undefined) {
+      try {
+        scanner.pos = offset;
+        index = scanner.indexContainer();
+      } catch {
+        index = null;
       }
+      indexes.set(offset, index);
     }
-    if (keySpan) return keySpan;
-    const start = scanner.pos;
-    scanner.skipValue();
-    return { start, end: scanner.pos };
-  } catch {
-    return undefined;
-  }
+    return index;
+  };
+  let rootStart: number | undefined;
+  return (pointer) => {
+    const path = parsePointer(pointer);
+    if (!path) return undefined;
+    try {
+      if (rootStart === undefined) {
+        scanner.pos = scanner.start;
+        scanner.skipWs();
+        rootStart = scanner.pos;
+      }
+      let pos = rootStart;
+      let keySpan: { start: number; end: number } | undefined;
+      for (const segment of path) {
+        const index = indexAt(pos);
+        if (!index) return undefined;
+        if (index.kind === "object") {
+          const member = index.members.get(segment);
+          if (!member) return undefined;
+          keySpan = { start: member.keyStart, end: member.keyEnd };
+          pos = member.valueStart;
+        } else {
+          if (!/^(0|[1-9][0-9]*)$/.test(segment)) return undefined;
+          const element = index.elements[Number(segment)];
+          if (element === undefined) return undefined;
+          keySpan = undefined;
+          pos = element;
+        }
+      }
+      if (keySpan) return keySpan;
+      scanner.pos = pos;
+      scanner.skipValue();
+      return { start: pos, end: scanner.pos };
+    } catch {
+      return undefined;
+    }
+  };
 }
 
 function computeLineStarts(text: string): number[] {
@@ -93,9 +131,11 @@ function computeLineStarts(text: string): number[] {
 
 class Scanner {
   pos = 0;
+  /** A UTF-8 byte order mark is not part of the document. */
+  readonly start: number;
   constructor(private readonly text: string) {
-    // A UTF-8 byte order mark is not part of the document.
-    if (text.charCodeAt(0) === 0xfeff) this.pos = 1;
+    this.start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    this.pos = this.start;
   }
 
   peek(): string {
@@ -115,67 +155,52 @@ class Scanner {
     this.pos++;
   }
 
-  /** At `{`: moves to the value of member `name` and returns the span of its name, or undefined. */
-  findMember(name: string): { start: number; end: number } | undefined {
-    this.expect("{");
-    this.skipWs();
-    if (this.peek() === "}") return undefined;
-    for (;;) {
-      const keyStart = this.pos;
-      const key = this.readString();
-      const keyEnd = this.pos;
+  /** At `{` or `[`: where each member (name and value) or element starts; the last of duplicate names wins, as in JSON.parse. */
+  indexContainer(): ContainerIndex | null {
+    const open = this.peek();
+    if (open === "{") {
+      const members = new Map<string, { keyStart: number; keyEnd: number; valueStart: number }>();
+      this.pos++;
       this.skipWs();
-      this.expect(":");
-      this.skipWs();
-      // JSON parsers keep the last of duplicate names; so does the scan (it keeps looking).
-      if (key === name && !this.laterDuplicate(name)) return { start: keyStart, end: keyEnd };
-      this.skipValue();
-      this.skipWs();
-      if (this.peek() === ",") {
-        this.pos++;
-        this.skipWs();
-        continue;
-      }
-      this.expect("}");
-      return undefined;
-    }
-  }
-
-  /** True when the current object holds another member of the same name after this value. */
-  private laterDuplicate(name: string): boolean {
-    const saved = this.pos;
-    try {
-      this.skipValue();
-      this.skipWs();
-      while (this.peek() === ",") {
-        this.pos++;
-        this.skipWs();
-        if (this.readString() === name) return true;
+      if (this.peek() === "}") return { kind: "object", members };
+      for (;;) {
+        const keyStart = this.pos;
+        const key = this.readString();
+        const keyEnd = this.pos;
         this.skipWs();
         this.expect(":");
         this.skipWs();
+        members.set(key, { keyStart, keyEnd, valueStart: this.pos });
         this.skipValue();
         this.skipWs();
+        if (this.peek() === ",") {
+          this.pos++;
+          this.skipWs();
+          continue;
+        }
+        this.expect("}");
+        return { kind: "object", members };
       }
-      return false;
-    } finally {
-      this.pos = saved;
     }
-  }
-
-  /** At `[`: moves to element `index`; false when the array is shorter. */
-  findElement(index: number): boolean {
-    this.expect("[");
-    this.skipWs();
-    if (this.peek() === "]") return false;
-    for (let i = 0; ; i++) {
-      if (i === index) return true;
-      this.skipValue();
-      this.skipWs();
-      if (this.peek() !== ",") return false;
+    if (open === "[") {
+      const elements: number[] = [];
       this.pos++;
       this.skipWs();
+      if (this.peek() === "]") return { kind: "array", elements };
+      for (;;) {
+        elements.push(this.pos);
+        this.skipValue();
+        this.skipWs();
+        if (this.peek() === ",") {
+          this.pos++;
+          this.skipWs();
+          continue;
+        }
+        this.expect("]");
+        return { kind: "array", elements };
+      }
     }
+    return null;
   }
 
   readString(): string {

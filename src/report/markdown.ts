@@ -47,18 +47,20 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     head.push("#### Waivers that need attention", "", ...notices.map((n) => `- ${mdText(n, true)}`), "");
   }
 
-  const sections = ordered.filter((f) => outcomeOf(f, policy) === "fail" || outcomeOf(f, policy) === "warn").map(fixSection);
+  const needFix = ordered.filter((f) => outcomeOf(f, policy) === "fail" || outcomeOf(f, policy) === "warn");
   const out = [head.join("\n")];
   let length = out[0]!.length;
   let omitted = 0;
-  if (sections.length) {
+  if (needFix.length) {
     const title = "#### How to fix\n";
     out.push(title);
     length += title.length;
-    for (const s of sections) {
+    // Fixes in table order until the comment is full; the rest are counted, not rendered.
+    for (const [i, f] of needFix.entries()) {
+      const s = fixSection(f);
       if (length + s.length + 200 > maxChars) {
-        omitted++;
-        continue;
+        omitted = needFix.length - i;
+        break;
       }
       out.push(s);
       length += s.length;
