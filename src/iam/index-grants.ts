@@ -358,8 +358,12 @@ export class IamIndex {
     }
     for (const permission of required) {
       const denied = this.denied(identity, project, permission);
-      if (denied) {
+      if (denied === "yes") {
         report.missing.push(permission);
+        continue;
+      }
+      if (denied !== "no") {
+        report.undetermined.push({ permission, reason: denied.maybe });
         continue;
       }
       const via: Grant[] = [];
@@ -410,21 +414,31 @@ export class IamIndex {
     return roleHasPermission(role, permission);
   }
 
-  private denied(identity: Identity, project: string, permission: string): boolean {
-    const entry = this.live?.projects[project];
-    if (!entry || isLiveError(entry) || !Array.isArray(entry.denyRules) || !identity.email) return false;
+  /**
+   * Whether an IAM deny policy read live denies the permission: "yes", "no", or a reason why
+   * it cannot be told (deny policies unreadable, a conditional deny rule that matches).
+   */
+  private denied(identity: Identity, project: string, permission: string): "yes" | "no" | { maybe: string } {
+    if (!this.live) return "no";
+    const entry = this.live.projects[project];
+    if (!entry || isLiveError(entry) || entry.denyRules === undefined) return "no";
+    if (isLiveError(entry.denyRules)) return { maybe: `the IAM deny policies of ${project} could not be read: ${entry.denyRules.error}` };
+    if (!identity.email) return "no";
     const principal = `principal://iam.googleapis.com/projects/-/serviceAccounts/${identity.email}`;
-    return entry.denyRules.some((rule) =>
+    const matching = entry.denyRules.filter((rule) =>
       (rule.deniedPrincipals.includes(principal) || rule.deniedPrincipals.includes("principalSet://goog/public:all")) &&
       !rule.exceptionPrincipals.includes(principal) &&
       rule.deniedPermissions.some((p) => permissionMatches(p, permission)) &&
       !rule.exceptionPermissions.some((p) => permissionMatches(p, permission)),
     );
+    if (matching.some((rule) => !rule.condition)) return "yes";
+    if (matching.length) return { maybe: `the deny policy ${matching[0].policy} denies ${permission} under a condition (${matching[0].condition!.expression})` };
+    return "no";
   }
 
   /** Deny rules that would deny the identity one of the permissions, for reporting. */
   deniedPermissions(identity: Identity, project: string, permissions: readonly string[]): string[] {
-    return permissions.filter((p) => this.denied(identity, project, p));
+    return permissions.filter((p) => this.denied(identity, project, p) === "yes");
   }
 }
 
