@@ -104,3 +104,32 @@ describe("GKE001 on plans", () => {
     expect(statuses(checkPlan(plan), "GKE001")).toEqual(["pass google_container_cluster.primary"]);
   });
 });
+
+describe("GKE001 with deny policies read live", () => {
+  const base = tfJson({ ...sa, ...gkeCluster(), google_project_iam_member: member("m", "roles/container.defaultNodeServiceAccount") }, { project: "p1" });
+  const live = (denyRules: unknown) => ({
+    projects: { p1: { projectId: "p1", projectNumber: "42", iamPolicy: [], ancestorPolicies: {}, denyRules } },
+    serviceAccounts: {},
+    roles: {},
+  }) as never;
+  const principal = "principal://iam.googleapis.com/projects/-/serviceAccounts/gke-nodes@p1.iam.gserviceaccount.com";
+  const rule = (extra: Record<string, unknown> = {}) => ({ policy: "policies/no-logs", deniedPrincipals: [principal], exceptionPrincipals: [], deniedPermissions: ["logging.googleapis.com/logEntries.create"], exceptionPermissions: [], ...extra });
+
+  test("a deny rule on one of the permissions fails even though the role is granted", () => {
+    const [f] = checkTf(base, { live: live([rule()]) }).filter((x) => x.ruleId === "GKE001");
+    expect(f.status).toBe("fail");
+    expect(f.details?.missingPermissions).toEqual(["logging.logEntries.create"]);
+  });
+
+  test("unreadable deny policies, or a conditional deny rule, leave it unknown", () => {
+    const [unreadable] = checkTf(base, { live: live({ error: "403 permission denied", missingPermission: "iam.denypolicies.list" }) }).filter((x) => x.ruleId === "GKE001");
+    expect(unreadable.status).toBe("unknown");
+    expect(unreadable.reason).toMatch(/deny policies of p1 could not be read/);
+    const [conditional] = checkTf(base, { live: live([rule({ condition: { expression: "resource.matchTag('env', 'prod')" } })]) }).filter((x) => x.ruleId === "GKE001");
+    expect(conditional.status).toBe("unknown");
+  });
+
+  test("no matching deny rule: pass", () => {
+    expect(statuses(checkTf(base, { live: live([rule({ deniedPrincipals: ["principal://iam.googleapis.com/projects/-/serviceAccounts/other@p1.iam.gserviceaccount.com"] })]) }), "GKE001")).toEqual(["pass google_container_cluster.primary"]);
+  });
+});
