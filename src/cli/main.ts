@@ -10,6 +10,7 @@ import { needsPassFindings, OutputUsageError, parseOutputs, writeOutputs, type O
 import { summarise } from "../report/types";
 import { allRules } from "../rules";
 import { applyWaivers, findWaiversFile, loadWaiversFile, waiverNotices } from "../waivers";
+import { displayPath } from "../report/paths";
 import { listRules, explainRule } from "./rules-command";
 
 /** Exit codes: 0 nothing failing, 1 failing findings, 2 usage or input error. */
@@ -115,7 +116,7 @@ async function runCheck(input: string, flags: CheckFlags, io: CliIo): Promise<nu
     const checked = reportFor(models, { includePass: needsPassFindings(outputs, Boolean(flags.includePass)), ...(live ? { live } : {}) });
     const waived = applyWaivers(checked.findings, waivers, new Date());
     const report = { ...checked, findings: waived.findings, summary: summarise(waived.findings), ...(waiversFile ? { waivers: waived.outcomes } : {}) };
-    for (const notice of waiverNotices(waived.outcomes)) io.stderr(`preflight: ${notice}\n`);
+    for (const notice of waiverNotices(waived.outcomes, (file) => displayPath(file, process.cwd()))) io.stderr(`preflight: ${notice}\n`);
     const stdout = writeOutputs(outputs, report, {
       policy,
       includePass: Boolean(flags.includePass),

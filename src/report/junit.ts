@@ -2,12 +2,15 @@ import type { Finding } from "../rules/types";
 import type { WaiverOutcome } from "../waivers/types";
 import { describeWaiver } from "../waivers/types";
 import { xmlEscape, xmlText } from "./escape";
+import { displayPath } from "./paths";
 import { defaultPolicy, outcomeOf, type GatePolicy, type Outcome } from "./policy";
 import type { Report } from "./types";
 
 export interface JunitOptions {
   policy?: GatePolicy;
   waivers?: readonly WaiverOutcome[];
+  /** `file` attributes are relative to this folder when the file is inside it. */
+  baseDir?: string;
 }
 
 /** One test case: one rule on one resource (several verdicts on it are folded together). */
@@ -55,9 +58,10 @@ export function renderJunit(report: Report, options: JunitOptions = {}): string 
     for (const c of ruleCases) {
       const outcome = caseOutcome(c.findings, policy);
       counts.tests++;
-      const name = multipleInputs ? `${c.stack ?? c.file}: ${c.address}` : c.address;
-      const attrs = `name="${xmlEscape(name)}" classname="${xmlEscape(`${ruleId}.${first.slug}`)}" file="${xmlEscape(c.file)}"`;
-      const inner = caseBody(c, outcome, policy);
+      const file = displayPath(c.file, options.baseDir);
+      const name = multipleInputs ? `${c.stack ?? file}: ${c.address}` : c.address;
+      const attrs = `name="${xmlEscape(name)}" classname="${xmlEscape(`${ruleId}.${first.slug}`)}" file="${xmlEscape(file)}"`;
+      const inner = caseBody(c, outcome, policy, options.baseDir);
       if (outcome === "fail") counts.failures++;
       if (outcome === "warn" || outcome === "suppressed") counts.skipped++;
       body.push(inner ? `    <testcase ${attrs}>\n${inner}    </testcase>` : `    <testcase ${attrs}/>`);
@@ -70,7 +74,7 @@ export function renderJunit(report: Report, options: JunitOptions = {}): string 
     );
   }
 
-  const waiverCases = waiverSuite(options.waivers ?? []);
+  const waiverCases = waiverSuite(options.waivers ?? [], options.baseDir);
   if (waiverCases) {
     total = { tests: total.tests + waiverCases.tests, failures: total.failures, skipped: total.skipped + waiverCases.skipped };
     suiteXml.push(...waiverCases.xml);
@@ -91,7 +95,7 @@ function caseOutcome(findings: readonly Finding[], policy: GatePolicy): Outcome 
   return order.find((o) => outcomes.includes(o)) ?? "pass";
 }
 
-function caseBody(c: Case, outcome: Outcome, policy: GatePolicy): string {
+function caseBody(c: Case, outcome: Outcome, policy: GatePolicy, baseDir: string | undefined): string {
   const relevant = c.findings.filter((f) => outcomeOf(f, policy) === outcome);
   const first = relevant[0]!;
   if (outcome === "pass") {
@@ -104,7 +108,7 @@ function caseBody(c: Case, outcome: Outcome, policy: GatePolicy): string {
     const message = `waived by ${by}: ${s.reason}${s.expires ? ` (until ${s.expires})` : ""}${s.ticket ? ` [${s.ticket}]` : ""}`;
     return `      <skipped message="${xmlEscape(message)}"/>\n`;
   }
-  const details = relevant.map(findingText).join("\n\n");
+  const details = relevant.map((f) => findingText(f, baseDir)).join("\n\n");
   if (outcome === "warn") {
     const message = first.status === "unknown" ? `undecided: ${first.message}` : `${first.severity}: ${first.message}`;
     return `      <skipped message="${xmlEscape(message)}"/>\n      <system-out>${xmlText(details)}</system-out>\n`;
@@ -114,11 +118,11 @@ function caseBody(c: Case, outcome: Outcome, policy: GatePolicy): string {
 }
 
 /** The readable body of a failure: what is wrong, why undecided, where, and the fix with real values. */
-function findingText(f: Finding): string {
+function findingText(f: Finding, baseDir: string | undefined): string {
   const lines: string[] = [`${f.ruleId} ${f.slug} (${f.severity}, ${f.status}): ${f.message}`];
   lines.push(`Resource: ${f.address}${f.resourceType ? ` (${f.resourceType})` : ""}`);
   if (f.constructPath) lines.push(`Construct: ${f.constructPath}`);
-  lines.push(`File: ${f.file}${f.pointer ? ` at ${f.pointer}` : ""}${f.stack ? ` (stack ${f.stack})` : ""}`);
+  lines.push(`File: ${displayPath(f.file, baseDir)}${f.pointer ? ` at ${f.pointer}` : ""}${f.stack ? ` (stack ${f.stack})` : ""}`);
   if (f.reason) lines.push(`Why undecided: ${f.reason}`);
   if (f.decideWith) lines.push(`Decide with: ${f.decideWith}`);
   const missing = f.details?.["missingPermissions"];
@@ -135,12 +139,12 @@ function findingText(f: Finding): string {
   return lines.join("\n");
 }
 
-function waiverSuite(outcomes: readonly WaiverOutcome[]): { xml: string[]; tests: number; skipped: number } | undefined {
+function waiverSuite(outcomes: readonly WaiverOutcome[], baseDir: string | undefined): { xml: string[]; tests: number; skipped: number } | undefined {
   if (!outcomes.length) return undefined;
   let skipped = 0;
   const cases = outcomes.map((o) => {
-    const name = xmlEscape(describeWaiver(o.waiver));
-    const attrs = `name="${name}" classname="preflight.waivers" file="${xmlEscape(o.waiver.source.file)}"`;
+    const name = xmlEscape(describeWaiver(o.waiver, (file) => displayPath(file, baseDir)));
+    const attrs = `name="${name}" classname="preflight.waivers" file="${xmlEscape(displayPath(o.waiver.source.file, baseDir))}"`;
     if (o.state === "applied") {
       return `    <testcase ${attrs}>\n      <system-out>${xmlText(`waives ${o.matched} finding(s): ${o.waiver.reason}`)}</system-out>\n    </testcase>`;
     }

@@ -2,6 +2,7 @@ import type { Finding } from "../rules/types";
 import type { WaiverOutcome } from "../waivers/types";
 import { waiverNotices } from "../waivers/apply";
 import { mdCode, mdFence, mdText, mermaidLabel, htmlText } from "./escape";
+import { displayPath } from "./paths";
 import { defaultPolicy, outcomeOf, type GatePolicy, type Outcome } from "./policy";
 import type { Report } from "./types";
 
@@ -10,6 +11,8 @@ export interface MarkdownOptions {
   waivers?: readonly WaiverOutcome[];
   /** GitHub refuses comments over 65,536 characters: fix sections are dropped past this. */
   maxChars?: number;
+  /** Paths are shown relative to this folder when inside it. */
+  baseDir?: string;
 }
 
 /** First line of every comment: CI recipes find and update their previous comment by it. */
@@ -24,7 +27,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const policy = options.policy ?? defaultPolicy;
   const maxChars = options.maxChars ?? 60000;
   const ordered = [...report.findings].sort((a, b) => rank(a, policy) - rank(b, policy));
-  const head: string[] = [MARKDOWN_MARKER, `### ${summaryLine(ordered, policy)}`, "", inputsLine(report, policy), ""];
+  const head: string[] = [MARKDOWN_MARKER, `### ${summaryLine(ordered, policy)}`, "", inputsLine(report, policy, options.baseDir), ""];
 
   if (ordered.length) {
     head.push("| | Rule | Resource | Finding |", "| --- | --- | --- | --- |");
@@ -42,7 +45,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     head.push("");
   }
 
-  const notices = waiverNotices(options.waivers ?? []);
+  const notices = waiverNotices(options.waivers ?? [], (file) => displayPath(file, options.baseDir));
   if (notices.length) {
     head.push("#### Waivers that need attention", "", ...notices.map((n) => `- ${mdText(n, true)}`), "");
   }
@@ -57,7 +60,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     length += title.length;
     // Fixes in table order until the comment is full; the rest are counted, not rendered.
     for (const [i, f] of needFix.entries()) {
-      const s = fixSection(f);
+      const s = fixSection(f, options.baseDir);
       if (length + s.length + 200 > maxChars) {
         omitted = needFix.length - i;
         break;
@@ -95,8 +98,8 @@ function summaryLine(findings: readonly Finding[], policy: GatePolicy): string {
   return `${verdict}: ${parts.join(" · ")}`;
 }
 
-function inputsLine(report: Report, policy: GatePolicy): string {
-  const inputs = report.inputs.map((i) => `${mdCode(i.file)}${i.stack ? ` (stack ${mdText(i.stack)})` : ""}`);
+function inputsLine(report: Report, policy: GatePolicy, baseDir: string | undefined): string {
+  const inputs = report.inputs.map((i) => `${mdCode(displayPath(i.file, baseDir))}${i.stack ? ` (stack ${mdText(i.stack)})` : ""}`);
   const resources = report.inputs.reduce((n, i) => n + i.resources, 0);
   const gate =
     policy.failOn === "never"
@@ -125,7 +128,7 @@ function tableRow(f: Finding, policy: GatePolicy): string {
   return `| ${status} | ${rule} | ${where} | ${text} |`;
 }
 
-function fixSection(f: Finding): string {
+function fixSection(f: Finding, baseDir: string | undefined): string {
   const out: string[] = [];
   out.push(`<details><summary><b>${htmlText(f.ruleId)}</b> on <code>${htmlText(f.address)}</code>${f.stack ? ` (stack ${htmlText(f.stack)})` : ""}: ${htmlText(f.remediation.summary || f.title)}</summary>`, "");
   if (f.status === "unknown" && f.decideWith) out.push(`To decide: ${mdText(f.decideWith)}`, "");
@@ -134,7 +137,7 @@ function fixSection(f: Finding): string {
   if (f.remediation.gcloud.length) out.push("gcloud:", "", mdFence(f.remediation.gcloud.join("\n"), "sh"));
   if (f.remediation.cdktf) out.push("CDKTF (TypeScript):", "", mdFence(f.remediation.cdktf, "ts"));
   if (f.remediation.hcl) out.push("Terraform (HCL):", "", mdFence(f.remediation.hcl, "hcl"));
-  out.push(`Where: ${mdCode(f.file)}${f.pointer ? ` at ${mdCode(f.pointer)}` : ""}${f.constructPath ? `, construct ${mdCode(f.constructPath)}` : ""}. Docs: ${link(f.docUrl)}`, "", "</details>", "");
+  out.push(`Where: ${mdCode(displayPath(f.file, baseDir))}${f.pointer ? ` at ${mdCode(f.pointer)}` : ""}${f.constructPath ? `, construct ${mdCode(f.constructPath)}` : ""}. Docs: ${link(f.docUrl)}`, "", "</details>", "");
   return out.join("\n");
 }
 

@@ -85,9 +85,9 @@ export function renderOutput(format: FormatName, report: Report, ctx: RenderCont
       return renderSarif(shown, { policy: ctx.policy, rules: ctx.rules, baseDir: ctx.baseDir, waivers: ctx.waivers, locate: locatorFor(ctx),
         ruleDocUrl: (id) => `${DOCS_BASE}/${id}.md`, informationUri: DOCS_BASE.replace(/\/blob\/main\/docs\/rules$/, "") });
     case "junit":
-      return renderJunit(shown, { policy: ctx.policy, waivers: ctx.waivers });
+      return renderJunit(shown, { policy: ctx.policy, waivers: ctx.waivers, baseDir: ctx.baseDir });
     case "markdown":
-      return renderMarkdown(shown, { policy: ctx.policy, waivers: ctx.waivers });
+      return renderMarkdown(shown, { policy: ctx.policy, waivers: ctx.waivers, baseDir: ctx.baseDir });
   }
 }
 

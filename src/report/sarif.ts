@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
-import { isAbsolute, relative, sep } from "node:path";
+import { isAbsolute, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Finding, RuleMeta, Severity } from "../rules/types";
 import type { WaiverOutcome } from "../waivers/types";
 import { waiverNotices } from "../waivers/apply";
 import type { TextRegion } from "./json-position";
+import { displayPath, toPosix } from "./paths";
 import { defaultPolicy, outcomeOf, type GatePolicy } from "./policy";
 import type { Report } from "./types";
 
@@ -46,7 +47,7 @@ export function renderSarif(report: Report, options: SarifOptions = {}): string 
     .map((o, i): JsonObject => ({
       level: "warning",
       descriptor: { id: o.state === "expired" ? "waiver-expired" : "waiver-stale" },
-      message: { text: waiverNotices([o])[0] ?? `waiver ${i + 1}` },
+      message: { text: waiverNotices([o], (file) => displayPath(file, options.baseDir))[0] ?? `waiver ${i + 1}` },
       locations: [
         {
           physicalLocation: {
@@ -273,10 +274,6 @@ export function toUri(file: string, baseDir: string | undefined): string {
     .split("/")
     .map((segment) => encodeURIComponent(segment))
     .join("/");
-}
-
-function toPosix(path: string): string {
-  return sep === "\\" ? path.split(sep).join("/") : path;
 }
 
 function isAbsoluteUri(value: string): boolean {

@@ -87,11 +87,11 @@ export function applyWaivers(findings: readonly Finding[], waivers: readonly Wai
 }
 
 /** One line per waiver that needs attention (expired or stale), for stderr and reports. */
-export function waiverNotices(outcomes: readonly WaiverOutcome[]): string[] {
+export function waiverNotices(outcomes: readonly WaiverOutcome[], showPath?: (file: string) => string): string[] {
   const notices: string[] = [];
   for (const o of outcomes) {
     const w = o.waiver;
-    const where = describeWaiver(w);
+    const where = describeWaiver(w, showPath);
     if (o.state === "expired") {
       notices.push(
         `${where} expired on ${w.expires} and no longer waives${o.matched ? ` (${o.matched === 1 ? "1 finding counts" : `${o.matched} findings count`} again)` : "; it also matches no finding"}`,

@@ -32,8 +32,9 @@ export interface WaiverOutcome {
 }
 
 /** How a waiver is named in messages: `preflight.waivers.yaml:12 waiver 2 (GKE001 google_x.y)`. */
-export function describeWaiver(w: Waiver): string {
-  const where = w.source.line ? `${w.source.file}:${w.source.line}` : w.source.file;
+export function describeWaiver(w: Waiver, showPath: (file: string) => string = (f) => f): string {
+  const file = showPath(w.source.file);
+  const where = w.source.line ? `${file}:${w.source.line}` : file;
   const target = [w.address, w.constructPath].filter(Boolean).join(" / ");
   return `${where} waiver ${w.source.index} (${w.ruleId}${target ? ` ${target}` : ""})`;
 }

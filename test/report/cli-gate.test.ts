@@ -141,7 +141,8 @@ describe("outputs", () => {
   it("JUnit lists passing resources as passing cases without --include-pass; text does not show them", () => {
     const r = run([GOOD, "--format", "junit", "--format", `json=${join(tmp, "good.json")}`]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/<testcase name="google_container_node_pool\.primary_nodes" classname="GKE001\.node-sa-permissions" file="[^"]+">\s*<system-out>PASS /);
+    // The file is shown relative to the working folder, as in SARIF.
+    expect(r.stdout).toMatch(/<testcase name="google_container_node_pool\.primary_nodes" classname="GKE001\.node-sa-permissions" file="examples\/plans\/good-cluster\.plan\.json">\s*<system-out>PASS /);
     expect(r.stdout).toContain('failures="0"');
     const json = JSON.parse(readFileSync(join(tmp, "good.json"), "utf8"));
     expect(json.findings.filter((f: { status: string }) => f.status === "pass")).toEqual([]);
@@ -181,7 +182,7 @@ describe("waivers through the CLI", () => {
     const { input } = workdir(GOOD, "waivers:\n  - ruleId: GKE002\n    address: google_project_iam_policy.*\n    reason: old policy\n", "preflight.waivers.yml");
     const r = run([input]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/preflight\.waivers\.yml:2 waiver 1 \(GKE002 google_project_iam_policy\.\*\) matches no failing or undecided finding/);
+    expect(r.stderr).toMatch(/^preflight: \/.*\/preflight\.waivers\.yml:2 waiver 1 \(GKE002 google_project_iam_policy\.\*\) matches no failing or undecided finding/);
   });
 
   it("--waivers names a JSON file anywhere; a missing reason is an input error naming file and waiver", () => {

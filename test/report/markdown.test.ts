@@ -90,3 +90,22 @@ describe("renderMarkdown", () => {
     );
   });
 });
+
+describe("renderMarkdown details", () => {
+  it("for an undecided GKE001 the diagram shows the permissions nobody can vouch for", () => {
+    const undecided = {
+      ...failGke001,
+      status: "unknown" as const,
+      reason: "grants outside this configuration",
+      details: { identity: "ci@p.iam.gserviceaccount.com", missingPermissions: [], undeterminedPermissions: ["logging.logEntries.create"] },
+    };
+    const md = renderMarkdown(reportOf([undecided]));
+    expect(md).toContain('sa -.->|may lack| missing["1 undetermined permission"]\n  missing --- p0["logging.logEntries.create"]');
+  });
+
+  it("shows paths relative to the base folder", () => {
+    const md = renderMarkdown(reportOf([{ ...failGke001, file: "/repo/stacks/plan.json" }], [{ file: "/repo/stacks/plan.json", format: "plan", resources: 1 }]), { baseDir: "/repo" });
+    expect(md).toContain("Checked 1 resource in `stacks/plan.json`.");
+    expect(md).toContain("Where: `stacks/plan.json` at");
+  });
+});

@@ -138,6 +138,12 @@ describe("applyWaivers", () => {
     expect(outcomes.map((o) => [o.state, o.matched])).toEqual([["expired", 2], ["applied", 2]]);
   });
 
+  it("names the rule by id or by slug, like suppressions on constructs", () => {
+    const { findings, outcomes } = applyWaivers([legacyPool], [waiver({ ruleId: "node-sa-permissions", address: "*" }, 1)], now);
+    expect(findings[0]!.suppressed?.source).toBe("waiver");
+    expect(outcomes[0]!.state).toBe("applied");
+  });
+
   it("does not change its input", () => {
     const input = [legacyPool];
     applyWaivers(input, [waiver({ ruleId: "GKE001", address: "*" }, 1)], now);
