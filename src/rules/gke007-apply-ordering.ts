@@ -67,7 +67,7 @@ export const gke007ApplyOrdering: Rule = {
 
     return created.map(({ resource, project }) => {
       const reached = reach.targetsReachedFrom(resource);
-      const missing: Array<{ resource: Resource; why: string }> = [];
+      const missing: Array<{ resource: Resource; why: string; grantTo?: string }> = [];
       const cluster = literalPools.get(resource.address);
       if (cluster && isCreated(cluster) && !reached.has(cluster.address)) {
         missing.push({ resource: cluster, why: `names its cluster by the literal "${String(cluster.values.name)}" while ${cluster.address} is created in the same apply (404 Not found when the pool goes first)` });
@@ -81,7 +81,7 @@ export const gke007ApplyOrdering: Rule = {
           const address = g.resource!.address;
           if (g.project.key !== use.project.key || seenGrants.has(address) || reached.has(address)) continue;
           seenGrants.add(address);
-          missing.push({ resource: g.resource!, why: `does not wait for ${address} (${typeof g.role === "string" ? g.role : "a role"} for ${use.identity.display})` });
+          missing.push({ resource: g.resource!, why: "", grantTo: use.identity.display });
         }
       }
       // Only what this resource needs: a pool may reach thousands of unrelated grants.
@@ -96,7 +96,7 @@ export const gke007ApplyOrdering: Rule = {
       return {
         status: "fail" as const,
         address: resource.address,
-        message: `${resource.address} ${missing.map((m) => m.why).join("; ")}: the first apply can race it`,
+        message: `${resource.address} ${describe(missing)}: the first apply can race it`,
         remediation: dependsOnRemediation({
           summary: `Make ${resource.address} depend on ${missing.map((m) => m.resource.address).join(", ")}${cluster && missing[0].resource === cluster ? " (set cluster from the cluster's name attribute rather than a literal)" : ""}.`,
           resource,
@@ -108,6 +108,18 @@ export const gke007ApplyOrdering: Rule = {
     });
   },
 };
+
+/** One clause per kind of missing dependency; grants grouped by the account they are for. */
+function describe(missing: Array<{ resource: Resource; why: string; grantTo?: string }>): string {
+  const clauses = missing.filter((m) => !m.grantTo).map((m) => m.why);
+  const byAccount = new Map<string, string[]>();
+  for (const m of missing) if (m.grantTo) byAccount.set(m.grantTo, [...(byAccount.get(m.grantTo) ?? []), m.resource.address]);
+  for (const [account, grants] of byAccount) {
+    const list = grants.length <= 3 ? grants.join(", ") : `${grants.slice(0, 3).join(", ")} and ${grants.length - 3} more`;
+    clauses.push(`does not wait for the grant${grants.length > 1 ? "s" : ""} to its node account ${account} (${list})`);
+  }
+  return clauses.join("; ");
+}
 
 /** Something to wait for exists, but which of it applies to this resource is only known after apply. */
 function undecidedReason(project: string | undefined, apiAddresses: ReadonlySet<string>, uses: NodeIdentityUse[], grantAddresses: ReadonlySet<string>, reached: ReadonlySet<string>, reachesGrant: Map<ReadonlySet<string>, boolean>): string | undefined {
