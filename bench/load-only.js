@@ -4,7 +4,7 @@
 // (loadInputs) with the streaming one (src/inputs/stream).
 //   node bench/load-only.js FILE --reader parse|stream
 const path = require("node:path");
-const dist = path.join(__dirname, "..", "dist");
+const dist = process.env.BENCH_DIST ? path.resolve(process.env.BENCH_DIST) : path.join(__dirname, "..", "dist");
 const args = process.argv.slice(2);
 const file = args[0];
 const reader = args[args.indexOf("--reader") + 1] || "parse";

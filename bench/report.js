@@ -191,6 +191,22 @@ ${line("preflight", "#1f6feb", "preflight (full run)")}
 `;
 }
 
+function variantsSection(r) {
+  const entries = Object.entries(r.variants || {});
+  if (!entries.length) return "";
+  return entries.map(([name, v]) => [
+    `## Variant: ${name}`,
+    "",
+    `The same inputs through another build of the CLI (\`${v.cli}\`), measured ${v.machine.date} (commit \`${v.machine.commit}\`,`,
+    `load average ${(v.machine.loadAverageAtStart || []).join("/")} at start).`,
+    "",
+    scalingTable(v.scaling),
+    "",
+    quadraticTable(v.quadratic),
+    "",
+  ].join("\n")).join("\n");
+}
+
 function renderReport(r) {
   const notes = fs.existsSync(NOTES) ? fs.readFileSync(NOTES, "utf8").trim() : "";
   const m = r.machine;
@@ -248,6 +264,7 @@ ${aspectSection(r.aspect)}
 
 ${hugeSection(r.huge, r.measuredAt?.huge)}
 
+${variantsSection(r)}
 ## Analysis
 
 ${notes || "_No notes yet._"}

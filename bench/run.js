@@ -7,6 +7,8 @@
 // --quick   1k and 10k only, fewer repetitions (a smoke run, about a minute)
 // --huge    also a plan larger than V8's maximum string length (~580 MB; a few minutes)
 // --render  only re-render docs/performance.md from docs/performance.json
+// --cli FILE --variant NAME   measure another build of the CLI (e.g. with a proposed patch);
+//           its scaling rows are stored under variants[NAME] and shown beside the main ones
 //
 // Figures go to docs/performance.json (raw, merged with sections not re-measured) and
 // docs/performance.md (rendered by bench/report.js).
@@ -20,7 +22,7 @@ const { renderReport, plotSvg } = require("./report");
 
 const ROOT = path.resolve(__dirname, "..");
 const OUT = path.join(ROOT, "bench", "out");
-const CLI = path.join(ROOT, "dist", "cli", "main.js");
+let CLI = path.join(ROOT, "dist", "cli", "main.js");
 const RESULTS = path.join(ROOT, "docs", "performance.json");
 const DOC = path.join(ROOT, "docs", "performance.md");
 const GENERATOR_FILES = ["generate.js", "lib/units.js", "lib/plan-writer.js", "lib/plan-config.js", "lib/tfjson-writer.js", "lib/values.js"].map((f) => path.join(__dirname, f));
@@ -28,7 +30,7 @@ const GENERATOR_FILES = ["generate.js", "lib/units.js", "lib/plan-writer.js", "l
 const HEAVY = ["googleapis", "@googleapis/", "@google-cloud/", "google-auth-library", "gaxios", "googleapis-common", "@cdktf/provider-google", "cdktf", "cdktn", "constructs"];
 
 function parseArgs(argv) {
-  const args = { quick: false, huge: false, runs: undefined, only: undefined, render: false };
+  const args = { quick: false, huge: false, runs: undefined, only: undefined, render: false, cli: undefined, variant: undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--quick") args.quick = true;
@@ -36,6 +38,8 @@ function parseArgs(argv) {
     else if (a === "--runs") args.runs = Number(argv[++i]);
     else if (a === "--only") args.only = argv[++i].split(",");
     else if (a === "--render") args.render = true;
+    else if (a === "--cli") args.cli = path.resolve(argv[++i]);
+    else if (a === "--variant") args.variant = argv[++i];
     else throw new Error(`unknown option ${a}`);
   }
   return args;
@@ -259,6 +263,15 @@ function main() {
   machine.loadAverageAtStart = os.loadavg().map((x) => Math.round(x * 10) / 10);
   const results = { ...previous, machine, quick: args.quick, peakRssSource: hasGnuTime ? "GNU time %M" : "process.resourceUsage().maxRSS" };
   const started = Date.now();
+  if (args.cli) CLI = args.cli;
+  if (args.variant) {
+    const prior = fs.existsSync(RESULTS) ? JSON.parse(fs.readFileSync(RESULTS, "utf8")) : {};
+    prior.variants = { ...prior.variants, [args.variant]: { cli: path.relative(ROOT, CLI), machine, scaling: scaling(args), quadratic: quadratic(args) } };
+    fs.writeFileSync(RESULTS, JSON.stringify(prior, null, 2) + "\n");
+    fs.writeFileSync(DOC, renderReport(prior));
+    log(`variant ${args.variant} done in ${Math.round((Date.now() - started) / 1000)} s`);
+    return;
+  }
   const sections = { scaling, quadratic, cold: coldStart, aspect, huge };
   for (const [name, fn] of Object.entries(sections)) {
     if (!wanted(name)) continue;

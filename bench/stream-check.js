@@ -6,7 +6,7 @@
 // --load-only stops after the model is built (the reader's own cost).
 const fs = require("node:fs");
 const path = require("node:path");
-const dist = path.join(__dirname, "..", "dist");
+const dist = process.env.BENCH_DIST ? path.resolve(process.env.BENCH_DIST) : path.join(__dirname, "..", "dist");
 const { modelFromPlanFile } = require(path.join(dist, "inputs", "stream"));
 const { reportFor } = require(path.join(dist, "engine", "run"));
 
