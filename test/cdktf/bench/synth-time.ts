@@ -70,14 +70,22 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
+let lastCpuMs = 0;
+/** Wall time in ms; the CPU time of the same call (less sensitive to other load) goes to lastCpuMs. */
 function time(fn: () => void): number {
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   fn();
-  return Number(process.hrtime.bigint() - t0) / 1e6;
+  const wall = Number(process.hrtime.bigint() - t0) / 1e6;
+  const cpu = process.cpuUsage(c0);
+  lastCpuMs = (cpu.user + cpu.system) / 1000;
+  return wall;
 }
 
 const plain: number[] = [];
 const gated: number[] = [];
+const plainCpu: number[] = [];
+const gatedCpu: number[] = [];
 const toTf: number[] = [];
 const engine: number[] = [];
 let resources = 0;
@@ -86,7 +94,9 @@ for (let i = 0; i < runs + 2; i++) {
   const b = build(true);
   resources = a.resources;
   const tPlain = time(() => a.app.synth());
+  const cPlain = lastCpuMs;
   const tGated = time(() => b.app.synth());
+  const cGated = lastCpuMs;
   // the two parts the preflight adds, measured on their own
   let json: Record<string, unknown> = {};
   const tJson = time(() => (json = b.stack.toTerraform()));
@@ -95,6 +105,8 @@ for (let i = 0; i < runs + 2; i++) {
     // the first two rounds warm up the JIT
     plain.push(tPlain);
     gated.push(tGated);
+    plainCpu.push(cPlain);
+    gatedCpu.push(cGated);
     toTf.push(tJson);
     engine.push(tEngine);
   }
@@ -112,6 +124,9 @@ console.log(
       // per-round differences (both synths of a round ran back to back under the same load)
       addedPairedMedianMs: r(median(gated.map((g, i) => g - plain[i]))),
       addedPercent: Math.round((median(gated.map((g, i) => g - plain[i])) / median(plain)) * 100),
+      // CPU time of the process (includes GC and, on a loaded machine, varies far less than wall time)
+      synthCpuMedianMs: { withoutPreflight: r(median(plainCpu)), withPreflight: r(median(gatedCpu)) },
+      addedCpuPairedMedianMs: r(median(gatedCpu.map((g, i) => g - plainCpu[i]))),
       synthMinMs: { withoutPreflight: r(Math.min(...plain)), withPreflight: r(Math.min(...gated)) },
       partsMedianMs: { stackToTerraform: r(median(toTf)), engineCheck: r(median(engine)) },
       rawMs: { withoutPreflight: plain.map(r), withPreflight: gated.map(r) },
