@@ -166,7 +166,7 @@ function projectVerdict(group: DeployerRequirement[], ctx: RuleContext): Verdict
     if (missing.length === 0) return { status: "pass", address, message: `The deployer holds ${permissions.join(", ")} on ${project} (read live)`, details };
     return { status: "fail", address, message: `The deployer lacks ${missing.join(", ")} on ${project} (read live), which this plan needs for ${group.filter((r) => missing.includes(r.permission)).flatMap((r) => r.because).slice(0, 3).join(", ")}`, remediation: fix, details: { ...details, missingPermissions: missing } };
   }
-  const why = live && isLiveError(live) ? `the project could not be read: ${live.error}` : held && isLiveError(held) ? `the caller's permissions could not be tested: ${held.error}` : "the identity that runs the apply is not in the plan";
+  const why = live && isLiveError(live) ? `the project could not be read: ${live.error}` : held && isLiveError(held) ? `the caller's permissions could not be tested: ${held.error}` : ctx.live ? `--live did not test the caller's permissions on ${project}` : "the identity that runs the apply is not in the plan";
   return { status: "unknown", address, message: `To apply this plan, the deployer needs on ${project}: ${permissions.join(", ")}`, reason: why, decideWith: "--live tests them with testIamPermissions", remediation: fix, details };
 }
 
