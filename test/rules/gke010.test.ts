@@ -89,3 +89,10 @@ test("GKE010: master_auth left to the provider (computed in the plan) is not a l
   const computedAuth = cluster(undefined, { master_auth: { $computed: true } });
   expect(verdicts(planFindings(RULE, [projectData, nodeAccount, computedAuth]))).toEqual(["pass google_container_cluster.primary"]);
 });
+
+test("GKE010: a provider configured from a data.google_container_cluster is checked against that cluster's project", () => {
+  const existing = { type: "google_container_cluster", name: "shared", mode: "data" as const, values: { name: "shared", location: "europe-west1", project: PROJECT, endpoint: "10.0.0.2" } };
+  const findings = planFindings(RULE, [existing], { providers: kubernetes({ host: refs("data.google_container_cluster.shared.endpoint", "data.google_container_cluster.shared"), token }), live: live([]) });
+  expect(findings.map((f) => `${f.status} ${f.address}`)).toEqual(["fail data.google_container_cluster.shared"]);
+  expect(findings[0].message).toContain("lacks container.clusters.get on acme-prod");
+});
