@@ -20,7 +20,7 @@ export const gke004DefaultComputeSa: Rule = {
       "Google grants that account Editor only where the organisation policy iam.automaticIamGrantsForDefaultServiceAccounts is not " +
       "enforced; it is enforced by default for organisations created after 2024-05-03, so the nodes end up without the permissions GKE " +
       "needs (\"Required permission\" errors, missing logs and metrics). Where Editor is granted, the nodes hold far more than they need.",
-    googleDocUrl: "https://cloud.google.com/kubernetes-engine/docs/how-to/hardening-your-cluster#use_least_privilege_sa",
+    googleDocUrl: "https://cloud.google.com/kubernetes-engine/docs/troubleshooting/4xx-errors",
     resourceTypes: [CLUSTER, NODE_POOL],
   },
   check(ctx: RuleContext): Verdict[] {

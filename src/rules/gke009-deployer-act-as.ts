@@ -117,7 +117,7 @@ export const gke009DeployerActAs: Rule = {
       "(roles/iam.serviceAccountUser); roles/container.admin and clusterAdmin do not include it, and the apply stops with 400 \"The user " +
       "does not have access to service account\". Granting project roles needs resourcemanager.projects.setIamPolicy (not in Editor), " +
       "enabling APIs needs serviceusage.services.enable, and creating the cluster needs container.clusters.create (403 otherwise).",
-    googleDocUrl: "https://cloud.google.com/kubernetes-engine/docs/how-to/iam#service_account_user",
+    googleDocUrl: "https://cloud.google.com/iam/docs/roles-permissions/container",
     resourceTypes: [CLUSTER, NODE_POOL, PROJECT_SERVICE, "google_project_iam_member", "google_service_account"],
   },
   check(ctx: RuleContext): Verdict[] {
