@@ -90,6 +90,26 @@ export const gke005GoogleManagedIdentities: Rule = {
       }
     }
 
+    // Destroying the resource that grants Editor (a member, or a binding that listed them) takes it away.
+    const reported = new Set<string>();
+    for (const g of ctx.iam.grants) {
+      const project = g.project.key;
+      if (!g.destroyed || !g.resource || g.role !== EDITOR || project === undefined || !clusterProjects.has(project)) continue;
+      for (const { identity, usedBy } of protectedIdentities(project)) {
+        const key = `${g.resource.address}|${identity.key}`;
+        if (reported.has(key) || matches(g.identity, identity) !== "yes") continue;
+        reported.add(key);
+        const answer = ctx.iam.holdsRole(identity, project, EDITOR);
+        if (answer.holds === "yes") continue;
+        flagged.add(project);
+        if (answer.holds === "maybe") {
+          verdicts.push({ status: "unknown", address: g.resource.address, message: `The plan destroys ${g.resource.address}, which grants ${EDITOR} to ${identity.display}; whether another grant keeps it is not known`, reason: answer.reason, decideWith: "--live reads the project's IAM policy" });
+        } else {
+          verdicts.push(fail(g.resource, `The plan destroys ${g.resource.address}, which grants ${EDITOR} to ${identity.display} on ${project}`, identity, project, usedBy, ctx));
+        }
+      }
+    }
+
     for (const r of ctx.model.byType.get(DEFAULT_ACCOUNTS) ?? []) {
       if (r.mode !== "managed" || r.change === "delete") continue;
       const project = ctx.iam.catalog.projectOf(r).key;

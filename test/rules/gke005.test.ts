@@ -89,3 +89,10 @@ test("GKE005: a cluster whose project is unknown passes when nothing in the inpu
   expect(verdicts(planFindings(RULE, [nodeAccount, unknownProject]))).toEqual(["pass google_container_cluster.primary"]);
   expect(verdicts(planFindings(RULE, [nodeAccount, unknownProject, editorBinding(["group:a@acme.example"])]))).toEqual(["unknown google_container_cluster.primary"]);
 });
+
+test("GKE005: destroying the member resource that gave the Google APIs agent Editor fails", () => {
+  const restore = grant("apis_agent_editor", "roles/editor", `serviceAccount:${APIS_AGENT}`, { actions: ["delete"] });
+  const findings = planFindings(RULE, [...platform, restore]);
+  expect(verdicts(findings)).toEqual(["fail google_project_iam_member.apis_agent_editor"]);
+  expect(findings[0].message).toContain("The plan destroys google_project_iam_member.apis_agent_editor");
+});
