@@ -19,11 +19,17 @@ export function parseJsonBytes(bytes: Buffer, file: string): unknown {
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     throw new InputError(file, "is UTF-16 encoded; expected UTF-8 JSON (on Windows PowerShell, write it with `Out-File -Encoding utf8`)");
   }
+  // UTF-16 without a byte order mark: every other byte of ASCII text is zero.
+  if (bytes.length >= 4 && ((bytes[0] !== 0 && bytes[1] === 0 && bytes[2] !== 0 && bytes[3] === 0) || (bytes[0] === 0 && bytes[1] !== 0 && bytes[2] === 0 && bytes[3] !== 0))) {
+    throw new InputError(file, "is UTF-16 encoded; expected UTF-8 JSON (on Windows PowerShell, write it with `Out-File -Encoding utf8`)");
+  }
   if (bytes.includes(0)) throw new InputError(file, `is a binary file (a saved plan?); run \`terraform show -json\` on it first; ${EXPECTED_INPUT}`);
   let text: string;
   try {
-    text = bytes.toString("utf8");
-  } catch {
+    // fatal: bytes that are not UTF-8 are an error, not silently replaced (names would change).
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException)?.code === "ERR_ENCODING_INVALID_ENCODED_DATA") throw new InputError(file, "is not valid UTF-8; expected UTF-8 JSON");
     throw new InputError(file, "is too large to read as one string; expected at most 512 MB");
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);

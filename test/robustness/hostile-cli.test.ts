@@ -1,0 +1,117 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { writeLargeInputs } from "./large-inputs";
+import { contractViolation, inBatches, ROOT, runCli, type CliRun } from "./support";
+
+/**
+ * Every hostile input through the real CLI process: exit 0/1 with a report, or exit 2 with one
+ * line naming the file. Never a stack trace, a hang (60 s guard) or more than 256 MB of heap.
+ * Small inputs are in test/fixtures/hostile/; large ones are written to a temporary folder.
+ */
+const HOSTILE = join(ROOT, "test", "fixtures", "hostile");
+const tmp = mkdtempSync(join(tmpdir(), "preflight-hostile-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** Specific outcomes for inputs where "any clear result" is not enough. */
+const EXPECTED: Record<string, { status: number; stderr?: RegExp; stdout?: RegExp }> = {
+  "empty.json": { status: 2, stderr: /is empty/ },
+  "whitespace.json": { status: 2, stderr: /only white space/ },
+  "binary.tfplan": { status: 2, stderr: /is a binary file .*terraform show -json/ },
+  "utf16le-bom.json": { status: 2, stderr: /is UTF-16 encoded/ },
+  "utf16be-bom.json": { status: 2, stderr: /is UTF-16 encoded/ },
+  "utf16le-no-bom.json": { status: 2, stderr: /is UTF-16 encoded/ },
+  "utf8-bom-plan.json": { status: 0, stdout: /Summary: 0 failed/ },
+  "invalid-utf8.json": { status: 2, stderr: /is not valid UTF-8/ },
+  "truncated-plan.json": { status: 2, stderr: /is not valid JSON \(Unterminated string at line 104, column 7\)/ },
+  "truncated-token.json": { status: 2, stderr: /is not valid JSON \(Unexpected token 'y'\)/ },
+  "array.json": { status: 2, stderr: /is a JSON array/ },
+  "string.json": { status: 2, stderr: /is a JSON string/ },
+  "number.json": { status: 2, stderr: /is a JSON number/ },
+  "null.json": { status: 2, stderr: /is null/ },
+  "true.json": { status: 2, stderr: /is a JSON boolean/ },
+  "unknown-format-version.json": { status: 2, stderr: /has plan format_version 2\.0; this version of preflight reads 0\.x and 1\.x/ },
+  "format-version-escape.json": { status: 2, stderr: /has plan format_version 9\.9 injected line/ },
+  "terraform-state.json": { status: 2, stderr: /is Terraform state/ },
+  "duplicate-keys.json": { status: 0, stdout: /: plan, 8 resources\n[\s\S]*Summary: 0 failed/ },
+  "duplicate-resources.json": { status: 0, stdout: /: plan, 8 resources\n[\s\S]*Summary: 0 failed/ },
+  "missing-references.cdk.tf.json": { status: 0, stdout: /UNKNOWN +GKE001 .*points to nothing|UNKNOWN +GKE001/ },
+  "local-cycle.cdk.tf.json": { status: 0, stdout: /UNKNOWN/ },
+  "out-escapes.out": { status: 2, stderr: /manifest\.json: stack "gke" points outside the folder \(\.\.\/\.\.\/\.\.\/\.\.\/\.\.\/etc\/passwd\); refusing to read it/ },
+  "out-absolute.out": { status: 2, stderr: /points outside the folder \(\/etc\/passwd\)/ },
+  "out-missing-file.out": { status: 2, stderr: /points to stacks\/gke\/cdk\.tf\.json, which does not exist/ },
+  "out-no-path.out": { status: 2, stderr: /stack "gke" has no synthesizedStackPath/ },
+  "out-stacks-null.out": { status: 2, stderr: /expected a CDKTF manifest with a "stacks" object/ },
+  "out-manifest-array.out": { status: 2, stderr: /expected a CDKTF manifest/ },
+  "out-manifest-truncated.out": { status: 2, stderr: /manifest\.json: is not valid JSON/ },
+  "out-stack-not-terraform.out": { status: 2, stderr: /expected a Terraform JSON configuration/ },
+  "out-stack-name-escape.out": { status: 2, stderr: /stack "\]0;pwned forged" points outside the folder/ },
+  "link-out-of-folder.out": { status: 2, stderr: /points through a link outside the folder/ },
+  "deep-after.plan.json": { status: 2, stderr: /nests objects and arrays more than 1000 levels deep/ },
+  "deep-value.cdk.tf.json": { status: 2, stderr: /nests objects and arrays more than 1000 levels deep/ },
+  "mb-brackets-address.plan.json": { status: 2, stderr: /has a name in "address" 1,048,576 characters long \(at most 4,096\)/ },
+  "mb-controls-name.cdk.tf.json": { status: 2, stderr: /has a key 1,048,576 characters long/ },
+  "reference-chain.cdk.tf.json": { status: 1, stdout: /FAIL|UNKNOWN/ },
+  "local-chain.cdk.tf.json": { status: 0 },
+};
+
+function smallInputs(): string[] {
+  return readdirSync(HOSTILE).sort().map((name) => join(HOSTILE, name));
+}
+
+function linkedOutInputs(): string[] {
+  // A cdktf.out whose stack file is a symbolic link to a file outside the folder.
+  const out = join(tmp, "link-out-of-folder.out");
+  mkdirSync(join(out, "stacks", "gke"), { recursive: true });
+  writeFileSync(join(tmp, "outside.cdk.tf.json"), JSON.stringify({ resource: {} }));
+  symlinkSync(join(tmp, "outside.cdk.tf.json"), join(out, "stacks", "gke", "cdk.tf.json"));
+  writeFileSync(join(out, "manifest.json"), JSON.stringify({ version: "0.21.0", stacks: { gke: { name: "gke", synthesizedStackPath: "stacks/gke/cdk.tf.json" } } }));
+  return [out];
+}
+
+let runs: Array<{ path: string; run: CliRun }> = [];
+
+beforeAll(async () => {
+  const paths = [...smallInputs(), ...linkedOutInputs(), ...writeLargeInputs(join(tmp, "large")).map((l) => l.path)];
+  runs = await inBatches(paths, 3, async (path) => ({ path, run: await runCli([path]) }));
+}, 600_000);
+
+test("the hostile corpus is all there (small files in the repository, large ones generated)", () => {
+  const names = runs.map((r) => basename(r.path));
+  for (const name of Object.keys(EXPECTED)) expect(names).toContain(name);
+  expect(runs.length).toBeGreaterThan(80);
+});
+
+test("every hostile input gives a clear result: a report (exit 0/1) or one line naming the file (exit 2)", () => {
+  const violations = runs.flatMap(({ path, run }) => {
+    const problem = contractViolation(run, basename(path));
+    return problem ? [`${basename(path)}: ${problem}`] : [];
+  });
+  expect(violations).toEqual([]);
+});
+
+test.each(Object.entries(EXPECTED))("%s", (name, expected) => {
+  const found = runs.find((r) => basename(r.path) === name);
+  expect(found).toBeDefined();
+  const { run } = found!;
+  expect({ status: run.status, stderr: run.stderr.slice(0, 500) }).toEqual({ status: expected.status, stderr: expected.status === 2 ? expect.stringMatching(expected.stderr ?? /./) : "" });
+  if (expected.stdout) expect(run.stdout).toMatch(expected.stdout);
+});
+
+test("nothing from a hostile input reaches the terminal as a control sequence, on stdout or stderr", () => {
+  // eslint-disable-next-line no-control-regex
+  const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+  const leaks = runs.filter(({ run }) => CONTROL.test(run.stdout) || CONTROL.test(run.stderr)).map((r) => basename(r.path));
+  expect(leaks).toEqual([]);
+});
+
+test("a token in a file that is not valid JSON is not echoed in the error", () => {
+  const run = runs.find((r) => basename(r.path) === "truncated-token.json")!.run;
+  expect(run.stderr).not.toContain("ya29");
+  expect(run.stderr).not.toContain("should-never-be-echoed");
+});
+
+test("error lines stay short even when the input holds megabytes", () => {
+  const long = runs.filter(({ run }) => run.stderr.length > 2_100).map((r) => `${basename(r.path)}: ${run.stderr.length}`);
+  expect(long).toEqual([]);
+});
