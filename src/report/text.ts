@@ -66,11 +66,12 @@ function findingLines(f: Finding, options: TextOptions, paint: (s: keyof typeof 
 }
 
 export function summaryLine(findings: readonly Finding[], policy: GatePolicy): string {
-  const fail = findings.filter((f) => outcomeOf(f, policy) === "fail").length;
+  const outcome = (f: Finding) => outcomeOf(f, policy);
+  const failed = findings.filter((f) => outcome(f) === "fail").length;
+  const warnings = findings.filter((f) => f.status === "fail" && outcome(f) === "warn").length;
   const unknown = findings.filter((f) => !f.suppressed && f.status === "unknown").length;
-  const failed = findings.filter((f) => !f.suppressed && f.status === "fail").length;
   const passed = findings.filter((f) => !f.suppressed && f.status === "pass").length;
   const suppressed = findings.filter((f) => f.suppressed).length;
-  const parts = [`${failed} failed`, `${unknown} unknown`, ...(passed ? [`${passed} passed`] : []), `${suppressed} suppressed`];
-  return `Summary: ${parts.join(", ")}. ${fail > 0 ? "The gate fails." : "The gate passes."}`;
+  const parts = [`${failed} failed`, ...(warnings ? [`${warnings} warnings`] : []), `${unknown} unknown`, ...(passed ? [`${passed} passed`] : []), `${suppressed} suppressed`];
+  return `Summary: ${parts.join(", ")}. ${failed > 0 ? "The gate fails." : "The gate passes."}`;
 }

@@ -45,16 +45,18 @@ export const gke002ContainerServiceAgent: Rule = {
       });
       const answer = ctx.iam.holdsRole(agent, project.key, AGENT_ROLE);
       const details = { identity: agent.display, project: project.key, role: AGENT_ROLE };
+      // "the GKE service agent service-1@…" when the number is known, else the description alone.
+      const named = agent.email ? `the GKE service agent ${agent.email}` : agent.display;
       if (answer.holds === "yes") {
         const via = answer.via.map((g) => g.resource?.address ?? "the live IAM policy").join(", ");
         verdicts.push({ status: "pass", address: cluster.resource.address, message: `The GKE service agent of ${project.key} holds ${AGENT_ROLE} (${via})`, details });
       } else if (answer.holds === "no" && answer.by) {
-        verdicts.push({ status: "fail", address: answer.by.address, message: `${answer.why}: the GKE service agent ${agent.display} loses ${AGENT_ROLE} on ${project.key}, so GKE cannot manage the cluster ${cluster.resource.address}`, remediation, details });
+        verdicts.push({ status: "fail", address: answer.by.address, message: `${answer.why}: ${named} loses ${AGENT_ROLE} on ${project.key}, so GKE cannot manage the cluster ${cluster.resource.address}`, remediation, details });
       } else if (answer.holds === "no") {
         if (ctx.iam.catalog.isCreatedHere(project.key)) {
           verdicts.push({ status: "pass", address: cluster.resource.address, message: `${project.key} is created by this configuration; GKE grants ${AGENT_ROLE} to its service agent when container.googleapis.com is enabled, and nothing here removes it`, details });
         } else {
-          verdicts.push({ status: "fail", address: cluster.resource.address, message: `The GKE service agent ${agent.display} does not hold ${AGENT_ROLE} on ${project.key} (${answer.why})`, remediation, details });
+          verdicts.push({ status: "fail", address: cluster.resource.address, message: `${named.replace(/^the/, "The")} does not hold ${AGENT_ROLE} on ${project.key} (${answer.why})`, remediation, details });
         }
       } else {
         verdicts.push({

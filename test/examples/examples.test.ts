@@ -28,13 +28,13 @@ describe("bundled examples", () => {
   });
 
   const expectations: Array<[string, number, RegExp]> = [
-    ["examples/plans/good-cluster.plan.json", 0, /0 failed, 0 unknown/],
-    ["examples/plans/good-legacy-roles.plan.json", 0, /0 failed/],
+    ["examples/plans/good-cluster.plan.json", 0, /Summary: 0 failed, 2 unknown, 0 suppressed/],
+    ["examples/plans/good-legacy-roles.plan.json", 0, /Summary: 0 failed, 2 unknown, 0 suppressed/],
     ["examples/plans/bad-minimal-roles.plan.json", 1, /FAIL\s+GKE001 .*lacks 2 of the 6 permissions/],
     ["examples/plans/bad-agent-binding.plan.json", 1, /FAIL\s+GKE002 google_project_iam_binding.service_agents is authoritative/],
     ["examples/plans/bad-api-destroyed.plan.json", 1, /FAIL\s+GKE003 The plan destroys google_project_service.container_api/],
     ["examples/plans/unknown-existing-account.plan.json", 0, /UNKNOWN\s+GKE001/],
-    ["examples/terraform-json/good.cdk.tf.json", 0, /0 failed, 0 unknown/],
+    ["examples/terraform-json/good.cdk.tf.json", 0, /Summary: 0 failed, 2 unknown, 0 suppressed/],
     ["examples/terraform-json/bad-default-sa.cdk.tf.json", 1, /google_container_cluster.cluster \[gke\/cluster\]/],
   ];
   test.each(expectations)("preflight %s exits %i", (file, code, output) => {

@@ -29,7 +29,7 @@ export const grant = (name: string, role: string, member: string | ReturnType<ty
 
 export const agentGrant: ResourceSpec = grant("gke_agent", "roles/container.serviceAgent", `serviceAccount:${AGENT}`);
 
-export const cluster = (serviceAccount: unknown = ref("google_service_account.gke_nodes.email"), extra: Record<string, unknown> = {}): ResourceSpec => ({
+export const cluster = (serviceAccount: unknown = ref("google_service_account.gke_nodes.email"), extra: Record<string, unknown> = {}, grants = ["google_project_iam_member.nodes_default_node_sa"]): ResourceSpec => ({
   type: "google_container_cluster",
   name: "primary",
   values: {
@@ -45,7 +45,7 @@ export const cluster = (serviceAccount: unknown = ref("google_service_account.gk
     master_version: computed,
     ...(extra as Record<string, never>),
   },
-  dependsOn: ["google_project_service.container_api", "google_project_iam_member.nodes_default_node_sa"],
+  dependsOn: ["google_project_service.container_api", "google_project_service.compute_api", ...grants],
 });
 
 export const nodePool = (serviceAccount: unknown = ref("google_service_account.gke_nodes.email")): ResourceSpec => ({
@@ -66,6 +66,8 @@ function plan(resources: ResourceSpec[], extra: Partial<PlanSpec> = {}) {
   return buildPlan({ project: PROJECT, providerVersion: "~> 6.0", resources, ...extra });
 }
 
+const LEGACY_ROLES = ["logging.logWriter", "monitoring.metricWriter", "monitoring.viewer", "stackdriver.resourceMetadata.writer", "autoscaling.metricsWriter"];
+
 export const scenarios = {
   /** Everything right: dedicated account with the minimum role, agent granted, APIs enabled. */
   "good-cluster": () => plan([projectData, ...apis(), nodeAccount, grant("nodes_default_node_sa", "roles/container.defaultNodeServiceAccount"), agentGrant, cluster(), nodePool()]),
@@ -75,8 +77,8 @@ export const scenarios = {
   "good-legacy-roles": () =>
     plan([
       projectData, ...apis(), nodeAccount,
-      ...["logging.logWriter", "monitoring.metricWriter", "monitoring.viewer", "stackdriver.resourceMetadata.writer", "autoscaling.metricsWriter"].map((r) => grant(`nodes_${r.replace(/\W/g, "_")}`, `roles/${r}`)),
-      agentGrant, cluster(), nodePool(),
+      ...LEGACY_ROLES.map((r) => grant(`nodes_${r.replace(/\W/g, "_")}`, `roles/${r}`)),
+      agentGrant, cluster(undefined, {}, LEGACY_ROLES.map((r) => `google_project_iam_member.nodes_${r.replace(/\W/g, "_")}`)), nodePool(),
     ]),
   /** An authoritative binding for roles/container.serviceAgent that forgets the GKE agent. */
   "bad-agent-binding": () =>
