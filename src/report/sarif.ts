@@ -23,7 +23,11 @@ export interface SarifOptions {
   informationUri?: string;
   /** The project's page for a rule, for rules that have no finding in this run to carry it. */
   ruleDocUrl?: (ruleId: string) => string;
+  /** At most this many results (GitHub rejects runs over 25,000); the most important are kept. */
+  maxResults?: number;
 }
+
+export const GITHUB_MAX_RESULTS = 25000;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json | undefined };
 type JsonObject = { [key: string]: Json | undefined };
@@ -38,11 +42,11 @@ export function renderSarif(report: Report, options: SarifOptions = {}): string 
   const artifacts = artifactList(report, options.baseDir);
   const artifactIndex = new Map(artifacts.map((a, i) => [a.file, i]));
 
-  const results = report.findings.map((f) =>
-    result(f, policy, ruleIndex.get(f.ruleId)!, artifactIndex.get(f.file), options),
-  );
+  const kept = mostImportant(report.findings, policy, options.maxResults ?? GITHUB_MAX_RESULTS);
+  const results = kept.map((f) => result(f, policy, ruleIndex.get(f.ruleId)!, artifactIndex.get(f.file), options));
+  const leftOut = report.findings.length - kept.length;
 
-  const notifications = (options.waivers ?? [])
+  const notifications: JsonObject[] = (options.waivers ?? [])
     .filter((o) => o.state !== "applied")
     .map((o, i): JsonObject => ({
       level: "warning",
@@ -57,6 +61,15 @@ export function renderSarif(report: Report, options: SarifOptions = {}): string 
         },
       ],
     }));
+  if (leftOut > 0) {
+    notifications.push({
+      level: "warning",
+      descriptor: { id: "results-left-out" },
+      message: {
+        text: `${leftOut} of ${report.findings.length} results were left out (at most ${kept.length} per run); failing ones were kept first. The JSON report has them all.`,
+      },
+    });
+  }
 
   const log: JsonObject = {
     $schema: SARIF_SCHEMA_URI,
@@ -89,6 +102,16 @@ export function renderSarif(report: Report, options: SarifOptions = {}): string 
     ],
   };
   return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+/** The first `max` findings by outcome (fail, warn, waived, pass), in their original order. */
+function mostImportant(findings: readonly Finding[], policy: GatePolicy, max: number): readonly Finding[] {
+  if (findings.length <= max) return findings;
+  const order = ["fail", "warn", "suppressed", "pass"];
+  const ranked = findings.map((f, i) => ({ i, rank: order.indexOf(outcomeOf(f, policy)) }));
+  ranked.sort((a, b) => a.rank - b.rank || a.i - b.i);
+  const keep = new Set(ranked.slice(0, max).map((r) => r.i));
+  return findings.filter((_, i) => keep.has(i));
 }
 
 function ruleDescriptors(findings: readonly Finding[], metas: readonly RuleMeta[], ruleDocUrl?: (id: string) => string): JsonObject[] {

@@ -149,3 +149,16 @@ describe("toUri", () => {
     expect(toUri("cdktf.out/stacks/a b/cdk.tf.json", "/repo")).toBe("cdktf.out/stacks/a%20b/cdk.tf.json");
   });
 });
+
+describe("renderSarif limits", () => {
+  it("keeps at most maxResults results, failing ones first, and says how many were left out", () => {
+    const findings = [passGke003, unknownGke002, failGke001, waivedGke003];
+    const log = JSON.parse(renderSarif(reportOf(findings), { maxResults: 2 }));
+    expect(sarifSchemaErrors(log)).toEqual([]);
+    expect(log.runs[0].results.map((r: Any) => r.ruleId)).toEqual(["GKE002", "GKE001"]);
+    const note = log.runs[0].invocations[0].toolExecutionNotifications[0];
+    expect(note.descriptor.id).toBe("results-left-out");
+    expect(note.message.text).toBe("2 of 4 results were left out (at most 2 per run); failing ones were kept first. The JSON report has them all.");
+    expect(JSON.parse(renderSarif(reportOf(findings))).runs[0].results).toHaveLength(4);
+  });
+});
