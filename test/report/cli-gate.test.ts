@@ -149,6 +149,20 @@ describe("outputs", () => {
   });
 });
 
+describe("start-up", () => {
+  it("loads the YAML parser only when a YAML waivers file is read", () => {
+    const probe = (args: string[]) => {
+      const script = `const { main } = require(${JSON.stringify(cli)});
+        const io = { stdout() {}, stderr() {}, isTty: false, stderrIsTty: false, env: {} };
+        main(${JSON.stringify(args)}, io).then(() => process.stdout.write(String(Object.keys(require.cache).some((k) => /node_modules[\\/]yaml[\\/]/.test(k)))));`;
+      return spawnSync(process.execPath, ["-e", script], { encoding: "utf8" }).stdout;
+    };
+    expect(probe([GOOD, "--format", "sarif"])).toBe("false");
+    const { input } = workdir(GOOD, "waivers: []\n");
+    expect(probe([input])).toBe("true");
+  });
+});
+
 describe("waivers through the CLI", () => {
   const allGke001 = (extra: string) => `waivers:\n  - ruleId: GKE001\n    address: "google_container_*"\n    reason: Node SA grants are moving to the org module\n${extra}`;
 
