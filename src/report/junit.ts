@@ -99,7 +99,7 @@ function caseBody(c: Case, outcome: Outcome, policy: GatePolicy, baseDir: string
   const relevant = c.findings.filter((f) => outcomeOf(f, policy) === outcome);
   const first = relevant[0]!;
   if (outcome === "pass") {
-    const text = c.findings.map((f) => `PASS ${f.message}`).join("\n");
+    const text = c.findings.map((f) => `${f.status === "unknown" ? "UNDECIDED (counted as passing)" : "PASS"} ${f.message}`).join("\n");
     return `      <system-out>${xmlText(text)}</system-out>\n`;
   }
   if (outcome === "suppressed") {

@@ -43,6 +43,7 @@ describe("renderJunit", () => {
     expect(failing.testsuites.testsuite[0].testcase[0].failure.type).toBe("GKE002 undecided");
     const passing = parse(renderJunit(reportOf([unknownGke002]), { policy: { failOn: "error", unknown: "pass" } }));
     expect(passing.testsuites).toMatchObject({ failures: "0", skipped: "0", tests: "1" });
+    expect(passing.testsuites.testsuite[0].testcase[0]["system-out"]).toBe(`UNDECIDED (counted as passing) ${unknownGke002.message}`);
   });
 
   it("report-only mode (--fail-on never) keeps failures visible as skipped warnings", () => {
