@@ -18,7 +18,7 @@ export class ProjectAncestry {
   /** Project key → the node directly above it. */
   private readonly projectParent = new Map<string, string>();
 
-  constructor(private readonly model: Model, private readonly catalog: ProjectCatalog) {
+  constructor(private readonly model: Model, catalog: ProjectCatalog) {
     for (const folder of model.byType.get("google_folder") ?? []) {
       const parent = this.node(folder.values.parent, "any");
       if (!parent) continue;
