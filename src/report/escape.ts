@@ -33,7 +33,16 @@ export function xmlText(text: string): string {
 
 /** Text inside raw HTML in Markdown (`<summary>`): entities, and no @-mention. */
 export function htmlText(text: string): string {
-  return xmlText(withoutControls(text)).replace(/(?<![A-Za-z0-9])@/g, "&#64;");
+  return noMention(xmlText(withoutControls(text)));
+}
+
+/**
+ * An @ that starts a word would ping a user or team on GitHub/GitLab. Their mention filters read the
+ * rendered text (an `&#64;` entity would still ping), so a zero-width space goes after the @; an @
+ * inside a word (an email address) never pings and is left alone.
+ */
+function noMention(text: string): string {
+  return text.replace(/(?<![A-Za-z0-9])@/g, "@\u200B");
 }
 
 /** Control characters have no place in a comment; they would also hide text from a reviewer. */
@@ -48,12 +57,12 @@ function withoutControls(text: string, keepLineBreaks = false): string {
  * where they stand are escaped, so the raw comment stays readable.
  */
 export function mdText(text: string, atLineStart = false): string {
-  const escaped = withoutControls(text)
-    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    // An @ after a non-alphanumeric would ping a user or team on GitHub/GitLab (emails do not).
-    .replace(/(?<![A-Za-z0-9])@/g, "&#64;");
+  const escaped = noMention(
+    withoutControls(text)
+      .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;"),
+  );
   // At the start of a line or list item these open a heading, list, quote or ordered list.
   return atLineStart ? escaped.replace(/^([#+\->=])/, "\\$1").replace(/^(\d+)([.)])/, "$1\\$2") : escaped;
 }

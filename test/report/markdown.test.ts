@@ -56,8 +56,8 @@ describe("renderMarkdown", () => {
     // Inside code spans angle brackets are literal text.
     expect(md).toContain("``google_container_node_pool.x[\"a\\|b`c</testcase>]]>@octocat\"\uFFFD\"]``");
     expect(md).not.toContain("@team");
-    expect(md).toContain("&#64;team/admins");
-    expect(md).toContain("<code>google_container_node_pool.x[\"a|b`c&lt;/testcase&gt;]]&gt;&#64;octocat");
+    expect(md).toContain("@\u200Bteam/admins");
+    expect(md).toContain("<code>google_container_node_pool.x[\"a|b`c&lt;/testcase&gt;]]&gt;@\u200Boctocat");
     expect(md).not.toMatch(/[\u0000-\u0008\u000B-\u001F]/);
     // The fences around content with ``` and ```` are longer than any run inside.
     expect(md).toContain("````sh\necho '```' ; echo </details>\n````");
