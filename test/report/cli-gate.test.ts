@@ -184,6 +184,23 @@ describe("waivers through the CLI", () => {
     expect(json.findings.filter((f: { status: string; severity: string; suppressed?: unknown }) => f.status === "fail" && f.severity === "error" && !f.suppressed)).toEqual([]);
   });
 
+  it("a construct-path waiver waives findings of a cdktf stack by their construct path", () => {
+    const dir = join(tmp, `cp${n++}`);
+    mkdirSync(dir);
+    const input = join(dir, "cdk.tf.json");
+    copyFileSync(CDK_BAD, input);
+    expect(run([input]).code).toBe(1); // GKE003 fails on the cluster
+    writeFileSync(join(dir, "preflight.waivers.json"), JSON.stringify({ waivers: [{ ruleId: "GKE003", constructPath: "gke/*", reason: "APIs enabled by the org bootstrap", ticket: "PLAT-9" }] }));
+    const r = run([input, "--format", "json"]);
+    expect(r.code).toBe(0);
+    const gke003 = JSON.parse(r.stdout).findings.filter((f: { ruleId: string }) => f.ruleId === "GKE003");
+    expect(gke003.length).toBeGreaterThan(0);
+    for (const f of gke003) {
+      expect(f.constructPath).toBe("gke/cluster");
+      expect(f.suppressed).toEqual({ reason: "APIs enabled by the org bootstrap", source: "waiver", ticket: "PLAT-9" });
+    }
+  });
+
   it("an expired waiver stops waiving and says so on stderr: exit 1", () => {
     const { input } = workdir(BAD, allGke001("    expires: 2020-01-31\n"));
     const r = run([input]);
