@@ -72,7 +72,7 @@ export const scenarios = {
   /** Everything right: dedicated account with the minimum role, agent granted, APIs enabled. */
   "good-cluster": () => plan([projectData, ...apis(), nodeAccount, grant("nodes_default_node_sa", "roles/container.defaultNodeServiceAccount"), agentGrant, cluster(), nodePool()]),
   /** The node account only has logWriter and metricWriter (an old tutorial's set). */
-  "bad-minimal-roles": () => plan([projectData, ...apis(), nodeAccount, grant("nodes_log_writer", "roles/logging.logWriter"), grant("nodes_metric_writer", "roles/monitoring.metricWriter"), agentGrant, cluster(), nodePool()]),
+  "bad-minimal-roles": () => plan([projectData, ...apis(), nodeAccount, grant("nodes_log_writer", "roles/logging.logWriter"), grant("nodes_metric_writer", "roles/monitoring.metricWriter"), agentGrant, cluster(undefined, {}, ["google_project_iam_member.nodes_log_writer", "google_project_iam_member.nodes_metric_writer"]), nodePool()]),
   /** The legacy five-role set covers every permission of the minimum role. */
   "good-legacy-roles": () =>
     plan([
