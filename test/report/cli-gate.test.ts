@@ -3,7 +3,7 @@
  * every exit code path, reports written to files, waivers found beside the input or given.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { XMLValidator } from "fast-xml-parser";
@@ -63,10 +63,22 @@ describe("exit codes", () => {
   });
 
   it("--fail-on warning fails on a warning-severity failure that --fail-on error lets through", () => {
-    // Waive the error-severity failures (GKE001) of the example; what remains is GKE007, a warning.
-    const { input } = workdir(BAD, 'waivers:\n  - {ruleId: GKE001, address: "*", reason: handled elsewhere}\n');
-    const findings = JSON.parse(run([input, "--format", "json"]).stdout).findings as { ruleId: string; status: string; severity: string; suppressed?: unknown }[];
-    const failing = findings.filter((f) => f.status === "fail" && !f.suppressed);
+    // Take the first bundled example with a warning-severity failure and waive its error-severity
+    // failures (by rule and exact address), so warnings are all that fail.
+    type F = { ruleId: string; status: string; severity: string; address: string; suppressed?: unknown };
+    const examples = [CDK_BAD, ...readdirSync(plans).map((f) => join(plans, f))];
+    const picked = examples
+      .map((file) => ({ file, findings: JSON.parse(run([file, "--format", "json"]).stdout).findings as F[] }))
+      .find((e) => e.findings.some((f) => f.status === "fail" && f.severity === "warning"));
+    if (!picked) throw new Error("no bundled example has a warning-severity failure any more: add one to keep this path tested");
+    const errors = picked.findings.filter((f) => f.status === "fail" && f.severity === "error");
+    const waivers = { waivers: errors.map((f) => ({ ruleId: f.ruleId, address: f.address, reason: "handled elsewhere" })) };
+    const dir = join(tmp, `warn${n++}`);
+    mkdirSync(dir);
+    const input = join(dir, picked.file.endsWith(".cdk.tf.json") ? "cdk.tf.json" : "plan.json");
+    copyFileSync(picked.file, input);
+    writeFileSync(join(dir, "preflight.waivers.json"), JSON.stringify(waivers));
+    const failing = (JSON.parse(run([input, "--format", "json"]).stdout).findings as F[]).filter((f) => f.status === "fail" && !f.suppressed);
     expect(failing.length).toBeGreaterThan(0);
     expect(failing.every((f) => f.severity === "warning")).toBe(true);
     expect(run([input]).code).toBe(0);
