@@ -3,6 +3,7 @@ import { isObject } from "../model/access";
 import { buildModel, type ModelDraft } from "../model/build";
 import type { Model } from "../model/types";
 import { parseTemplate } from "../model/expressions";
+import { redactCredentials } from "../model/secrets";
 import { InputError } from "./input-error";
 import { assertNesting } from "./nesting";
 
@@ -92,7 +93,7 @@ function fromBody(mode: "managed" | "data", type: string, name: string, body: Js
     providerKey: providerKey(body.provider, type),
     dependsOn: asList(body.depends_on).flatMap((d) => (typeof d === "string" ? [stripInterpolation(d)] : [])),
     references: [],
-    constructPath: typeof asObject(meta?.metadata)?.path === "string" ? (asObject(meta?.metadata)!.path as string) : undefined,
+    constructPath: typeof asObject(meta?.metadata)?.path === "string" ? redactCredentials(asObject(meta?.metadata)!.path as string) : undefined,
     location: { file, pointer },
     suppressions: readSuppressions(meta),
   };
@@ -138,7 +139,7 @@ function readSuppressions(meta: Json | undefined): Suppression[] {
     if (!s || typeof s.ruleId !== "string") return [];
     return [{
       ruleId: s.ruleId,
-      reason: typeof s.reason === "string" ? s.reason : "",
+      reason: typeof s.reason === "string" ? redactCredentials(s.reason) : "",
       ...(typeof s.expires === "string" ? { expires: s.expires } : {}),
     }];
   });
@@ -146,7 +147,7 @@ function readSuppressions(meta: Json | undefined): Suppression[] {
 
 function stackName(config: Json): string | undefined {
   const name = asObject(asObject(config["//"])?.metadata)?.stackName;
-  return typeof name === "string" ? name : undefined;
+  return typeof name === "string" ? redactCredentials(name) : undefined;
 }
 
 function escapePointer(segment: string): string {

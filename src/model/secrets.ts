@@ -20,15 +20,23 @@ export function isSecretAttribute(name: string): boolean {
   return SECRET_ATTRIBUTES.has(name);
 }
 
-// OAuth access and refresh tokens, PEM private keys, a service account key file's JSON.
-const CREDENTIAL = /\bya29\.[\w\-.~+/]{8,}|\b1\/\/0[\w\-.~+/]{20,}|-----BEGIN [A-Z ]*PRIVATE KEY-----|"private_key"\s*:\s*"/;
+// OAuth access and refresh tokens, JSON Web Tokens (a Kubernetes service account token), PEM
+// private keys, a service account key file's JSON.
+const CREDENTIAL_SOURCE = String.raw`\bya29\.[\w\-.~+/]{8,}|\b1\/\/0[\w\-.~+/]{20,}|(?<![\w-])eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{8,}|-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)|"private_key"\s*:\s*"[^"]*"?`;
+const CREDENTIAL = new RegExp(CREDENTIAL_SOURCE);
+const CREDENTIALS = new RegExp(CREDENTIAL_SOURCE, "g");
 
 /** True for strings that look like a credential, whatever attribute holds them. */
 export function looksLikeCredential(text: string): boolean {
   // Cheap tests first: this runs on every string of a plan.
   if (text.length < 11) return false;
-  if (!text.includes("ya29.") && !text.includes("1//0") && !text.includes("PRIVATE KEY") && !text.includes("private_key")) return false;
+  if (!text.includes("ya29.") && !text.includes("1//0") && !text.includes("eyJ") && !text.includes("PRIVATE KEY") && !text.includes("private_key")) return false;
   return CREDENTIAL.test(text);
+}
+
+/** Free text from the input (a suppression reason, a construct path) with credentials cut out. */
+export function redactCredentials(text: string): string {
+  return looksLikeCredential(text) ? text.replace(CREDENTIALS, "[credential not shown]") : text;
 }
 
 export function hiddenCredential(): Unknown {
