@@ -50,7 +50,10 @@ function findingLines(f: Finding, options: TextOptions, paint: (s: keyof typeof 
   const label = f.suppressed ? "SUPPRESSED" : f.status === "fail" ? (outcome === "fail" ? "FAIL" : "WARN") : f.status === "unknown" ? "UNKNOWN" : "PASS";
   const out = [`    ${paint(outcome, label.padEnd(10))} ${f.ruleId} ${terminalSafe(f.message)}`];
   const indent = "               ";
-  if (f.suppressed) out.push(`${indent}suppressed: ${terminalSafe(f.suppressed.reason)}${f.suppressed.expires ? ` (until ${terminalSafe(f.suppressed.expires)})` : ""}`);
+  if (f.suppressed) {
+    const by = f.suppressed.source === "waiver" ? `waived${f.suppressed.ticket ? ` (${terminalSafe(f.suppressed.ticket)})` : ""}` : "suppressed in the configuration";
+    out.push(`${indent}${by}: ${terminalSafe(f.suppressed.reason)}${f.suppressed.expires ? ` (until ${terminalSafe(f.suppressed.expires)})` : ""}`);
+  }
   if (f.expiredSuppression) out.push(`${indent}suppression expired on ${terminalSafe(f.expiredSuppression.expires)}: ${terminalSafe(f.expiredSuppression.reason)}`);
   if (f.status === "pass") return out;
   if (f.reason) out.push(`${indent}why unknown: ${terminalSafe(f.reason)}`);
