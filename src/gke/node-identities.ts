@@ -41,17 +41,25 @@ export interface GkeFacts {
 export function gkeFacts(model: Model, iam: IamIndex): GkeFacts {
   const clusters = (model.byType.get(CLUSTER) ?? []).filter(willExist);
   const poolResources = (model.byType.get(NODE_POOL) ?? []).filter(willExist);
+  const lookup = clusterLookup(clusters);
   const nodePools = poolResources.map((pool) => {
-    const { cluster, byLiteralName } = clusterOfPool(pool, clusters);
+    const { cluster, byLiteralName } = clusterOfPool(pool, lookup);
     const own = pool.values.project;
     const project = own !== undefined && own !== null ? iam.catalog.projectOf(pool) : cluster ? iam.catalog.projectOf(cluster) : iam.catalog.projectOf(pool);
     return { resource: pool, cluster, clusterByLiteralName: byLiteralName, project };
   });
+  const poolsOfCluster = new Map<Resource, Resource[]>();
+  for (const p of nodePools) {
+    if (!p.cluster) continue;
+    const list = poolsOfCluster.get(p.cluster);
+    if (list) list.push(p.resource);
+    else poolsOfCluster.set(p.cluster, [p.resource]);
+  }
   const clusterFacts: ClusterFacts[] = clusters.map((c) => ({
     resource: c,
     project: iam.catalog.projectOf(c),
     autopilot: autopilotOf(c.values),
-    nodePools: nodePools.filter((p) => p.cluster === c).map((p) => p.resource),
+    nodePools: poolsOfCluster.get(c) ?? [],
   }));
   const uses: NodeIdentityUse[] = [];
   for (const cluster of clusterFacts) uses.push(...clusterNodeIdentities(cluster, iam));
@@ -114,18 +122,39 @@ function willExist(r: Resource): boolean {
   return r.mode === "managed" && r.change !== "delete";
 }
 
+/** Clusters by address (instances under their base address too) and by name, built once. */
+interface ClusterLookup {
+  byAddress: Map<string, Resource>;
+  byName: Map<string, Resource>;
+}
+
+function clusterLookup(clusters: Resource[]): ClusterLookup {
+  const byAddress = new Map<string, Resource>();
+  const byName = new Map<string, Resource>();
+  for (const c of clusters) {
+    byAddress.set(c.address, c);
+    const base = c.address.replace(/\[[^\]]*\]$/, "");
+    if (!byAddress.has(base)) byAddress.set(base, c);
+    if (typeof c.values.name === "string" && !byName.has(c.values.name)) byName.set(c.values.name, c);
+  }
+  return { byAddress, byName };
+}
+
 /** A node pool names its cluster by reference (`${google_container_cluster.x.name}`) or by a literal. */
-function clusterOfPool(pool: Resource, clusters: Resource[]): { cluster?: Resource; byLiteralName: boolean } {
+function clusterOfPool(pool: Resource, clusters: ClusterLookup): { cluster?: Resource; byLiteralName: boolean } {
   const value = pool.values.cluster;
   if (isUnknown(value)) {
-    const target = value.references.map((r) => r.replace(/\.(name|id|self_link)$/, "")).find((a) => clusters.some((c) => c.address === a || c.address.startsWith(`${a}[`)));
-    return { cluster: clusters.find((c) => c.address === target || (target !== undefined && c.address.startsWith(`${target}[`))), byLiteralName: false };
+    for (const ref of value.references) {
+      const cluster = clusters.byAddress.get(ref.replace(/\.(name|id|self_link)$/, ""));
+      if (cluster) return { cluster, byLiteralName: false };
+    }
+    return { byLiteralName: false };
   }
-  const viaReference = pool.references.map((a) => clusters.find((c) => c.address === a)).find(Boolean);
+  const viaReference = pool.references.map((a) => clusters.byAddress.get(a)).find((c) => c !== undefined);
   if (typeof value === "string") {
-    const name = value.split("/").pop();
-    const byName = clusters.find((c) => c.values.name === name);
+    const name = value.split("/").pop() ?? value;
     if (viaReference && viaReference.values.name === name) return { cluster: viaReference, byLiteralName: false };
+    const byName = clusters.byName.get(name);
     return { cluster: byName, byLiteralName: byName !== undefined };
   }
   return { cluster: viaReference, byLiteralName: false };

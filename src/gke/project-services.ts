@@ -4,12 +4,23 @@ import type { IamIndex } from "../iam/index-grants";
 
 export const PROJECT_SERVICE = "google_project_service";
 
-/** The google_project_service resources of one project and API. */
+/** The google_project_service resources of one project and API (indexed once per input). */
 export function serviceResources(iam: IamIndex, project: string, api: string): Resource[] {
-  return (iam.model.byType.get(PROJECT_SERVICE) ?? []).filter(
-    (r) => r.values.service === api && iam.catalog.projectOf(r).key === project,
-  );
+  let index = serviceIndexes.get(iam);
+  if (!index) {
+    index = new Map();
+    for (const r of iam.model.byType.get(PROJECT_SERVICE) ?? []) {
+      const key = `${iam.catalog.projectOf(r).key}|${String(r.values.service)}`;
+      const list = index.get(key);
+      if (list) list.push(r);
+      else index.set(key, [r]);
+    }
+    serviceIndexes.set(iam, index);
+  }
+  return index.get(`${project}|${api}`) ?? [];
 }
+
+const serviceIndexes = new WeakMap<IamIndex, Map<string, Resource[]>>();
 
 /**
  * Whether destroying this google_project_service disables the API. Unset means true before
