@@ -130,13 +130,13 @@ export class IdentityResolver {
     for (const ref of candidates) {
       const parsed = parseReference(ref);
       if (parsed.kind === "resource" && parsed.target.endsWith(".")) continue;
-      const type = parsed.target.replace(/^data\./, "").split(".")[0];
+      const type = parsed.type ?? "";
       if (type === "google_service_account" && ["email", "member", "name", "id", undefined].includes(parsed.attributePath[0])) accounts.add(parsed.target);
       if (parsed.kind === "data" && type === "google_compute_default_service_account") defaultAccount = parsed.target;
     }
     if (accounts.size === 1 && !defaultAccount) {
       const target = [...accounts][0];
-      const resource = this.model.byAddress.get(target) ?? [...this.model.byAddress.values()].find((r) => r.address.startsWith(`${target}[`));
+      const resource = this.model.byAddress.get(target) ?? this.singleInstance(target);
       if (resource?.mode === "managed") return this.account(resource);
       if (resource?.mode === "data" && typeof resource.values.email === "string") return this.email(resource.values.email);
       if (resource) return { kind: "unknown", display: resource.address, reason: `the email of ${resource.address} is read at apply` };
@@ -153,6 +153,21 @@ export class IdentityResolver {
       reason: `the ${what} is ${value.template ? `\`${value.template}\`` : "computed"}, which is only known after apply`,
     };
   }
+
+  /** `google_service_account.x` written without its instance key, when it has exactly one instance. */
+  private singleInstance(base: string): Resource | undefined {
+    if (!this.instancesByBase) {
+      this.instancesByBase = new Map();
+      for (const r of this.model.resources) {
+        const b = r.address.replace(/\[[^\]]*\]$/, "");
+        if (b !== r.address) this.instancesByBase.set(b, [...(this.instancesByBase.get(b) ?? []), r].slice(0, 2));
+      }
+    }
+    const found = this.instancesByBase.get(base);
+    return found && found.length === 1 ? found[0] : undefined;
+  }
+
+  private instancesByBase?: Map<string, Resource[]>;
 
   private accountEmail(resource: Resource): string | undefined {
     if (typeof resource.values.email === "string") return resource.values.email.toLowerCase();

@@ -95,6 +95,10 @@ export class IamIndex {
   private readonly byProject = new Map<string, Grant[]>();
   /** Grants whose identity or project is not known: they may match any query. */
   private readonly fuzzy: Grant[] = [];
+  /** The same, split: identity unknown on a known project, and project unknown. */
+  private readonly unknownIdentityByProject = new Map<string, Grant[]>();
+  private readonly unknownProject: Grant[] = [];
+  private readonly relevantCache = new Map<string, Grant[]>();
   private readonly literalAccountsByProject = new Map<string, Grant[]>();
   private readonly accountResourcesByProject = new Map<string, Grant[]>();
   private readonly authoritativeByProject = new Map<string, AuthoritativeSet[]>();
@@ -110,7 +114,11 @@ export class IamIndex {
       const project = g.project.key;
       if (project === undefined || g.identity.key === undefined) {
         this.fuzzy.push(g);
-        if (project === undefined) continue;
+        if (project === undefined) {
+          this.unknownProject.push(g);
+          continue;
+        }
+        push(this.unknownIdentityByProject, project, g);
       }
       push(this.byProject, project, g);
       if (g.identity.key !== undefined) push(this.byProjectIdentity, `${project}|${g.identity.key}`, g);
@@ -123,12 +131,21 @@ export class IamIndex {
 
   /** Every grant that may concern this identity on this project (a superset; callers still compare). */
   private relevantGrants(identity: Identity, project: string): Grant[] {
-    if (identity.key === undefined) return [...(this.byProject.get(project) ?? []), ...this.fuzzy.filter((g) => g.project.key === undefined)];
-    const out = [...(this.byProjectIdentity.get(`${project}|${identity.key}`) ?? []), ...this.fuzzy];
-    if (identity.key.startsWith("sa-resource:")) out.push(...(this.literalAccountsByProject.get(project) ?? []));
-    else if (identity.kind === "service-account" && !identity.createdBy) out.push(...(this.accountResourcesByProject.get(project) ?? []));
-    return [...new Set(out)];
+    const cacheKey = identity.key === undefined ? undefined : `${project}|${identity.key}|${identity.kind}|${identity.createdBy ? "c" : ""}`;
+    const cached = cacheKey && this.relevantCache.get(cacheKey);
+    if (cached) return cached;
+    let out: Grant[];
+    if (identity.key === undefined) out = [...(this.byProject.get(project) ?? []), ...this.unknownProject];
+    else {
+      out = [...(this.byProjectIdentity.get(`${project}|${identity.key}`) ?? []), ...(this.unknownIdentityByProject.get(project) ?? []), ...this.unknownProject];
+      if (identity.key.startsWith("sa-resource:")) out.push(...(this.literalAccountsByProject.get(project) ?? []));
+      else if (identity.kind === "service-account" && !identity.createdBy) out.push(...(this.accountResourcesByProject.get(project) ?? []));
+      out = [...new Set(out)];
+    }
+    if (cacheKey) this.relevantCache.set(cacheKey, out);
+    return out;
   }
+
 
   private readCustomRoles(): void {
     for (const r of this.model.byType.get(PROJECT_IAM.customRole) ?? []) {

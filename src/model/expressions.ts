@@ -91,8 +91,13 @@ function withoutStrings(expression: string): string {
 export interface ParsedReference {
   /** `resource`, `data`, `var`, `local`, `module`, or another Terraform namespace. */
   kind: "resource" | "data" | "var" | "local" | "module" | "other";
-  /** For resources and data sources: `type.name` (with `data.` for data sources). */
+  /**
+   * For resources and data sources: `type.name` (with `data.` for data sources), behind the
+   * module path when the reference is qualified by one (plans qualify references inside modules).
+   */
   target: string;
+  /** For resources and data sources: the resource type, e.g. `google_service_account`. */
+  type?: string;
   /** Instance key written in the reference, e.g. `0` or `"a"`. */
   index?: string;
   /** Attribute path after the target, e.g. `["node_config", "0", "service_account"]`. */
@@ -114,7 +119,22 @@ export function parseReference(reference: string): ParsedReference {
   return parsed;
 }
 
+/** `module.a["k"].module.b.` in front of a resource reference written by a plan reader. */
+const MODULE_PREFIX = /^((?:module\.[A-Za-z_][\w-]*(?:\[(?:\d+|"[^"]*")\])?\.)+)(.*)$/;
+
 function parseReferenceUncached(reference: string): ParsedReference {
+  const qualified = MODULE_PREFIX.exec(reference);
+  if (qualified) {
+    const inner = parseLocalReference(qualified[2]);
+    // `module.x.output` names a module output; `module.x.type.name…` a resource inside it.
+    if ((inner.kind === "resource" || inner.kind === "data") && inner.target.split(".").every((part) => part !== "")) {
+      return { ...inner, target: qualified[1] + inner.target };
+    }
+  }
+  return parseLocalReference(reference);
+}
+
+function parseLocalReference(reference: string): ParsedReference {
   const tokens = [...reference.matchAll(/([A-Za-z_][\w-]*)|\[(\d+|"[^"]*")\]/g)].map((m) =>
     m[1] !== undefined ? { name: m[1] } : { index: m[2].replace(/^"|"$/g, "") },
   );
@@ -139,6 +159,7 @@ function parseReferenceUncached(reference: string): ParsedReference {
   return {
     kind: isData ? "data" : "resource",
     target: `${isData ? "data." : ""}${type}.${name}`,
+    type,
     index,
     attributePath: names(rest),
   };

@@ -185,7 +185,7 @@ export class ReferenceResolver {
   }
 
   private findTarget(ref: ParsedReference, module: string): Resource | undefined {
-    const base = module ? `${module}.${ref.target}` : ref.target;
+    const base = module && !ref.target.startsWith("module.") ? `${module}.${ref.target}` : ref.target;
     if (ref.index !== undefined) {
       const key = /^\d+$/.test(ref.index) ? `[${ref.index}]` : `["${ref.index}"]`;
       return this.byAddress.get(base + key) ?? this.byAddress.get(base);
@@ -296,7 +296,7 @@ function collectReferences(value: Value, module: string, into: Set<string>): voi
 export function addReference(reference: string, module: string, into: Set<string>): void {
   const ref = parseReference(reference);
   if (ref.kind !== "resource" && ref.kind !== "data") return;
-  into.add(module ? `${module}.${ref.target}` : ref.target);
+  into.add(module && !ref.target.startsWith("module.") ? `${module}.${ref.target}` : ref.target);
 }
 
 function unique<T>(items: T[]): T[] {
