@@ -1,17 +1,53 @@
-import { readFileSync, statSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { InputError, EXPECTED_INPUT } from "./input-error";
 
 /** Reads a UTF-8 JSON file, turning every way it can be unreadable into one {@link InputError}. */
 export function readJsonFile(file: string): unknown {
   let bytes: Buffer;
   try {
-    if (statSync(file).isDirectory()) throw new InputError(file, `is a folder without manifest.json or cdk.tf.json; ${EXPECTED_INPUT}`);
-    bytes = readFileSync(file);
+    const stat = statSync(file);
+    if (stat.isDirectory()) throw new InputError(file, `is a folder without manifest.json or cdk.tf.json; ${EXPECTED_INPUT}`);
+    bytes = stat.isFile() ? readFileSync(file) : readStream(file);
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw new InputError(file, describeFsError(error));
   }
   return parseJsonBytes(bytes, file);
+}
+
+/** Most a pipe or device (`/dev/stdin`) is read for: past V8's longest string, JSON.parse cannot take it. */
+const MAX_STREAM_BYTES = 512 * 1024 * 1024;
+
+/**
+ * A pipe or a device has no size: read it in chunks, at most {@link MAX_STREAM_BYTES}, and stop at
+ * the first zero byte (binary; enough to say so). `preflight /dev/zero` used to read without end.
+ */
+function readStream(file: string): Buffer {
+  const fd = openSync(file, "r");
+  try {
+    const chunks: Buffer[] = [];
+    const chunk = Buffer.alloc(1 << 16);
+    let total = 0;
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(fd, chunk, 0, chunk.length, null);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5); // non-blocking pipe: wait for data
+        continue;
+      }
+      if (n === 0) break;
+      const read = Buffer.from(chunk.subarray(0, n));
+      chunks.push(read);
+      total += n;
+      if (read.includes(0)) break;
+      if (total > MAX_STREAM_BYTES) throw new InputError(file, "is larger than 512 MB; expected a plan or configuration that fits in memory");
+    }
+    return Buffer.concat(chunks);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function parseJsonBytes(bytes: Buffer, file: string): unknown {
