@@ -120,7 +120,8 @@ export function buildPlan(spec: PlanSpec): Record<string, unknown> {
     }
     if (!(actions.length === 1 && actions[0] === "delete")) {
       const local = `${mode === "data" ? "data." : ""}${r.type}.${r.name}`;
-      const list = (configResources[module] ??= []);
+      // The configuration has one entry per module call, whatever its instance keys.
+      const list = (configResources[module.replace(/\[[^\]]*\]/g, "")] ??= []);
       if (!list.some((c) => (c as { address: string }).address === local)) {
         list.push({ address: local, mode, type: r.type, name: r.name, provider_config_key: r.provider ?? "google", expressions: expressions(r.values), schema_version: 0, ...(r.dependsOn ? { depends_on: r.dependsOn } : {}) });
       }
