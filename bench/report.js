@@ -161,31 +161,38 @@ function hugeSection(h, when) {
   return [`${h.resources.toLocaleString("en-US")} resources, ${fmtMB(h.bytes)} MB (measured ${when?.date}, commit ${when?.commit}).`, "", table(["run", "result", "peak MB"], rows)].join("\n");
 }
 
-function plotSvg(rows) {
-  const plans = (rows || []).filter((s) => s.format === "plan" && s.preflight && !s.preflight.error);
-  if (plans.length < 2) return undefined;
-  const W = 560, H = 320, L = 70, B = 40, T = 30, R = 150;
-  const xs = plans.map((s) => Math.log10(s.bytes));
-  const ys = plans.flatMap((s) => [s.floor.ms, s.preflight.ms]).map((v) => Math.log10(v));
+/** Log–log plot of plan wall times: the floor, preflight, and any variant build. */
+function plotSvg(rows, variants = {}) {
+  const plans = (rows || []).filter((s) => s.format === "plan");
+  const series = [{ label: "read + JSON.parse", color: "#888", points: plans.map((s) => [s.bytes, s.floor.ms]) }];
+  series.push({ label: "preflight", color: "#1f6feb", points: plans.filter((s) => s.preflight && !s.preflight.error).map((s) => [s.bytes, s.preflight.ms]) });
+  for (const [name, v] of Object.entries(variants)) {
+    series.push({ label: `preflight, ${name}`, color: "#2da44e", points: (v.scaling || []).filter((s) => s.format === "plan" && s.preflight && !s.preflight.error).map((s) => [s.bytes, s.preflight.ms]) });
+  }
+  const all = series.flatMap((x) => x.points);
+  if (series[1].points.length < 2 && series.length < 3) return undefined;
+  const W = 620, H = 320, L = 70, B = 40, T = 30, R = 190;
+  const xs = all.map(([b]) => Math.log10(b));
+  const ys = all.map(([, v]) => Math.log10(v));
   const [x0, x1] = [Math.min(...xs) - 0.1, Math.max(...xs) + 0.1];
   const [y0, y1] = [Math.floor(Math.min(...ys)), Math.ceil(Math.max(...ys))];
   const px = (v) => L + ((Math.log10(v) - x0) / (x1 - x0)) * (W - L - R);
   const py = (v) => H - B - ((Math.log10(v) - y0) / (y1 - y0)) * (H - B - T);
-  const line = (key, color, label) => {
-    const pts = plans.map((s) => `${px(s.bytes).toFixed(1)},${py(s[key].ms).toFixed(1)}`).join(" ");
-    const dots = plans.map((s) => `<circle cx="${px(s.bytes).toFixed(1)}" cy="${py(s[key].ms).toFixed(1)}" r="3" fill="${color}"/>`).join("");
-    const last = plans[plans.length - 1];
-    return `<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts}"/>${dots}<text x="${px(last.bytes) + 8}" y="${py(last[key].ms) + 4}" font-size="12" fill="${color}">${label}</text>`;
+  const draw = ({ label, color, points }) => {
+    if (!points.length) return "";
+    const pts = points.map(([b, v]) => `${px(b).toFixed(1)},${py(v).toFixed(1)}`).join(" ");
+    const dots = points.map(([b, v]) => `<circle cx="${px(b).toFixed(1)}" cy="${py(v).toFixed(1)}" r="3" fill="${color}"/>`).join("");
+    const [lb, lv] = points[points.length - 1];
+    return `<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts}"/>${dots}<text x="${px(lb) + 8}" y="${py(lv) + 4}" font-size="12" fill="${color}">${label}</text>`;
   };
   const grid = [];
   for (let e = y0; e <= y1; e++) grid.push(`<line x1="${L}" x2="${W - R}" y1="${py(10 ** e)}" y2="${py(10 ** e)}" stroke="#ddd"/><text x="${L - 8}" y="${py(10 ** e) + 4}" font-size="11" text-anchor="end">${(10 ** e).toLocaleString("en-US")} ms</text>`);
   for (const s of plans) grid.push(`<text x="${px(s.bytes)}" y="${H - B + 16}" font-size="11" text-anchor="middle">${fmtMB(s.bytes)} MB</text>`);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="white"/>
-<text x="${L}" y="18" font-size="13">Plan JSON: wall time vs file size (log–log)</text>
+<text x="${L}" y="18" font-size="13">Plan JSON: wall time vs file size (log–log); runs that timed out are not drawn</text>
 ${grid.join("\n")}
-${line("floor", "#888", "read + JSON.parse")}
-${line("preflight", "#1f6feb", "preflight (full run)")}
+${series.map(draw).join("\n")}
 <text x="${(L + W - R) / 2}" y="${H - 6}" font-size="11" text-anchor="middle">plan file size</text>
 </svg>
 `;

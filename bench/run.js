@@ -253,7 +253,10 @@ function main() {
   const args = parseArgs(process.argv.slice(2));
   if (args.render) {
     // re-render docs/performance.md from the stored figures (after editing bench/notes.md)
-    fs.writeFileSync(DOC, renderReport(JSON.parse(fs.readFileSync(RESULTS, "utf8"))));
+    const stored = JSON.parse(fs.readFileSync(RESULTS, "utf8"));
+    const svg = plotSvg(stored.scaling, stored.variants);
+    if (svg) fs.writeFileSync(path.join(ROOT, "docs", "performance.svg"), svg);
+    fs.writeFileSync(DOC, renderReport({ ...stored, plot: Boolean(svg) }));
     return;
   }
   fs.mkdirSync(OUT, { recursive: true });
@@ -267,6 +270,9 @@ function main() {
   if (args.variant) {
     const prior = fs.existsSync(RESULTS) ? JSON.parse(fs.readFileSync(RESULTS, "utf8")) : {};
     prior.variants = { ...prior.variants, [args.variant]: { cli: path.relative(ROOT, CLI), machine, scaling: scaling(args), quadratic: quadratic(args) } };
+    const svg = plotSvg(prior.scaling, prior.variants);
+    prior.plot = Boolean(svg);
+    if (svg) fs.writeFileSync(path.join(ROOT, "docs", "performance.svg"), svg);
     fs.writeFileSync(RESULTS, JSON.stringify(prior, null, 2) + "\n");
     fs.writeFileSync(DOC, renderReport(prior));
     log(`variant ${args.variant} done in ${Math.round((Date.now() - started) / 1000)} s`);
@@ -282,7 +288,7 @@ function main() {
   results.benchSeconds = Math.round((Date.now() - started) / 1000);
   machine.loadAverageAtEnd = os.loadavg().map((x) => Math.round(x * 10) / 10);
   fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
-  const svg = plotSvg(results.scaling);
+  const svg = plotSvg(results.scaling, results.variants);
   results.plot = Boolean(svg);
   if (svg) fs.writeFileSync(path.join(ROOT, "docs", "performance.svg"), svg);
   fs.writeFileSync(RESULTS, JSON.stringify(results, null, 2) + "\n");
