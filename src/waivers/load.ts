@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import type { Node as YamlNode } from "yaml";
 import { InputError } from "../inputs/input-error";
+import { syntaxErrorDetail } from "../inputs/read-json";
 import { jsonLocator } from "../report/json-position";
 import type { Waiver } from "./types";
 
@@ -35,12 +36,23 @@ export function findWaiversFile(inputPath: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The YAML parser needs some 300 bytes of memory per byte of text: a waivers file found beside the
+ * input may come with a pull request, and a 2 MB one ran the CLI out of memory.
+ */
+const MAX_WAIVERS_TEXT = 1024 * 1024;
+
 /** Reads and checks a waivers file; every problem is one {@link InputError} naming file and waiver. */
 export function loadWaiversFile(file: string): Waiver[] {
   let text: string;
   try {
+    // Found beside the input, it may be a link to a device that never ends (/dev/zero).
+    const stat = statSync(file);
+    if (!stat.isFile()) throw new InputError(file, "is not a regular file; expected a waivers file");
+    if (stat.size > MAX_WAIVERS_TEXT) throw new InputError(file, `is larger than 1 MB; a waivers file lists a few waivers (${EXPECTED})`);
     text = readFileSync(file, "utf8");
   } catch (error) {
+    if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputError(file, code === "ENOENT" ? "waivers file not found" : `cannot read waivers file (${code ?? String(error)})`);
   }
@@ -134,8 +146,15 @@ function readYaml(text: string, file: string): Parsed {
     : isMap(contents)
       ? (contents.get("waivers", true) as YamlNode | undefined)
       : undefined;
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // An alias expanding into more than 100 nodes (a "billion laughs" file) is refused by the parser.
+    throw new InputError(file, `is not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+  }
   return {
-    data: doc.toJS({ maxAliasCount: 100 }),
+    data,
     lineOf: (i) => {
       if (!isSeq(listNode)) return undefined;
       const range = (listNode.items[i] as YamlNode | undefined)?.range;
@@ -149,7 +168,7 @@ function readJson(text: string, file: string): Parsed {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new InputError(file, `is not valid JSON (${(error as Error).message.split("\n")[0]})`);
+    throw new InputError(file, `is not valid JSON (${syntaxErrorDetail(error, text)})`);
   }
   const locate = jsonLocator(text);
   return {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { writeLargeInputs } from "./large-inputs";
@@ -117,4 +117,38 @@ test("a token in a file that is not valid JSON is not echoed in the error", () =
 test("error lines stay short even when the input holds megabytes", () => {
   const long = runs.filter(({ run }) => run.stderr.length > 2_100).map((r) => `${basename(r.path)}: ${r.run.stderr.length}`);
   expect(long).toEqual([]);
+});
+
+describe("hostile waivers files (one found beside the input may come with a pull request)", () => {
+  const plan = join(ROOT, "examples", "plans", "bad-minimal-roles.plan.json");
+  const waiver = (i: number) => `  - ruleId: GKE001\n    address: "a${i}*"\n    reason: r\n`;
+  const cases: Array<[string, () => string[], RegExp]> = [
+    ["a YAML alias bomb", () => {
+      const levels = Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(",")}]\n`).join("");
+      writeFileSync(join(tmp, "bomb.yaml"), `a: &a ["x","x","x","x","x","x","x","x","x"]\n${levels}waivers: *i\n`);
+      return [plan, "--waivers", join(tmp, "bomb.yaml")];
+    }, /bomb\.yaml: is not valid YAML: Excessive alias count/],
+    ["a waivers file over 1 MB", () => {
+      writeFileSync(join(tmp, "big.yaml"), `waivers:\n${Array.from({ length: 40_000 }, (_, i) => waiver(i)).join("")}`);
+      return [plan, "--waivers", join(tmp, "big.yaml")];
+    }, /big\.yaml: is larger than 1 MB/],
+    ["a waivers file beside the input that links to /dev/zero", () => {
+      const dir = join(tmp, "zero-waivers");
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, "plan.json"), readFileSync(plan));
+      symlinkSync("/dev/zero", join(dir, "preflight.waivers.yaml"));
+      return [join(dir, "plan.json")];
+    }, /preflight\.waivers\.yaml: is not a regular file/],
+    ["a waivers JSON with a token in a syntax error", () => {
+      writeFileSync(join(tmp, "token.json"), '{"waivers": [ya29.a0AfH6SMBx-secret]}');
+      return [plan, "--waivers", join(tmp, "token.json")];
+    }, /token\.json: is not valid JSON \(Unexpected token 'y'\)$/m],
+  ];
+  test.each(cases)("%s: one line naming it, exit 2", async (_name, args, message) => {
+    const run = await runCli(args());
+    expect(contractViolation(run, "")).toBeUndefined();
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toContain("ya29");
+  });
 });
