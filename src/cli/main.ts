@@ -9,6 +9,7 @@ import { gateFails, parseFailOn, parseUnknownPolicy, type GatePolicy } from "../
 import { needsPassFindings, OutputUsageError, parseOutputs, writeOutputs, type OutputSpec } from "../report/outputs";
 import { summarise } from "../report/types";
 import { allRules } from "../rules";
+import { terminalSafe } from "../report/terminal-text";
 import { applyWaivers, findWaiversFile, loadWaiversFile, waiverNotices } from "../waivers";
 import { displayPath } from "../report/paths";
 import { listRules, explainRule } from "./rules-command";
@@ -116,7 +117,8 @@ async function runCheck(input: string, flags: CheckFlags, io: CliIo): Promise<nu
     const checked = reportFor(models, { includePass: needsPassFindings(outputs, Boolean(flags.includePass)), ...(live ? { live } : {}) });
     const waived = applyWaivers(checked.findings, waivers, new Date());
     const report = { ...checked, findings: waived.findings, summary: summarise(waived.findings), ...(waiversFile ? { waivers: waived.outcomes } : {}) };
-    for (const notice of waiverNotices(waived.outcomes, (file) => displayPath(file, process.cwd()))) io.stderr(`preflight: ${notice}\n`);
+    // Notices quote waivers (addresses, reasons) from a file that may come with a pull request.
+    for (const notice of waiverNotices(waived.outcomes, (file) => displayPath(file, process.cwd()))) io.stderr(`preflight: ${terminalSafe(notice)}\n`);
     const stdout = writeOutputs(outputs, report, {
       policy,
       includePass: Boolean(flags.includePass),
@@ -130,7 +132,7 @@ async function runCheck(input: string, flags: CheckFlags, io: CliIo): Promise<nu
     return gateFails(report.findings, policy) ? EXIT.failing : EXIT.ok;
   } catch (error) {
     if (error instanceof InputError || error instanceof OutputUsageError || error instanceof LiveUsageError) {
-      io.stderr(`preflight: ${error.message}\n`);
+      io.stderr(`preflight: ${terminalSafe(error.message)}\n`);
       return EXIT.usage;
     }
     throw error;
@@ -151,7 +153,7 @@ if (require.main === module) {
     },
     (error: unknown) => {
       // A bug, not bad input: one line, and the stack only when asked for.
-      io.stderr(`preflight: internal error: ${error instanceof Error ? error.message : String(error)} (please report it; PREFLIGHT_DEBUG=1 shows the stack)\n`);
+      io.stderr(`preflight: internal error: ${terminalSafe(error instanceof Error ? error.message : String(error)).slice(0, 500)} (please report it; PREFLIGHT_DEBUG=1 shows the stack)\n`);
       if (process.env.PREFLIGHT_DEBUG && error instanceof Error) io.stderr(`${error.stack}\n`);
       process.exitCode = EXIT.usage;
     },

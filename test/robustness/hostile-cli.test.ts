@@ -144,6 +144,15 @@ describe("hostile waivers files (one found beside the input may come with a pull
       return [plan, "--waivers", join(tmp, "token.json")];
     }, /token\.json: is not valid JSON \(Unexpected token 'y'\)$/m],
   ];
+  test("notices quoting a waiver carry no control sequence or line break from it", async () => {
+    writeFileSync(join(tmp, "escapes.yaml"), 'waivers:\n  - ruleId: GKE001\n    address: "google_container_cluster.primary\\e]0;pwned\\a\\e[2J\\nPASS forged"\n    reason: "r \\e[31mred"\n    expires: "2099-01-01"\n');
+    const run = await runCli([plan, "--waivers", join(tmp, "escapes.yaml")]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^preflight: .*escapes\.yaml:2 waiver 1 \(GKE001 google_container_cluster\.primary PASS forged\) matches no failing/);
+    expect(run.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(run.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+  });
+
   test.each(cases)("%s: one line naming it, exit 2", async (_name, args, message) => {
     const run = await runCli(args());
     expect(contractViolation(run, "")).toBeUndefined();
