@@ -175,12 +175,8 @@ function fromResourceChange(rc: Json, config: Map<string, ConfigResource>, file:
   const moduleAddress = typeof rc.module_address === "string" ? rc.module_address : moduleOf(rc.address as string);
   const cfg = config.get(configAddress(rc.address as string));
   const expressions = cfg?.expressions;
-  let values: Values;
-  if (kind === "delete") values = hideSensitive(toValues(before), change.before_sensitive);
-  else {
-    values = mergeUnknown(toValues(after), change.after_unknown, expressions, moduleAddress) as Values;
-    values = hideSensitive(values, change.after_sensitive);
-  }
+  const beforeValues = before ? planValues(before, undefined, change.before_sensitive, undefined, moduleAddress) : undefined;
+  const values = kind === "delete" ? (beforeValues ?? {}) : planValues(after, change.after_unknown, change.after_sensitive, expressions, moduleAddress);
   return {
     address: rc.address as string,
     mode: rc.mode === "data" ? "data" : "managed",
@@ -189,7 +185,7 @@ function fromResourceChange(rc: Json, config: Map<string, ConfigResource>, file:
     module: moduleAddress,
     change: kind,
     values,
-    before: before ? hideSensitive(toValues(before), change.before_sensitive) : undefined,
+    before: beforeValues,
     providerKey: cfg?.providerKey ?? defaultProviderKey(rc, moduleAddress),
     dependsOn: cfg?.dependsOn ?? [],
     references: expressions ? expressionReferences(expressions, moduleAddress) : [],
@@ -209,7 +205,7 @@ function fromStateResource(raw: Json, change: Change, config: Map<string, Config
     name: String(raw.name ?? ""),
     module: moduleAddress,
     change,
-    values: hideSensitive(toValues(asObject(raw.values)), raw.sensitive_values),
+    values: planValues(asObject(raw.values), undefined, raw.sensitive_values, undefined, moduleAddress),
     providerKey: cfg?.providerKey ?? defaultProviderKey(raw, moduleAddress),
     dependsOn: cfg?.dependsOn ?? [],
     references: cfg ? expressionReferences(cfg.expressions, moduleAddress) : [],
@@ -236,29 +232,46 @@ function changeOf(actions: string[]): Change {
 }
 
 /**
- * Replaces the leaves that after_unknown marks as unknown by {@link Unknown}s that carry
- * the references of the matching configuration expression, so the engine can still tell
- * which service account an unknown email belongs to.
+ * One pass over a plan value and its masks: leaves that after_unknown marks become
+ * {@link Unknown}s carrying the references of the matching configuration expression (so the
+ * engine can still tell which service account an unknown email belongs to); leaves that the
+ * sensitive mask marks never enter the model, so nothing downstream can print them.
  */
-function mergeUnknown(value: unknown, unknown: unknown, expressions: unknown, module: string): Value {
+function planValues(value: unknown, unknown: unknown, sensitive: unknown, expressions: unknown, module: string): Values {
+  return isObject(value as Value) || isObject(unknown as Value) ? (planValue(value ?? null, unknown, sensitive, expressions, module) as Values) : {};
+}
+
+function planValue(value: unknown, unknown: unknown, sensitive: unknown, expressions: unknown, module: string): Value {
+  if (sensitive === true) return new Unknown("sensitive value, not read");
   if (unknown === true) return unknownFrom(expressions, module);
-  if (Array.isArray(unknown)) {
+  const absent = value === null || value === undefined;
+  if (Array.isArray(value) || (absent && Array.isArray(unknown))) {
     const list = Array.isArray(value) ? value : [];
+    const u = Array.isArray(unknown) ? unknown : [];
+    const masks = Array.isArray(sensitive) ? sensitive : [];
     const exprs = Array.isArray(expressions) ? expressions : [];
-    const length = Math.max(list.length, unknown.length);
-    return Array.from({ length }, (_, i) => mergeUnknown(list[i] ?? null, unknown[i], exprs[i] ?? exprs[0], module));
-  }
-  if (isObject(unknown as Value) && (isObject(value as Value) || value === null || value === undefined)) {
-    const out: Values = { ...((value as Values) ?? {}) };
-    const exprs = asObject(expressions) ?? {};
-    for (const [k, u] of Object.entries(unknown as Json)) {
-      if (u === false) continue;
-      out[k] = mergeUnknown(out[k] ?? null, u, exprs[k], module);
-    }
-    for (const [k, v] of Object.entries(out)) if (!(k in (unknown as Json))) out[k] = toValue(v);
+    const length = Math.max(list.length, u.length);
+    const out: Value[] = new Array(length);
+    for (let i = 0; i < length; i++) out[i] = planValue(list[i] ?? null, u[i], masks[i], exprs[i] ?? exprs[0], module);
     return out;
   }
-  return toValue(value);
+  if (isObject(value as Value) || (absent && isObject(unknown as Value))) {
+    const v = (isObject(value as Value) ? value : {}) as Json;
+    const u = asObject(unknown) ?? {};
+    const masks = asObject(sensitive) ?? {};
+    const exprs = asObject(expressions) ?? {};
+    const out: Values = {};
+    for (const k of Object.keys(v)) setOwn(out, k, planValue(v[k], u[k], masks[k], exprs[k], module));
+    for (const k of Object.keys(u)) if (!(k in v) && u[k] !== false) setOwn(out, k, planValue(null, u[k], masks[k], exprs[k], module));
+    return out;
+  }
+  return value === undefined ? null : (value as Value);
+}
+
+/** A key named `__proto__` in the input stays an ordinary key. */
+function setOwn(target: Values, key: string, value: Value): void {
+  if (key === "__proto__") Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 function unknownFrom(expression: unknown, module: string): Unknown {
@@ -300,21 +313,6 @@ function expressionReferences(expressions: unknown, module: string): string[] {
   return [...out];
 }
 
-/** Sensitive values never enter the model: nothing downstream can print them. */
-function hideSensitive(values: Values, sensitive: unknown): Values {
-  const hide = (value: Value, mask: unknown): Value => {
-    if (mask === true) return new Unknown("sensitive value, not read");
-    if (Array.isArray(mask) && Array.isArray(value)) return value.map((v, i) => hide(v, mask[i]));
-    if (isObject(mask as Value) && isObject(value)) {
-      const out: Values = { ...value };
-      for (const [k, m] of Object.entries(mask as Json)) if (k in out) out[k] = hide(out[k], m);
-      return out;
-    }
-    return value;
-  };
-  return hide(values, sensitive) as Values;
-}
-
 function walkModule(module: Json | undefined, pointer: string, visit: (resource: Json, pointer: string) => void): void {
   if (!module) return;
   asArray(module.resources).forEach((r, i) => {
@@ -338,10 +336,6 @@ export function moduleOf(address: string): string {
 /** The configuration address has no instance keys: `module.a.google_x.y`. */
 function configAddress(address: string): string {
   return address.replace(/\[[^\]]*\]/g, "");
-}
-
-function toValues(value: unknown): Values {
-  return isObject(value as Value) ? (toValue(value) as Values) : {};
 }
 
 function toValue(value: unknown): Value {

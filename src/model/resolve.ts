@@ -88,14 +88,29 @@ export class ReferenceResolver {
       if (looksLikeCredential(value)) return hiddenCredential();
       return hasInterpolation(value) ? this.resolveTemplate(value, module) : unescapeTemplate(value);
     }
-    if (Array.isArray(value)) return this.deeper(1, () => value.map((v) => this.resolveValue(v, module)));
+    // Copy on write: most of a plan has nothing to resolve, and copying it all is what costs.
+    if (Array.isArray(value)) {
+      return this.deeper(1, () => {
+        let out: Value[] | undefined;
+        for (let i = 0; i < value.length; i++) {
+          const resolved = this.resolveValue(value[i], module);
+          if (resolved !== value[i]) (out ??= value.slice())[i] = resolved;
+        }
+        return out ?? value;
+      });
+    }
     if (isObject(value)) {
       return this.deeper(1, () => {
-        const out: Values = {};
-        for (const [k, v] of Object.entries(value)) {
-          out[k] = k === "//" ? v : isSecretAttribute(k) && v !== null && !isUnknown(v) ? this.secretValue(v, module) : this.resolveValue(v, module);
+        let out: Values | undefined;
+        for (const k of Object.keys(value)) {
+          const v = value[k];
+          const resolved = k === "//" ? v : isSecretAttribute(k) && v !== null && !isUnknown(v) ? this.secretValue(v, module) : this.resolveValue(v, module);
+          if (resolved === v) continue;
+          out ??= { ...value };
+          if (k === "__proto__") Object.defineProperty(out, k, { value: resolved, enumerable: true, writable: true, configurable: true });
+          else out[k] = resolved;
         }
-        return out;
+        return out ?? value;
       });
     }
     return value;
