@@ -161,3 +161,19 @@ describe("hostile waivers files (one found beside the input may come with a pull
     expect(run.stderr).not.toContain("ya29");
   });
 });
+
+describe("the same input gives the same bytes, from separate processes", () => {
+  const inputs = [join(ROOT, "examples", "plans", "bad-minimal-roles.plan.json"), join(HOSTILE, "reference-cycle.cdk.tf.json"), join(HOSTILE, "out-good-and-odd.out")];
+  test.each(inputs)("%s", async (input) => {
+    const outputsOf = async (tag: string) => {
+      const [first, ...rest] = ["text", "json", "sarif", "junit", "markdown"];
+      const files = rest.map((f) => join(tmp, `det-${basename(input)}-${tag}.${f}`));
+      const run = await runCli([input, "--include-pass", "--verbose", "--format", first, ...rest.flatMap((f, i) => ["--format", `${f}=${files[i]}`])]);
+      return [String(run.status), run.stdout, run.stderr, ...files.map((f) => readFileSync(f, "utf8"))];
+    };
+    const [a, b] = await Promise.all([outputsOf("a"), outputsOf("b")]);
+    expect(a[1].length).toBeGreaterThan(100);
+    // Report files name themselves nowhere, so the two runs' bytes must be equal.
+    expect(b).toEqual(a);
+  });
+});
