@@ -1,4 +1,5 @@
 import type { Model } from "../model/types";
+import { terminalSafe } from "../report/terminal-text";
 import { isLiveError, type LiveError, type LiveFacts } from "./facts";
 import { liveRequestFor, withDefaultProject } from "./request";
 import type { LiveOptions } from "./request-types";
@@ -47,7 +48,8 @@ export async function liveFactsFor(models: Model[], flags: LiveFlags, io: LiveIo
       ...(progress && { onProgress: progress.update }),
     });
     progress?.clear();
-    for (const line of liveNotices(facts)) io.stderr(`preflight: ${line}\n`);
+    // Notices name projects and accounts as the input wrote them: keep them to one safe line.
+    for (const line of liveNotices(facts)) io.stderr(`preflight: ${terminalSafe(line)}\n`);
     return { models: withProject, live: facts };
   } catch (error) {
     progress?.clear();
