@@ -1,3 +1,4 @@
+import { sh } from "./shell";
 import type { Rule, RuleContext, Verdict } from "./types";
 import type { Resource } from "../model/types";
 import { isUnknown } from "../model/unknown";
@@ -131,8 +132,8 @@ export const gke005GoogleManagedIdentities: Rule = {
           remediation: textRemediation(
             `Give the nodes a dedicated service account before changing the default accounts, or remove ${r.address}.`,
             action.toUpperCase() === "DEPRIVILEGE"
-              ? [`gcloud projects add-iam-policy-binding ${project} --member="serviceAccount:PROJECT_NUMBER-compute@developer.gserviceaccount.com" --role="roles/container.defaultNodeServiceAccount" --condition=None`]
-              : [`gcloud iam service-accounts enable PROJECT_NUMBER-compute@developer.gserviceaccount.com --project=${project}`, `# a deleted default account can be undeleted for 30 days: gcloud beta iam service-accounts undelete ACCOUNT_UNIQUE_ID`],
+              ? [sh`gcloud projects add-iam-policy-binding ${project} --member="serviceAccount:PROJECT_NUMBER-compute@developer.gserviceaccount.com" --role="roles/container.defaultNodeServiceAccount" --condition=None`]
+              : [sh`gcloud iam service-accounts enable PROJECT_NUMBER-compute@developer.gserviceaccount.com --project=${project}`, `# a deleted default account can be undeleted for 30 days: gcloud beta iam service-accounts undelete ACCOUNT_UNIQUE_ID`],
             `// remove the ProjectDefaultServiceAccounts construct, or set nodeConfig.serviceAccount on every cluster and node pool of ${project} to a dedicated account`,
             `# remove ${r.address}, or set node_config.service_account on every cluster and node pool of ${project} to a dedicated account`,
           ),

@@ -1,3 +1,4 @@
+import { sh } from "./shell";
 import type { Rule, RuleContext, Verdict } from "./types";
 import type { Resource } from "../model/types";
 import { isUnknown } from "../model/unknown";
@@ -70,7 +71,7 @@ function checkUse(use: NodeIdentityUse, ctx: RuleContext, readByData: Map<string
         message: `The plan ${verb} ${account.address}, while ${address} (${use.where}) runs its nodes as ${who}`,
         remediation: textRemediation(
           `Keep ${account.address} while node pools use it (add lifecycle prevent_destroy), or move the nodes to another account first.`,
-          [`gcloud iam service-accounts describe ${identity.email ?? "SERVICE_ACCOUNT_EMAIL"}${use.project.key ? ` --project=${use.project.key}` : ""}`],
+          [sh`gcloud iam service-accounts describe ${identity.email ?? "SERVICE_ACCOUNT_EMAIL"}` + (use.project.key ? sh` --project=${use.project.key}` : "")],
           `// keep the ServiceAccount construct, and protect it:\n${constructVariable(account)}.addOverride("lifecycle.prevent_destroy", true);`,
           `resource "google_service_account" "${account.name}" {\n  # ...\n  lifecycle {\n    prevent_destroy = true\n  }\n}`,
         ),
@@ -85,7 +86,7 @@ function checkUse(use: NodeIdentityUse, ctx: RuleContext, readByData: Map<string
         message: `${account.address} is created with disabled = true, and ${address} (${use.where}) runs its nodes as it: the pool's VMs cannot authenticate`,
         remediation: textRemediation(
           `Set disabled = false on ${account.address}.`,
-          [`gcloud iam service-accounts enable ${identity.email ?? "SERVICE_ACCOUNT_EMAIL"}${use.project.key ? ` --project=${use.project.key}` : ""}`],
+          [sh`gcloud iam service-accounts enable ${identity.email ?? "SERVICE_ACCOUNT_EMAIL"}` + (use.project.key ? sh` --project=${use.project.key}` : "")],
           `// on the ServiceAccount construct: disabled: false`,
           `# in ${account.address}:\ndisabled = false`,
         ),
@@ -106,7 +107,7 @@ function checkUse(use: NodeIdentityUse, ctx: RuleContext, readByData: Map<string
         status: "fail",
         address: action!.address,
         message: `${action!.address} ${verb.toUpperCase() === "DELETE" ? "deletes" : "disables"} the Compute Engine default service account of ${project}, which ${address} (${use.where}) runs its nodes as`,
-        remediation: textRemediation(`Give the nodes a dedicated account, or do not disable/delete the default account.`, [`gcloud iam service-accounts enable PROJECT_NUMBER-compute@developer.gserviceaccount.com --project=${project}`], `// set nodeConfig.serviceAccount to a dedicated ServiceAccount's email`, `# set node_config.service_account to a dedicated google_service_account's email`),
+        remediation: textRemediation(`Give the nodes a dedicated account, or do not disable/delete the default account.`, [sh`gcloud iam service-accounts enable PROJECT_NUMBER-compute@developer.gserviceaccount.com --project=${project}`], `// set nodeConfig.serviceAccount to a dedicated ServiceAccount's email`, `# set node_config.service_account to a dedicated google_service_account's email`),
         details,
       };
     }
@@ -119,12 +120,12 @@ function checkUse(use: NodeIdentityUse, ctx: RuleContext, readByData: Map<string
         status: "fail",
         address,
         message: `${address} (${use.where}) runs its nodes as ${email}, which does not exist (read live)`,
-        remediation: textRemediation(`Create the account, or name an existing one.`, [`gcloud iam service-accounts create ${email.split("@")[0]} --project=${project ?? "PROJECT_ID"}`, `# a default account deleted less than 30 days ago can be undeleted: gcloud beta iam service-accounts undelete ACCOUNT_UNIQUE_ID`], `new ServiceAccount(this, "gke-nodes", { accountId: ${JSON.stringify(email.split("@")[0])} });`, `resource "google_service_account" "gke_nodes" {\n  account_id = ${JSON.stringify(email.split("@")[0])}\n}`),
+        remediation: textRemediation(`Create the account, or name an existing one.`, [sh`gcloud iam service-accounts create ${email.split("@")[0]} --project=${project ?? "PROJECT_ID"}`, `# a default account deleted less than 30 days ago can be undeleted: gcloud beta iam service-accounts undelete ACCOUNT_UNIQUE_ID`], `new ServiceAccount(this, "gke-nodes", { accountId: ${JSON.stringify(email.split("@")[0])} });`, `resource "google_service_account" "gke_nodes" {\n  account_id = ${JSON.stringify(email.split("@")[0])}\n}`),
         details,
       };
     }
     if (live.disabled) {
-      return { status: "fail", address, message: `${address} (${use.where}) runs its nodes as ${email}, which is disabled (read live)`, remediation: textRemediation(`Enable the account.`, [`gcloud iam service-accounts enable ${email}`], `// the account is not managed by this stack: enable it with gcloud`, `# the account is not managed here: enable it with gcloud`), details };
+      return { status: "fail", address, message: `${address} (${use.where}) runs its nodes as ${email}, which is disabled (read live)`, remediation: textRemediation(`Enable the account.`, [sh`gcloud iam service-accounts enable ${email}`], `// the account is not managed by this stack: enable it with gcloud`, `# the account is not managed here: enable it with gcloud`), details };
     }
     return { status: "pass", address, message: `${email} exists and is enabled (read live)`, details };
   }

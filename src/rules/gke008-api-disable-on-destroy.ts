@@ -1,3 +1,4 @@
+import { sh } from "./shell";
 import type { Rule, RuleContext, Verdict } from "./types";
 import type { Resource } from "../model/types";
 import { isUnknown } from "../model/unknown";
@@ -92,7 +93,7 @@ function checkService(r: Resource, ctx: RuleContext, major: number | undefined, 
 function remediation(r: Resource, api: string, project: string): ReturnType<typeof textRemediation> {
   return textRemediation(
     `Set disable_on_destroy = false on ${r.address} (and keep the resource in state when renaming: terraform state mv / moved block).`,
-    [`gcloud services enable ${api} --project=${project}   # if it was already disabled`],
+    [sh`gcloud services enable ${api} --project=${project}   # if it was already disabled`],
     `// on ${r.constructPath ?? r.address}:\n${constructVariable(r)}.disableOnDestroy = false;`,
     `# in ${r.address}:\ndisable_on_destroy = false`,
   );

@@ -1,3 +1,4 @@
+import { sh } from "./shell";
 import type { Rule, RuleContext, Verdict } from "./types";
 import type { Resource } from "../model/types";
 import type { Identity } from "../iam/identity";
@@ -151,7 +152,7 @@ function projectVerdict(group: DeployerRequirement[], ctx: RuleContext): Verdict
   const details = { requiredPermissions: listed(group) };
   const fix = textRemediation(
     `Grant whoever runs the apply ${roles.join(", ")} on ${project ?? "the project"} (or a custom role with ${permissions.join(", ")}).`,
-    roles.map((role) => `gcloud projects add-iam-policy-binding ${project ?? "PROJECT_ID"} --member="user:DEPLOYER_EMAIL" --role="${role}" --condition=None`),
+    roles.map((role) => sh`gcloud projects add-iam-policy-binding ${project ?? "PROJECT_ID"} --member="user:DEPLOYER_EMAIL" --role="${role}" --condition=None`),
     `// the deployer's own access cannot come from the stack it runs: grant it from an admin stack or with gcloud\n` +
       roles.map((role) => `new ProjectIamMember(this, ${JSON.stringify(`deployer-${role.split("/")[1].replace(/\./g, "-")}`)}, { project: ${JSON.stringify(project ?? "PROJECT_ID")}, role: ${JSON.stringify(role)}, member: "user:DEPLOYER_EMAIL" });`).join("\n"),
     roles.map((role) => `resource "google_project_iam_member" "deployer_${role.split("/")[1].replace(/\./g, "_")}" {\n  project = ${JSON.stringify(project ?? "PROJECT_ID")}\n  role    = ${JSON.stringify(role)}\n  member  = "user:DEPLOYER_EMAIL"\n}`).join("\n\n"),

@@ -1,3 +1,4 @@
+import { sh } from "./shell";
 import type { Resource } from "../model/types";
 import { agentEmail, type Identity } from "../iam/identity";
 import type { Remediation } from "./types";
@@ -65,10 +66,10 @@ export function grantRoleRemediation(args: {
   const usesNumber = member.ts.includes("${project.number}");
   const gcloud: string[] = [];
   if (member.shell.includes("PROJECT_NUMBER") && args.project) {
-    gcloud.push(`PROJECT_NUMBER=$(gcloud projects describe ${args.project} --format='value(projectNumber)')`);
+    gcloud.push(sh`PROJECT_NUMBER=$(gcloud projects describe ${args.project} --format='value(projectNumber)')`);
   }
   gcloud.push(
-    `gcloud projects add-iam-policy-binding ${project.shell} --member="${member.shell.replace("PROJECT_NUMBER", "${PROJECT_NUMBER}")}" --role="${args.role}" --condition=None`,
+    sh`gcloud projects add-iam-policy-binding ${project.shell} --member="${member.shell}" --role="${args.role}" --condition=None`.replace("PROJECT_NUMBER", "${PROJECT_NUMBER}"),
   );
   const tsLines = [
     `import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";`,
@@ -94,7 +95,7 @@ export function enableApiRemediation(args: { summary: string; project: string | 
   const project = projectText(args.project);
   return {
     summary: args.summary,
-    gcloud: [`gcloud services enable ${args.api} --project=${project.shell}`],
+    gcloud: [sh`gcloud services enable ${args.api} --project=${project.shell}`],
     cdktf: [
       `import { ProjectService } from "@cdktf/provider-google/lib/project-service";`,
       "",
@@ -141,8 +142,8 @@ export function dedicatedNodeAccountRemediation(args: { summary: string; project
   return {
     summary: args.summary,
     gcloud: [
-      `gcloud iam service-accounts create gke-nodes --project=${project.shell} --display-name="GKE nodes"`,
-      `gcloud projects add-iam-policy-binding ${project.shell} --member="serviceAccount:gke-nodes@${project.shell}.iam.gserviceaccount.com" --role="${args.role}" --condition=None`,
+      sh`gcloud iam service-accounts create gke-nodes --project=${project.shell} --display-name="GKE nodes"`,
+      sh`gcloud projects add-iam-policy-binding ${project.shell} --member="serviceAccount:gke-nodes@${project.shell}.iam.gserviceaccount.com" --role="${args.role}" --condition=None`,
       `# or, to keep the default account: grant ${args.role} to PROJECT_NUMBER-compute@developer.gserviceaccount.com the same way`,
     ],
     cdktf: [
@@ -198,8 +199,8 @@ export function serviceAccountUserRemediation(args: { summary: string; account: 
   return {
     summary: args.summary,
     gcloud: [
-      ...(email.startsWith("PROJECT_NUMBER") && args.project ? [`PROJECT_NUMBER=$(gcloud projects describe ${args.project} --format='value(projectNumber)')`] : []),
-      `gcloud iam service-accounts add-iam-policy-binding ${email.replace("PROJECT_NUMBER", "${PROJECT_NUMBER}")} --project=${project.shell} --member="${deployer}" --role="roles/iam.serviceAccountUser"`,
+      ...(email.startsWith("PROJECT_NUMBER") && args.project ? [sh`PROJECT_NUMBER=$(gcloud projects describe ${args.project} --format='value(projectNumber)')`] : []),
+      sh`gcloud iam service-accounts add-iam-policy-binding ${email} --project=${project.shell} --member="${deployer}" --role="roles/iam.serviceAccountUser"`.replace("PROJECT_NUMBER", "${PROJECT_NUMBER}"),
     ],
     cdktf: [
       `import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";`,

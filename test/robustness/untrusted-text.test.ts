@@ -123,10 +123,8 @@ describe.each(cases)("a crafted %s through every format", (_kind, make, fileName
     expect(forgedLines(text)).toEqual([]);
   });
 
-  // Known bug, found by this test: src/rules/remediation.ts writes input values into the gcloud
-  // commands unquoted (a project id with `;` or `$(…)` runs when the fix is pasted). test.failing
-  // turns red once it is fixed, so that it becomes an ordinary test.
-  test.failing("the gcloud fixes quote input values for the shell (known bug)", () => {
+  // Found by this test: input values went into the gcloud fixes unquoted; src/rules/shell.ts quotes them.
+  test("the gcloud fixes quote input values for the shell", () => {
     const report = JSON.parse(outputs.byFormat.json) as { findings: Array<{ remediation: { gcloud: string[] } }> };
     const hazards = report.findings.flatMap((f) => f.remediation.gcloud.flatMap(shellHazards));
     expect(hazards).toEqual([]);
