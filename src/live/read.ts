@@ -346,8 +346,9 @@ function toBinding(binding: { role?: string | null; members?: string[] | null; c
 }
 
 function accountName(email: string): string {
-  // `-` lets IAM find the account's project from its email.
-  return `projects/-/serviceAccounts/${email}`;
+  // `-` lets IAM find the account's project from its email. The client expands `name` without
+  // encoding it, so a `?` or `/` in an email from the input would leave its path segment.
+  return `projects/-/serviceAccounts/${encodeURIComponent(email)}`;
 }
 
 function statusOf(error: unknown): number | undefined {
