@@ -138,7 +138,7 @@ function coldSection(c) {
   return lines.join("\n");
 }
 
-function aspectSection(a) {
+function aspectSection(a, when) {
   if (!a) return "_not measured_";
   if (a.pending) return `**Pending**: ${a.pending}.`;
   if (a.with?.error || a.without?.error) return `Error: ${a.with?.error || a.without?.error}`;
@@ -148,7 +148,7 @@ function aspectSection(a) {
       ["with `GkePreflight.of(app)`", a.with.resources, ms(Math.round(a.with.buildMs)), ms(Math.round(a.with.synthMs)), a.with.synthAll.join(", "), rssMB(a.with.rssKiB), a.with.findings ?? "–"],
     ]),
     "",
-    `Added cost: **${ms(a.addedMs)} ms** (${a.addedRatio}× the synth without it).`,
+    `Added cost: **${ms(a.addedMs)} ms** (${a.addedRatio}× the synth without it)${when ? `; measured ${when.date}, commit \`${when.commit}\`` : ""}.`,
   ].join("\n");
 }
 
@@ -263,9 +263,11 @@ ${coldSection(r.cold)}
 
 \`bench/aspect.js\` builds one stack of about 1,000 resources (projects, APIs, service accounts,
 IAM members, clusters, node pools, with deep imports of \`@cdktf/provider-google\`), then times
-\`app.synth()\` with and without \`GkePreflight.of(app)\`, each in its own process.
+\`app.synth()\` with and without \`GkePreflight.of(app)\`, each in its own process, runs alternating. As
+\`cdktf synth\` does, it sets \`CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS\`, so the findings become
+annotations in the manifest and both runs write every file.
 
-${aspectSection(r.aspect)}
+${aspectSection(r.aspect, r.measuredAt?.aspect)}
 
 ## Plans larger than V8's maximum string length
 

@@ -83,7 +83,8 @@ function preflight(file, reportFile, timeoutMs = PREFLIGHT_TIMEOUT_MS) {
       summary = { error: `report is not JSON: ${e.message}` };
     }
   }
-  return { ...r, summary, error: r.code === 0 || r.code === 1 ? undefined : firstLine(r.stderr) || `exit ${r.code} ${r.signal ?? ""}` };
+  const failed = r.code === 0 || r.code === 1 ? summary?.error : firstLine(r.stderr) || `exit ${r.code} ${r.signal ?? ""}`;
+  return { ...r, summary, error: failed };
 }
 
 const firstLine = (text) => (text || "").trim().split("\n")[0];
@@ -103,7 +104,9 @@ function compare(file, runs, label) {
     slow = p.ms > SLOW_RUN_MS || Boolean(p.error);
   }
   const f = repeat(floors.length, (i) => floors[i]);
-  const p = checks.length ? repeat(checks.length, (i) => checks[i]) : undefined;
+  // the median of the runs that worked (a run can fail while dist/ is being rebuilt)
+  const good = checks.filter((c) => !c.error);
+  const p = good.length ? repeat(good.length, (i) => good[i]) : checks.length ? checks[0] : undefined;
   return {
     floor: { ms: Math.round(f.ms), all: f.all, rssKiB: f.maxRssKiB, readMs: Math.round(f.inner.readMs), parseMs: Math.round(f.inner.parseMs) },
     preflight: p && { ms: Math.round(p.ms), all: p.all, rssKiB: p.maxRssKiB, exit: p.code, error: p.error, summary: p.summary },
@@ -202,21 +205,27 @@ function aspect(args) {
   const script = path.join(__dirname, "aspect.js");
   const available = fs.existsSync(path.join(ROOT, "dist", "cdktf", "index.js")) && fs.existsSync(path.join(ROOT, "dist", "engine", "check.js"));
   if (!available) return { pending: "the CDKTF aspect (src/cdktf, built to dist/cdktf) or the engine is not built yet" };
-  const runs = args.runs ?? (args.quick ? 2 : 5);
-  const measure = (mode) => {
-    const all = [];
-    for (let i = 0; i < runs; i++) {
-      const r = run(["node", script, "--resources", "1000", `--${mode}`]);
-      if (r.code !== 0) return { error: firstLine(r.stderr) || `exit ${r.code}` };
-      all.push({ ...JSON.parse(r.stdout.trim().split("\n").pop()), rssKiB: r.rssKiB, wallMs: r.ms });
-    }
-    all.sort((a, b) => a.synthMs - b.synthMs);
-    const m = all[Math.floor((all.length - 1) / 2)];
-    return { ...m, synthAll: all.map((x) => Math.round(x.synthMs)) };
+  const runs = args.runs ?? (args.quick ? 2 : 7);
+  const once = (mode) => {
+    const r = run(["node", script, "--resources", "1000", `--${mode}`]);
+    if (r.code !== 0) return { error: firstLine(r.stderr) || `exit ${r.code}` };
+    return { ...JSON.parse(r.stdout.trim().split("\n").pop()), rssKiB: r.rssKiB, wallMs: r.ms };
   };
-  log("aspect: synth of a ~1,000-resource stack without and with the aspect");
-  const without = measure("without");
-  const withAspect = measure("with");
+  const median = (all) => {
+    const failed = all.find((x) => x.error);
+    if (failed) return failed;
+    const sorted = [...all].sort((a, b) => a.synthMs - b.synthMs);
+    return { ...sorted[Math.floor((sorted.length - 1) / 2)], synthAll: all.map((x) => Math.round(x.synthMs)) };
+  };
+  log("aspect: synth of a ~1,000-resource stack without and with the aspect (alternating)");
+  const runsWithout = [];
+  const runsWith = [];
+  for (let i = 0; i < runs; i++) {
+    runsWithout.push(once("without"));
+    runsWith.push(once("with"));
+  }
+  const without = median(runsWithout);
+  const withAspect = median(runsWith);
   const added = without.synthMs !== undefined && withAspect.synthMs !== undefined ? Math.round(withAspect.synthMs - without.synthMs) : undefined;
   return { runs, without, with: withAspect, addedMs: added, addedRatio: added !== undefined ? round2(withAspect.synthMs / without.synthMs) : undefined };
 }
@@ -264,7 +273,9 @@ function main() {
   const wanted = (section) => (args.only ? args.only.includes(section) : section !== "huge" || args.huge);
   const machine = describeMachine(ROOT);
   machine.loadAverageAtStart = os.loadavg().map((x) => Math.round(x * 10) / 10);
-  const results = { ...previous, machine, quick: args.quick, peakRssSource: hasGnuTime ? "GNU time %M" : "process.resourceUsage().maxRSS" };
+  // a partial run (--only) keeps the header of the last full run; its own stamp is in measuredAt
+  const partial = Boolean(args.only) && previous.machine !== undefined;
+  const results = partial ? { ...previous } : { ...previous, machine, quick: args.quick, peakRssSource: hasGnuTime ? "GNU time %M" : "process.resourceUsage().maxRSS" };
   const started = Date.now();
   if (args.cli) CLI = args.cli;
   if (args.variant) {
@@ -283,17 +294,19 @@ function main() {
     if (!wanted(name)) continue;
     log(`section ${name}`);
     results[name] = fn(args);
-    results.measuredAt = { ...results.measuredAt, [name]: { date: machine.date, commit: machine.commit } };
+    results.measuredAt = { ...results.measuredAt, [name]: { date: machine.date, commit: machine.commit, loadAverage: machine.loadAverageAtStart } };
   }
-  results.benchSeconds = Math.round((Date.now() - started) / 1000);
-  machine.loadAverageAtEnd = os.loadavg().map((x) => Math.round(x * 10) / 10);
+  if (!partial) {
+    results.benchSeconds = Math.round((Date.now() - started) / 1000);
+    machine.loadAverageAtEnd = os.loadavg().map((x) => Math.round(x * 10) / 10);
+  }
   fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
   const svg = plotSvg(results.scaling, results.variants);
   results.plot = Boolean(svg);
   if (svg) fs.writeFileSync(path.join(ROOT, "docs", "performance.svg"), svg);
   fs.writeFileSync(RESULTS, JSON.stringify(results, null, 2) + "\n");
   fs.writeFileSync(DOC, renderReport(results));
-  log(`done in ${results.benchSeconds} s; wrote ${path.relative(ROOT, RESULTS)} and ${path.relative(ROOT, DOC)}`);
+  log(`done in ${Math.round((Date.now() - started) / 1000)} s; wrote ${path.relative(ROOT, RESULTS)} and ${path.relative(ROOT, DOC)}`);
 }
 
 if (require.main === module) {
