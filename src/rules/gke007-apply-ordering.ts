@@ -6,6 +6,7 @@ import { CLUSTER, NODE_POOL, type NodeIdentityUse } from "../gke/node-identities
 import { PROJECT_SERVICE } from "../gke/project-services";
 import { DependencyReach, isCreated } from "./dependencies";
 import { dependsOnRemediation } from "./remediation";
+import { DEFAULT_NODE_SA_PERMISSIONS } from "../knowledge/roles";
 
 const CONTAINER_API = "container.googleapis.com";
 const COMPUTE_API = "compute.googleapis.com";
@@ -78,9 +79,16 @@ export const gke007ApplyOrdering: Rule = {
       const seenGrants = new Set<string>();
       for (const use of usesByResource.get(resource.address) ?? []) {
         if (!use.identity.key) continue;
-        for (const g of grantsByIdentity.get(use.identity.key) ?? []) {
+        const grants = (grantsByIdentity.get(use.identity.key) ?? []).filter((g) => g.project.key === use.project.key);
+        // A grant not waited for only matters when it brings a node permission that the grants
+        // waited for do not already give (a redundant extra grant races nothing).
+        const covered = new Set(DEFAULT_NODE_SA_PERMISSIONS.filter((p) => grants.some((g) => reached.has(g.resource!.address) && typeof g.role === "string" && ctx.iam.roleContains(g.role, p) === true)));
+        for (const g of grants) {
           const address = g.resource!.address;
-          if (g.project.key !== use.project.key || seenGrants.has(address) || reached.has(address)) continue;
+          if (seenGrants.has(address) || reached.has(address)) continue;
+          const role = g.role;
+          const brings = typeof role === "string" && DEFAULT_NODE_SA_PERMISSIONS.some((p) => !covered.has(p) && ctx.iam.roleContains(role, p) === true);
+          if (!brings) continue;
           seenGrants.add(address);
           missing.push({ resource: g.resource!, why: "", grantTo: use.identity.display });
         }

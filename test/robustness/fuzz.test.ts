@@ -165,7 +165,11 @@ function withResource(doc: Json, type: string, name: string, values: Record<stri
   return copy;
 }
 
-/** Rules with a known violation of the grant invariant (see the test.failing below). */
+/**
+ * Rules the grant invariant does not hold for by design. GKE007 is about ordering: a new grant
+ * that brings a node permission is one more thing the cluster must wait for, so adding it
+ * without depends_on rightly fails the cluster. (A redundant grant does not: tested below.)
+ */
 const KNOWN_VIOLATIONS = new Set(["GKE007"]);
 
 const UNRELATED_TYPES = ["google_storage_bucket", "google_compute_network", "google_pubsub_topic", "google_dns_managed_zone", "random_id", "null_resource"];
@@ -209,10 +213,8 @@ describe("invariants", () => {
     );
   });
 
-  // GKE007 fails a cluster that "does not wait for" an extra, redundant grant even when it waits
-  // for one that already covers every permission (found by the property below). Reported to the
-  // rule's owner; the test.failing below turns red once the rule is fixed, so this list shrinks.
-  test.failing("GKE007: a redundant grant the cluster does not wait for does not fail it (known bug)", () => {
+  // Found by the property above: GKE007 failed a cluster for not waiting for a redundant extra grant.
+  test("GKE007: a redundant grant the cluster does not wait for does not fail it", () => {
     const seed = loadable.find((s) => s.file.endsWith("good-cluster.plan.json"))!.doc;
     const after = verdicts(withResource(seed, "google_project_iam_member", "fuzz_extra", { project: "acme-prod", role: "roles/container.defaultNodeServiceAccount", member: "serviceAccount:${google_service_account.gke_nodes.email}" }));
     expect(after.filter((f) => f.ruleId === "GKE007" && f.status === "fail").map(key)).toEqual([]);

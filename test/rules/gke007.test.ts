@@ -17,6 +17,17 @@ describe("GKE007 apply-ordering on plan JSON", () => {
     expect(findings[0].remediation.cdktf).toContain("primary.dependsOn = [containerApi, nodesDefaultNodeSa]");
   });
 
+  test("a grant that adds no permission the waited-for grants lack is not a race; one that adds one is", () => {
+    // The cluster (via the pool) waits for the minimum role: an extra logWriter grant brings nothing new.
+    const extra = grant("nodes_log_writer", "roles/logging.logWriter");
+    expect(verdicts(planFindings(RULE, [projectData, ...apis(), nodeAccount, nodeGrant, extra, agentGrant, cluster(), nodePool()]))).toEqual(["pass google_container_cluster.primary", "pass google_container_node_pool.primary_nodes"]);
+    // Waiting only for logWriter: the minimum-role grant brings five missing permissions.
+    const onlyLog = cluster(undefined, {}, ["google_project_iam_member.nodes_log_writer"]);
+    const findings = planFindings(RULE, [projectData, ...apis(), nodeAccount, nodeGrant, extra, agentGrant, onlyLog]);
+    expect(verdicts(findings)).toEqual(["fail google_container_cluster.primary"]);
+    expect(findings[0].details?.missing).toEqual(["google_project_iam_member.nodes_default_node_sa"]);
+  });
+
   test("fail: a node pool names a cluster created in the same apply by a literal name", () => {
     const pool = nodePool();
     const literal = { ...pool, values: { ...pool.values, cluster: "primary" } };
