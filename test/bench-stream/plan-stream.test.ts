@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { modelFromPlan } from "../../src/inputs/plan-json";
 import { InputError } from "../../src/inputs/input-error";
-import { modelFromPlanFile, readPlanSkeleton } from "../../src/inputs/stream/plan-stream";
+import { looksLikePlanFile, modelFromPlanFile, readPlanSkeleton } from "../../src/inputs/stream/plan-stream";
 import type { Model } from "../../src/model/types";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -78,6 +78,30 @@ describe("streaming plan reader", () => {
     writeFileSync(file, JSON.stringify(plan));
     const expected = snapshot(modelFromPlan(plan, file));
     expect(snapshot(modelFromPlanFile(file, 3))).toEqual(expected);
+  });
+
+  it("tells plan files from other JSON by their first bytes", () => {
+    const write = (name: string, content: string | Buffer) => {
+      const file = join(dir, name);
+      writeFileSync(file, content);
+      return file;
+    };
+    for (const name of corpusPlans) expect(looksLikePlanFile(join(CORPUS, name))).toBe(true);
+    expect(looksLikePlanFile(write("pretty.json", '\uFEFF\n  {\n  "format_version" : "1.2"}'))).toBe(true);
+    expect(looksLikePlanFile(write("tf.json", '{"//":{},"resource":{}}'))).toBe(false);
+    expect(looksLikePlanFile(write("late.json", '{"terraform_version":"1.9.8","format_version":"1.2"}'))).toBe(false);
+    expect(looksLikePlanFile(write("empty.json", ""))).toBe(false);
+  });
+
+  it.each([
+    ["utf16.json", Buffer.from([0xff, 0xfe, 0x7b, 0x00]), "is UTF-16 encoded"],
+    ["binary.json", Buffer.from([0x7b, 0x00, 0x01, 0x02]), "is a binary file"],
+    ["empty.json", Buffer.alloc(0), "is empty"],
+  ])("rejects %s with the whole-file reader's message", (name, bytes, message) => {
+    const file = join(dir, name);
+    writeFileSync(file, bytes);
+    expect(() => modelFromPlanFile(file)).toThrow(InputError);
+    expect(() => modelFromPlanFile(file)).toThrow(`${file}: ${message}`);
   });
 
   it.each([

@@ -1,4 +1,4 @@
-import { statSync } from "node:fs";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
 import type { Model } from "../../model/types";
 import { InputError, EXPECTED_INPUT } from "../input-error";
 import { isPlanJson, modelFromPlan } from "../plan-json";
@@ -15,6 +15,7 @@ import { JsonSplitError, splitJsonFile, type PathPart, type Selection, type Valu
  * A plan without resource_changes (very old formats) is read a second time for planned_values.
  */
 export function readPlanSkeleton(file: string, chunkSize?: number): Record<string, unknown> {
+  rejectNonUtf8(file, head(file, 4));
   const skeleton: Record<string, unknown> = {};
   const split = (select: (path: readonly PathPart[], kind: ValueKind) => Selection) =>
     splitJsonFile(file, {
@@ -41,6 +42,35 @@ export function modelFromPlanFile(file: string, chunkSize?: number): Model {
   const skeleton = readPlanSkeleton(file, chunkSize);
   if (!isPlanJson(skeleton)) throw new InputError(file, `is not a Terraform plan in JSON; files this large are read only as plans; ${EXPECTED_INPUT}`);
   return modelFromPlan(skeleton, file);
+}
+
+/**
+ * Whether a file starts like `terraform show -json` output, which always writes
+ * `format_version` first: lets a caller stream plans without reading the file twice.
+ */
+export function looksLikePlanFile(file: string): boolean {
+  const text = head(file, 256).toString("utf8").replace(/^\uFEFF/, "");
+  return /^\s*\{\s*"format_version"\s*:/.test(text);
+}
+
+/** The first `length` bytes of a file (fewer if it is shorter). */
+function head(file: string, length: number): Buffer {
+  const fd = openSync(file, "r");
+  try {
+    const buffer = Buffer.alloc(length);
+    return buffer.subarray(0, readSync(fd, buffer, 0, length, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The same one-line answers as the whole-file reader for files that are not UTF-8 text. */
+function rejectNonUtf8(file: string, first: Buffer): void {
+  if (first.length === 0) throw new InputError(file, `is empty; ${EXPECTED_INPUT}`);
+  if ((first[0] === 0xff && first[1] === 0xfe) || (first[0] === 0xfe && first[1] === 0xff)) {
+    throw new InputError(file, "is UTF-16 encoded; expected UTF-8 JSON (on Windows PowerShell, write it with `Out-File -Encoding utf8`)");
+  }
+  if (first.includes(0)) throw new InputError(file, `is a binary file (a saved plan?); run \`terraform show -json\` on it first; ${EXPECTED_INPUT}`);
 }
 
 /** Above this size a plan is read by streaming (V8 strings stop at 2^29 - 24 characters). */
