@@ -6,6 +6,7 @@ import { readJsonFile } from "./read-json";
 import { isPlanJson, modelFromPlan } from "./plan-json";
 import { isTerraformJson, modelFromTerraformJson } from "./terraform-json";
 import { isCdktfOut, modelsFromCdktfOut } from "./cdktf-out";
+import { modelFromPlanFile, STREAMING_THRESHOLD_BYTES } from "./stream/plan-stream";
 
 export { InputError } from "./input-error";
 export { modelFromPlan } from "./plan-json";
@@ -20,7 +21,16 @@ export function loadInputs(path: string): Model[] {
     if (existsSync(single)) return [modelFromJson(readJsonFile(single), single)];
     throw new InputError(path, `is a folder without manifest.json or cdk.tf.json; ${EXPECTED_INPUT}`);
   }
+  const stat = statSync(path);
+  // A plan larger than a V8 string can hold cannot go through JSON.parse: stream it.
+  if (stat.isFile() && stat.size > streamingThreshold()) return [modelFromPlanFile(path)];
   return [modelFromJson(readJsonFile(path), path)];
+}
+
+/** PREFLIGHT_STREAMING_THRESHOLD_BYTES lowers the size for tests and for machines with little memory. */
+function streamingThreshold(): number {
+  const override = Number(process.env.PREFLIGHT_STREAMING_THRESHOLD_BYTES);
+  return Number.isFinite(override) && override > 0 ? override : STREAMING_THRESHOLD_BYTES;
 }
 
 export function modelFromJson(json: unknown, file: string): Model {
