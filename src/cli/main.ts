@@ -140,6 +140,11 @@ async function runCheck(input: string, flags: CheckFlags, io: CliIo): Promise<nu
 }
 
 if (require.main === module) {
+  // `preflight plan.json | head`: the reader went away; that is not an error of ours.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   const io: CliIo = {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Model } from "../model/types";
 import { InputError, EXPECTED_INPUT } from "./input-error";
@@ -22,15 +22,27 @@ export function loadInputs(path: string): Model[] {
     throw new InputError(path, `is a folder without manifest.json or cdk.tf.json; ${EXPECTED_INPUT}`);
   }
   const stat = statSync(path);
-  // A plan larger than a V8 string can hold cannot go through JSON.parse: stream it.
-  if (stat.isFile() && stat.size > streamingThreshold()) return [modelFromPlanFile(path)];
+  // Large plans are streamed: half the memory of JSON.parse, and no limit at V8's 512 MB
+  // string length. Terraform writes format_version first, which tells a plan from a config.
+  if (stat.isFile() && stat.size > streamingThreshold() && startsLikePlan(path)) return [modelFromPlanFile(path)];
   return [modelFromJson(readJsonFile(path), path)];
 }
 
-/** PREFLIGHT_STREAMING_THRESHOLD_BYTES lowers the size for tests and for machines with little memory. */
+/** PREFLIGHT_STREAMING_THRESHOLD_BYTES sets the size for tests and for machines with little memory. */
 function streamingThreshold(): number {
   const override = Number(process.env.PREFLIGHT_STREAMING_THRESHOLD_BYTES);
   return Number.isFinite(override) && override > 0 ? override : STREAMING_THRESHOLD_BYTES;
+}
+
+function startsLikePlan(file: string): boolean {
+  const head = Buffer.alloc(4096);
+  const fd = openSync(file, "r");
+  try {
+    const read = readSync(fd, head, 0, head.length, 0);
+    return head.subarray(0, read).toString("utf8").includes('"format_version"');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function modelFromJson(json: unknown, file: string): Model {
