@@ -38,6 +38,20 @@ export interface GkeFacts {
   nodeIdentities: NodeIdentityUse[];
 }
 
+/**
+ * One use per resource and node account: a cluster whose default pool and auto-provisioning
+ * share an account is checked once for it.
+ */
+export function distinctNodeIdentities(gke: GkeFacts): NodeIdentityUse[] {
+  const seen = new Set<string>();
+  return gke.nodeIdentities.filter((use) => {
+    const key = `${use.resource.address}|${use.identity.key ?? use.where}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 export function gkeFacts(model: Model, iam: IamIndex): GkeFacts {
   const clusters = (model.byType.get(CLUSTER) ?? []).filter(willExist);
   const poolResources = (model.byType.get(NODE_POOL) ?? []).filter(willExist);

@@ -1,7 +1,7 @@
 import type { Rule, RuleContext, Verdict } from "./types";
 import { DEFAULT_NODE_SA_PERMISSIONS } from "../knowledge/roles";
 import { grantRoleRemediation } from "./remediation";
-import { CLUSTER, NODE_POOL, type NodeIdentityUse } from "../gke/node-identities";
+import { CLUSTER, NODE_POOL, type NodeIdentityUse, distinctNodeIdentities } from "../gke/node-identities";
 
 const MINIMUM_ROLE = "roles/container.defaultNodeServiceAccount";
 
@@ -24,15 +24,7 @@ export const gke001NodeSaPermissions: Rule = {
     resourceTypes: [CLUSTER, NODE_POOL],
   },
   check(ctx: RuleContext): Verdict[] {
-    const verdicts: Verdict[] = [];
-    const seen = new Set<string>();
-    for (const use of ctx.gke.nodeIdentities) {
-      const key = `${use.resource.address}|${use.identity.key ?? use.where}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      verdicts.push(checkUse(use, ctx));
-    }
-    return verdicts;
+    return distinctNodeIdentities(ctx.gke).map((use) => checkUse(use, ctx));
   },
 };
 

@@ -1,5 +1,5 @@
 import type { Rule, RuleContext, Verdict } from "./types";
-import { CLUSTER, NODE_POOL, type NodeIdentityUse } from "../gke/node-identities";
+import { CLUSTER, NODE_POOL, type NodeIdentityUse, distinctNodeIdentities } from "../gke/node-identities";
 import { DEFAULT_NODE_SA_ROLE } from "../knowledge/roles";
 import { dedicatedNodeAccountRemediation } from "./remediation";
 
@@ -24,15 +24,7 @@ export const gke004DefaultComputeSa: Rule = {
     resourceTypes: [CLUSTER, NODE_POOL],
   },
   check(ctx: RuleContext): Verdict[] {
-    const verdicts: Verdict[] = [];
-    const seen = new Set<string>();
-    for (const use of ctx.gke.nodeIdentities) {
-      const key = `${use.resource.address}|${use.identity.key ?? use.where}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      verdicts.push(checkUse(use));
-    }
-    return verdicts;
+    return distinctNodeIdentities(ctx.gke).map((use) => checkUse(use));
   },
 };
 

@@ -4,7 +4,7 @@ import type { Resource } from "../model/types";
 import { isUnknown } from "../model/unknown";
 import { booleanAttribute, stringAttribute } from "../model/access";
 import { isLiveError } from "../live/facts";
-import { CLUSTER, NODE_POOL, type NodeIdentityUse } from "../gke/node-identities";
+import { CLUSTER, NODE_POOL, type NodeIdentityUse, distinctNodeIdentities } from "../gke/node-identities";
 import { constructVariable, textRemediation } from "./remediation";
 
 const ACCOUNT = "google_service_account";
@@ -39,15 +39,7 @@ export const gke006NodeSaExists: Rule = {
       const project = ctx.iam.catalog.projectOf(r).key;
       if (r.mode === "managed" && r.change !== "delete" && project) defaultActions.set(project, r);
     }
-    const verdicts: Verdict[] = [];
-    const seen = new Set<string>();
-    for (const use of ctx.gke.nodeIdentities) {
-      const key = `${use.resource.address}|${use.identity.key ?? use.where}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      verdicts.push(checkUse(use, ctx, readByData, defaultActions));
-    }
-    return verdicts;
+    return distinctNodeIdentities(ctx.gke).map((use) => checkUse(use, ctx, readByData, defaultActions));
   },
 };
 

@@ -4,7 +4,7 @@ import { isUnknown } from "../model/unknown";
 import { block, stringAttribute } from "../model/access";
 import { sameIdentity } from "../iam/index-grants";
 import type { Identity } from "../iam/identity";
-import { CLUSTER, NODE_POOL, type NodeIdentityUse } from "../gke/node-identities";
+import { CLUSTER, NODE_POOL, type NodeIdentityUse, distinctNodeIdentities } from "../gke/node-identities";
 import { grantRoleRemediation } from "./remediation";
 
 const REPOSITORY = "google_artifact_registry_repository";
@@ -41,15 +41,7 @@ export const gke011RegistryPull: Rule = {
     if (repositories.length === 0) return [];
     const repoGrants = repositoryGrants(ctx, repositories);
     const answers = new Map<string, Verdict["status"] | { reason: string }>();
-    const verdicts: Verdict[] = [];
-    const seen = new Set<string>();
-    for (const use of ctx.gke.nodeIdentities) {
-      const key = `${use.resource.address}|${use.identity.key ?? use.where}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      verdicts.push(checkUse(use, repositories, repoGrants, answers, ctx));
-    }
-    return verdicts;
+    return distinctNodeIdentities(ctx.gke).map((use) => checkUse(use, repositories, repoGrants, answers, ctx));
   },
 };
 
