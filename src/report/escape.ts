@@ -5,7 +5,8 @@
 
 // XML 1.0 allows TAB, LF, CR and U+0020 upwards, minus surrogates and U+FFFE/U+FFFF.
 // Lone surrogates are matched by the `u`-less class below; valid pairs are kept by the first branch.
-const XML_INVALID = /[\uD800-\uDBFF][\uDC00-\uDFFF]|[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/g;
+// C1 controls and bidirectional overrides are legal XML but reorder or hide text in a test report viewer.
+const XML_INVALID = /[\uD800-\uDBFF][\uDC00-\uDFFF]|[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\uD800-\uDFFF\uFFFE\uFFFF]/g;
 
 /** Removes characters XML 1.0 cannot carry at all (not even as references), keeping surrogate pairs. */
 export function xmlSafeChars(text: string): string {
@@ -47,7 +48,8 @@ function noMention(text: string): string {
 
 /** Control characters have no place in a comment; they would also hide text from a reviewer. */
 function withoutControls(text: string, keepLineBreaks = false): string {
-  const cleaned = text.replace(/\r\n?/g, "\n").replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, "\uFFFD");
+  // C1 controls and bidirectional overrides too: they can reorder what a reviewer reads.
+  const cleaned = text.replace(/\r\n?/g, "\n").replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g, "\uFFFD");
   return keepLineBreaks ? cleaned : cleaned.replace(/\n/g, " ");
 }
 

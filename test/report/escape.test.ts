@@ -74,3 +74,13 @@ describe("markdown escaping", () => {
     expect(mermaidLabel('x"] --> y%%{init}%%`#<')).toBe("x#quot;] --#gt; y#37;#37;{init}#37;#37;#96;#35;#lt;");
   });
 });
+
+describe("C1 controls and bidirectional overrides", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const escape = require("../../src/report/escape") as typeof import("../../src/report/escape");
+  const hostile = "prod\u202Eevil\u0085x\u2066y";
+  test.each([["mdText", escape.mdText(hostile)], ["mdCode", escape.mdCode(hostile)], ["xmlEscape", escape.xmlEscape(hostile)], ["xmlText", escape.xmlText(hostile)]])("%s removes them", (_name, out) => {
+    expect(out).not.toMatch(/[\u0080-\u009F\u202A-\u202E\u2066-\u2069]/);
+    expect(out).toContain("prod");
+  });
+});
