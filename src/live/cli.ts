@@ -2,7 +2,7 @@ import type { Model } from "../model/types";
 import { terminalSafe } from "../report/terminal-text";
 import { isLiveError, type LiveError, type LiveFacts } from "./facts";
 import { liveRequestFor, withDefaultProject } from "./request";
-import type { LiveOptions } from "./request-types";
+import type { LiveOptions, LiveRequest } from "./request-types";
 
 /**
  * The `--live`, `--project` and `--api-endpoint` options of the CLI. This module stays light: the
@@ -32,7 +32,8 @@ export async function liveFactsFor(models: Model[], flags: LiveFlags, io: LiveIo
     if (flags.apiEndpoint) io.stderr("preflight: --api-endpoint has no effect without --live\n");
     return { models: withProject };
   }
-  const request = liveRequestFor(withProject);
+  const { request, notice } = boundedRequest(liveRequestFor(withProject), io.env);
+  if (notice) io.stderr(`preflight: --live: ${notice}\n`);
   if (request.projects.length === 0 && request.serviceAccounts.length === 0) {
     // Everything here is created by the apply (or its project is unknown): nothing exists to read yet.
     io.stderr("preflight: --live: nothing to read (no existing project or service account is named; --project names one)\n");
@@ -56,6 +57,38 @@ export async function liveFactsFor(models: Model[], flags: LiveFlags, io: LiveIo
     if (error instanceof Error && (error.name === "LiveSetupError" || error.name === "EndpointError")) throw new LiveUsageError(error.message);
     throw error;
   }
+}
+
+/**
+ * A plan names its projects and accounts: a crafted (or just very large) one must not turn
+ * --live into tens of thousands of API calls. Past the limits the rest is not read, and the
+ * checks that need it stay unknown. PREFLIGHT_LIVE_MAX_PROJECTS / _ACCOUNTS raise them.
+ */
+export const LIVE_LIMITS = { projects: 200, serviceAccounts: 2000 };
+
+export function boundedRequest(request: LiveRequest, env: NodeJS.ProcessEnv): { request: LiveRequest; notice?: string } {
+  const limit = (name: string, fallback: number) => {
+    const value = Number(env[name]);
+    return Number.isInteger(value) && value > 0 ? value : fallback;
+  };
+  const maxProjects = limit("PREFLIGHT_LIVE_MAX_PROJECTS", LIVE_LIMITS.projects);
+  const maxAccounts = limit("PREFLIGHT_LIVE_MAX_ACCOUNTS", LIVE_LIMITS.serviceAccounts);
+  if (request.projects.length <= maxProjects && request.serviceAccounts.length <= maxAccounts && request.actAsChecks.length <= maxAccounts) return { request };
+  const projects = [...request.projects].sort().slice(0, maxProjects);
+  const kept = new Set(projects);
+  const accounts = [...request.serviceAccounts].sort().slice(0, maxAccounts);
+  const bounded: LiveRequest = {
+    ...request,
+    projects,
+    serviceAccounts: accounts,
+    actAsChecks: [...request.actAsChecks].sort().slice(0, maxAccounts),
+    callerPermissions: Object.fromEntries(Object.entries(request.callerPermissions).filter(([project]) => kept.has(project))),
+    ...(request.defaultServiceAccountProjects && { defaultServiceAccountProjects: request.defaultServiceAccountProjects.filter((p) => kept.has(p)) }),
+  };
+  return {
+    request: bounded,
+    notice: `reading ${projects.length} of ${request.projects.length} projects and ${accounts.length} of ${request.serviceAccounts.length} service accounts (PREFLIGHT_LIVE_MAX_PROJECTS / PREFLIGHT_LIVE_MAX_ACCOUNTS raise the limits); checks on the others stay unknown`,
+  };
 }
 
 export function progressLine(write: (text: string) => void) {

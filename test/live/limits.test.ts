@@ -1,0 +1,27 @@
+import { boundedRequest, LIVE_LIMITS } from "../../src/live/cli";
+import type { LiveRequest } from "../../src/live/request-types";
+
+const request = (projects: number, accounts: number): LiveRequest => ({
+  projects: Array.from({ length: projects }, (_, i) => `p-${String(i).padStart(5, "0")}`),
+  serviceAccounts: Array.from({ length: accounts }, (_, i) => `sa${i}@p.iam.gserviceaccount.com`),
+  roles: ["roles/container.serviceAgent"],
+  callerPermissions: Object.fromEntries(Array.from({ length: projects }, (_, i) => [`p-${String(i).padStart(5, "0")}`, ["container.clusters.create"]])),
+  actAsChecks: [],
+});
+
+test("a request within the limits is left as it is", () => {
+  const r = request(3, 3);
+  expect(boundedRequest(r, {})).toEqual({ request: r });
+});
+
+test("a plan naming 10,000 projects reads at most the limit, says so, and keeps the request consistent", () => {
+  const { request: bounded, notice } = boundedRequest(request(10_000, 5), {});
+  expect(bounded.projects).toHaveLength(LIVE_LIMITS.projects);
+  expect(Object.keys(bounded.callerPermissions).sort()).toEqual(bounded.projects);
+  expect(notice).toMatch(/reading 200 of 10000 projects/);
+});
+
+test("the limits can be raised", () => {
+  const { request: bounded } = boundedRequest(request(300, 5), { PREFLIGHT_LIVE_MAX_PROJECTS: "500" });
+  expect(bounded.projects).toHaveLength(300);
+});
