@@ -165,8 +165,32 @@ export class GkePreflight {
     }
     const result = { stack: stack.node.id, findings, fixes };
     this.results.set(stack.node.id, result);
+    reuseRendering(stack, json);
     return result;
   }
+}
+
+/**
+ * cdktf renders the stack again right after the synthesis hooks to write cdk.tf.json. Nothing
+ * changes the tree in between (only annotations are collected), so the rendering just checked
+ * is handed over instead: the file written is exactly what was checked, and the render, which
+ * is most of the preflight's cost at synth, happens once. Once only, and only in this tick.
+ */
+function reuseRendering(stack: StackLike, json: TerraformJson): void {
+  const holder = stack as unknown as { toTerraform: () => TerraformJson };
+  if (Object.prototype.hasOwnProperty.call(holder, "toTerraform")) return;
+  const forget = () => {
+    delete (holder as { toTerraform?: unknown }).toTerraform;
+  };
+  Object.defineProperty(holder, "toTerraform", {
+    configurable: true,
+    writable: true,
+    value: () => {
+      forget();
+      return json;
+    },
+  });
+  process.nextTick(forget);
 }
 
 /**
