@@ -287,8 +287,7 @@ export class IamIndex {
 
   /** Does the identity hold the role on the project after apply? */
   holdsRole(identity: Identity, project: string, role: string): Answer {
-    const verdict = this.roleVerdict(identity, project, role);
-    return verdict;
+    return this.roleVerdict(identity, project, role);
   }
 
   private roleVerdict(identity: Identity, project: string, role: string): Answer {

@@ -48,7 +48,3 @@ export function buildModel(draft: ModelDraft): Model {
     providers,
   };
 }
-
-export function emptyValues(): Values {
-  return {};
-}

@@ -24,8 +24,3 @@ export class Unknown {
 export function isUnknown(value: unknown): value is Unknown {
   return value instanceof Unknown;
 }
-
-/** A known string, or undefined when absent or unknown. */
-export function knownString(value: unknown): string | undefined {
-  return typeof value === "string" ? value : undefined;
-}
