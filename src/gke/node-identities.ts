@@ -4,6 +4,7 @@ import { attribute, block, blocks, booleanAttribute } from "../model/access";
 import type { IamIndex } from "../iam/index-grants";
 import type { Identity } from "../iam/identity";
 import type { ProjectResolution } from "../iam/projects";
+import { addToList } from "../model/multimap";
 
 export const CLUSTER = "google_container_cluster";
 export const NODE_POOL = "google_container_node_pool";
@@ -64,10 +65,7 @@ export function gkeFacts(model: Model, iam: IamIndex): GkeFacts {
   });
   const poolsOfCluster = new Map<Resource, Resource[]>();
   for (const p of nodePools) {
-    if (!p.cluster) continue;
-    const list = poolsOfCluster.get(p.cluster);
-    if (list) list.push(p.resource);
-    else poolsOfCluster.set(p.cluster, [p.resource]);
+    if (p.cluster) addToList(poolsOfCluster, p.cluster, p.resource);
   }
   const clusterFacts: ClusterFacts[] = clusters.map((c) => ({
     resource: c,

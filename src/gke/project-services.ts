@@ -1,6 +1,7 @@
 import type { Resource } from "../model/types";
 import { booleanAttribute } from "../model/access";
 import type { IamIndex } from "../iam/index-grants";
+import { addToList } from "../model/multimap";
 
 export const PROJECT_SERVICE = "google_project_service";
 
@@ -11,9 +12,7 @@ export function serviceResources(iam: IamIndex, project: string, api: string): R
     index = new Map();
     for (const r of iam.model.byType.get(PROJECT_SERVICE) ?? []) {
       const key = `${iam.catalog.projectOf(r).key}|${String(r.values.service)}`;
-      const list = index.get(key);
-      if (list) list.push(r);
-      else index.set(key, [r]);
+      addToList(index, key, r);
     }
     serviceIndexes.set(iam, index);
   }

@@ -4,6 +4,7 @@ import { block, blocks, stringAttribute } from "../model/access";
 import type { ProjectCatalog } from "./projects";
 import type { Identity, IdentityResolver } from "./identity";
 import type { Grant } from "./index-grants";
+import { addToList } from "../model/multimap";
 
 /**
  * Grants made on a folder or organisation reach every project below it. When the configuration
@@ -48,9 +49,7 @@ export class ProjectAncestry {
     const out = new Map<string, string[]>();
     for (const project of this.projectParent.keys()) {
       for (const node of this.ancestorsOf(project)) {
-        const list = out.get(node);
-        if (list) list.push(project);
-        else out.set(node, [project]);
+        addToList(out, node, project);
       }
     }
     return out;

@@ -7,6 +7,7 @@ import { roleHasPermission } from "../knowledge/roles";
 import { ProjectCatalog, type ProjectResolution } from "./projects";
 import { IdentityResolver, type Identity } from "./identity";
 import { inheritedGrants, isConditional } from "./ancestry";
+import { addToList } from "../model/multimap";
 
 /** One way an identity may receive a role on a project. */
 export interface Grant {
@@ -105,11 +106,6 @@ export class IamIndex {
   private readonly removalsByProject = new Map<string, Removal[]>();
 
   private buildIndex(): void {
-    const push = <T>(map: Map<string, T[]>, key: string, item: T) => {
-      const list = map.get(key);
-      if (list) list.push(item);
-      else map.set(key, [item]);
-    };
     for (const g of this.grants) {
       const project = g.project.key;
       if (project === undefined || g.identity.key === undefined) {
@@ -118,15 +114,15 @@ export class IamIndex {
           this.unknownProject.push(g);
           continue;
         }
-        push(this.unknownIdentityByProject, project, g);
+        addToList(this.unknownIdentityByProject, project, g);
       }
-      push(this.byProject, project, g);
-      if (g.identity.key !== undefined) push(this.byProjectIdentity, `${project}|${g.identity.key}`, g);
-      if (g.identity.key?.startsWith("sa-resource:")) push(this.accountResourcesByProject, project, g);
-      else if (g.identity.kind === "service-account" && !g.identity.createdBy) push(this.literalAccountsByProject, project, g);
+      addToList(this.byProject, project, g);
+      if (g.identity.key !== undefined) addToList(this.byProjectIdentity, `${project}|${g.identity.key}`, g);
+      if (g.identity.key?.startsWith("sa-resource:")) addToList(this.accountResourcesByProject, project, g);
+      else if (g.identity.kind === "service-account" && !g.identity.createdBy) addToList(this.literalAccountsByProject, project, g);
     }
-    for (const a of this.authoritative) if (a.project.key !== undefined && !a.destroyed) push(this.authoritativeByProject, a.project.key, a);
-    for (const r of this.removals) if (r.project.key !== undefined) push(this.removalsByProject, r.project.key, r);
+    for (const a of this.authoritative) if (a.project.key !== undefined && !a.destroyed) addToList(this.authoritativeByProject, a.project.key, a);
+    for (const r of this.removals) if (r.project.key !== undefined) addToList(this.removalsByProject, r.project.key, r);
   }
 
   /** Every grant that may concern this identity on this project (a superset; callers still compare). */

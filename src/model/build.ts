@@ -1,5 +1,6 @@
 import type { InputFormat, Model, ProviderConfig, Resource, Value, Values } from "./types";
 import { ReferenceResolver } from "./resolve";
+import { addToList } from "./multimap";
 
 /** What an input reader produces: resources whose values may still hold `${…}` references. */
 export interface ModelDraft {
@@ -32,9 +33,7 @@ export function buildModel(draft: ModelDraft): Model {
   const byType = new Map<string, Resource[]>();
   for (const r of resources) {
     index.set(r.address, r);
-    const list = byType.get(r.type);
-    if (list) list.push(r);
-    else byType.set(r.type, [r]);
+    addToList(byType, r.type, r);
   }
   return {
     format: draft.format,

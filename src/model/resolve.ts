@@ -3,6 +3,7 @@ import { isUnknown, Unknown } from "./unknown";
 import { hasInterpolation, isPlainReference, parseReference, parseTemplate, referencesIn, type ParsedReference } from "./expressions";
 import { isObject } from "./access";
 import { hiddenCredential, isSecretAttribute, looksLikeCredential, withoutCredentials } from "./secrets";
+import { addToList } from "./multimap";
 
 /**
  * Replaces `${…}` references in resource values by what they point to, where that is known
@@ -26,9 +27,7 @@ export class ReferenceResolver {
   ) {
     for (const r of byAddress.values()) {
       const base = r.address.replace(/\[[^\]]*\]$/, "");
-      const list = this.instancesByBase.get(base);
-      if (list) list.push(r);
-      else this.instancesByBase.set(base, [r]);
+      addToList(this.instancesByBase, base, r);
     }
   }
 

@@ -1,4 +1,5 @@
 import type { Model, Resource } from "../model/types";
+import { addToList } from "../model/multimap";
 
 /**
  * Which of a fixed set of "target" resources each resource waits for, through `depends_on` and
@@ -22,8 +23,8 @@ export class DependencyReach {
   ) {
     for (const r of model.resources) {
       const block = blockOf(r.address);
-      push(this.instancesByBlock, block, r);
-      if (isTarget(r)) push(this.targetsOfBlock, block, r.address);
+      addToList(this.instancesByBlock, block, r);
+      if (isTarget(r)) addToList(this.targetsOfBlock, block, r.address);
       if (r.module) {
         // depends_on = [module.x] waits for every resource of that module (and of its children).
         const parts = r.module.split(".module.");
@@ -117,12 +118,6 @@ const EMPTY: ReadonlySet<string> = new Set();
 /** `a.b[3]` → `a.b`; `module.m["k"].a.b["x"]` → `module.m["k"].a.b`. */
 function blockOf(address: string): string {
   return address.replace(/\[[^\]]*\]$/, "");
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }
 
 /** Resources the apply creates (a configuration says what will exist: on a first apply, all of it). */

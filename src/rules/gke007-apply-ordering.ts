@@ -7,6 +7,7 @@ import { PROJECT_SERVICE } from "../gke/project-services";
 import { DependencyReach, isCreated } from "./dependencies";
 import { dependsOnRemediation } from "./remediation";
 import { DEFAULT_NODE_SA_PERMISSIONS } from "../knowledge/roles";
+import { addToList } from "../model/multimap";
 
 const CONTAINER_API = "container.googleapis.com";
 const COMPUTE_API = "compute.googleapis.com";
@@ -46,16 +47,10 @@ export const gke007ApplyOrdering: Rule = {
     const grantsByIdentity = new Map<string, Grant[]>();
     for (const g of ctx.iam.grants) {
       if (!g.resource || g.destroyed || !isCreated(g.resource) || !g.identity.key || !g.project.key) continue;
-      const list = grantsByIdentity.get(g.identity.key);
-      if (list) list.push(g);
-      else grantsByIdentity.set(g.identity.key, [g]);
+      addToList(grantsByIdentity, g.identity.key, g);
     }
     const usesByResource = new Map<string, NodeIdentityUse[]>();
-    for (const use of ctx.gke.nodeIdentities) {
-      const list = usesByResource.get(use.resource.address);
-      if (list) list.push(use);
-      else usesByResource.set(use.resource.address, [use]);
-    }
+    for (const use of ctx.gke.nodeIdentities) addToList(usesByResource, use.resource.address, use);
     const apiAddresses = new Set([...apiByProject.values()].map((r) => r.address));
     const grantAddresses = new Set<string>();
     for (const list of grantsByIdentity.values()) for (const g of list) grantAddresses.add(g.resource!.address);

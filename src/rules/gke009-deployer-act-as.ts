@@ -9,6 +9,7 @@ import { isCreated } from "./dependencies";
 import { kubernetesProvidersFromClusters } from "./gke010-cluster-credentials-access";
 import { pinnedMajor } from "./gke008-api-disable-on-destroy";
 import { serviceAccountUserRemediation, textRemediation } from "./remediation";
+import { addToList } from "../model/multimap";
 
 const ACT_AS = "iam.serviceAccounts.actAs";
 
@@ -127,9 +128,7 @@ export const gke009DeployerActAs: Rule = {
     const groups = new Map<string, DeployerRequirement[]>();
     for (const r of requirements) {
       const key = r.scope === "serviceAccount" ? `sa|${r.account!.key ?? r.account!.display}` : `project|${r.project ?? "?"}`;
-      const list = groups.get(key);
-      if (list) list.push(r);
-      else groups.set(key, [r]);
+      addToList(groups, key, r);
     }
     return [...groups.values()].map((group) => (group[0].scope === "serviceAccount" ? actAsVerdict(group[0], ctx) : projectVerdict(group, ctx)));
   },
