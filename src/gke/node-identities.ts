@@ -5,6 +5,7 @@ import type { IamIndex } from "../iam/index-grants";
 import type { Identity } from "../iam/identity";
 import type { ProjectResolution } from "../iam/projects";
 import { addToList } from "../model/multimap";
+import { withoutInstanceKey } from "../model/addresses";
 
 export const CLUSTER = "google_container_cluster";
 export const NODE_POOL = "google_container_node_pool";
@@ -145,7 +146,7 @@ function clusterLookup(clusters: Resource[]): ClusterLookup {
   const byName = new Map<string, Resource>();
   for (const c of clusters) {
     byAddress.set(c.address, c);
-    const base = c.address.replace(/\[[^\]]*\]$/, "");
+    const base = withoutInstanceKey(c.address);
     if (!byAddress.has(base)) byAddress.set(base, c);
     if (typeof c.values.name === "string" && !byName.has(c.values.name)) byName.set(c.values.name, c);
   }

@@ -3,6 +3,7 @@ import { isUnknown, Unknown } from "../model/unknown";
 import { parseReference } from "../model/expressions";
 import type { ProjectCatalog } from "./projects";
 import { googleIdentity, recogniseGoogleIdentity, type GoogleIdentityKind } from "../knowledge/service-agents";
+import { withoutInstanceKey } from "../model/addresses";
 
 /**
  * Who a member or a node service account is. `key` identifies the identity across the
@@ -159,7 +160,7 @@ export class IdentityResolver {
     if (!this.instancesByBase) {
       this.instancesByBase = new Map();
       for (const r of this.model.resources) {
-        const b = r.address.replace(/\[[^\]]*\]$/, "");
+        const b = withoutInstanceKey(r.address);
         if (b !== r.address) this.instancesByBase.set(b, [...(this.instancesByBase.get(b) ?? []), r].slice(0, 2));
       }
     }

@@ -4,6 +4,7 @@ import { hasInterpolation, isPlainReference, parseReference, parseTemplate, refe
 import { isObject } from "./access";
 import { hiddenCredential, isSecretAttribute, looksLikeCredential, withoutCredentials } from "./secrets";
 import { addToList } from "./multimap";
+import { withoutInstanceKey } from "./addresses";
 
 /**
  * Replaces `${…}` references in resource values by what they point to, where that is known
@@ -26,7 +27,7 @@ export class ReferenceResolver {
     private readonly locals: Record<string, Value>,
   ) {
     for (const r of byAddress.values()) {
-      const base = r.address.replace(/\[[^\]]*\]$/, "");
+      const base = withoutInstanceKey(r.address);
       addToList(this.instancesByBase, base, r);
     }
   }

@@ -1,5 +1,6 @@
 import type { Model, Resource } from "../model/types";
 import { addToList } from "../model/multimap";
+import { withoutInstanceKey } from "../model/addresses";
 
 /**
  * Which of a fixed set of "target" resources each resource waits for, through `depends_on` and
@@ -22,7 +23,7 @@ export class DependencyReach {
     isTarget: (resource: Resource) => boolean,
   ) {
     for (const r of model.resources) {
-      const block = blockOf(r.address);
+      const block = withoutInstanceKey(r.address);
       addToList(this.instancesByBlock, block, r);
       if (isTarget(r)) addToList(this.targetsOfBlock, block, r.address);
       if (r.module) {
@@ -40,7 +41,7 @@ export class DependencyReach {
 
   /** Target addresses the resource is ordered after. */
   targetsReachedFrom(resource: Resource): ReadonlySet<string> {
-    const start = blockOf(resource.address);
+    const start = withoutInstanceKey(resource.address);
     const known = this.reach.get(start);
     if (known) return known;
     // Iterative post-order walk: deep chains must not overflow the stack. A frame joins the
@@ -100,7 +101,7 @@ export class DependencyReach {
     for (const instance of this.instancesByBlock.get(block) ?? []) {
       for (const address of [...instance.dependsOn, ...instance.references]) {
         const exact = this.model.byAddress.get(address);
-        if (exact) out.add(blockOf(exact.address));
+        if (exact) out.add(withoutInstanceKey(exact.address));
         else if (this.instancesByBlock.has(address)) out.add(address);
         else if (address.startsWith("module.")) for (const b of this.blocksByModule.get(address) ?? []) out.add(b);
       }
@@ -114,11 +115,6 @@ export class DependencyReach {
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
-
-/** `a.b[3]` → `a.b`; `module.m["k"].a.b["x"]` → `module.m["k"].a.b`. */
-function blockOf(address: string): string {
-  return address.replace(/\[[^\]]*\]$/, "");
-}
 
 /** Resources the apply creates (a configuration says what will exist: on a first apply, all of it). */
 export function isCreated(resource: Resource): boolean {

@@ -2,6 +2,7 @@ import { sh } from "./shell";
 import type { Resource } from "../model/types";
 import { agentEmail, type Identity } from "../iam/identity";
 import type { Remediation } from "./types";
+import { withoutInstanceKey } from "../model/addresses";
 
 /**
  * Builds fixes in three dialects (gcloud, CDKTF TypeScript, HCL) from what the engine knows,
@@ -179,7 +180,7 @@ export function dedicatedNodeAccountRemediation(args: { summary: string; project
 /** Make a resource wait for others (Terraform orders creation by depends_on and references). */
 export function dependsOnRemediation(args: { summary: string; resource: Resource; waitFor: Resource[]; gcloud?: string[] }): Remediation {
   const tsList = args.waitFor.map((r) => constructVariable(r)).join(", ");
-  const hclList = args.waitFor.map((r) => r.address.replace(/\[[^\]]*\]$/, "")).join(", ");
+  const hclList = args.waitFor.map((r) => withoutInstanceKey(r.address)).join(", ");
   return {
     summary: args.summary,
     gcloud: args.gcloud ?? [],
