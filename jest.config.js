@@ -8,5 +8,6 @@ module.exports = {
   transform: {
     "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.test.json" }],
   },
+  setupFiles: ["<rootDir>/test/support/fast-check-seed.ts"],
   testTimeout: 60000,
 };

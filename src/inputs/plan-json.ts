@@ -1,6 +1,7 @@
 import type { Change, ProviderConfig, Resource, Value, Values } from "../model/types";
 import { Unknown } from "../model/unknown";
 import { isObject } from "../model/access";
+import { setOwn } from "../model/own-property";
 import { buildModel, type ModelDraft } from "../model/build";
 import type { Model } from "../model/types";
 import { excerpt, InputError } from "./input-error";
@@ -262,16 +263,10 @@ function planValue(value: unknown, unknown: unknown, sensitive: unknown, express
     const exprs = asObject(expressions) ?? {};
     const out: Values = {};
     for (const k of Object.keys(v)) setOwn(out, k, planValue(v[k], u[k], masks[k], exprs[k], module));
-    for (const k of Object.keys(u)) if (!(k in v) && u[k] !== false) setOwn(out, k, planValue(null, u[k], masks[k], exprs[k], module));
+    for (const k of Object.keys(u)) if (!Object.prototype.hasOwnProperty.call(v, k) && u[k] !== false) setOwn(out, k, planValue(null, u[k], masks[k], exprs[k], module));
     return out;
   }
   return value === undefined ? null : (value as Value);
-}
-
-/** A key named `__proto__` in the input stays an ordinary key. */
-function setOwn(target: Values, key: string, value: Value): void {
-  if (key === "__proto__") Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else target[key] = value;
 }
 
 function unknownFrom(expression: unknown, module: string): Unknown {

@@ -4,6 +4,7 @@ import { hasInterpolation, isPlainReference, parseReference, parseTemplate, refe
 import { isObject } from "./access";
 import { hiddenCredential, isSecretAttribute, looksLikeCredential, withoutCredentials } from "./secrets";
 import { addToList } from "./multimap";
+import { setOwn } from "./own-property";
 import { withoutInstanceKey } from "./addresses";
 
 /**
@@ -107,8 +108,7 @@ export class ReferenceResolver {
           const resolved = k === "//" ? v : isSecretAttribute(k) && v !== null && !isUnknown(v) ? this.secretValue(v, module) : this.resolveValue(v, module);
           if (resolved === v) continue;
           out ??= { ...value };
-          if (k === "__proto__") Object.defineProperty(out, k, { value: resolved, enumerable: true, writable: true, configurable: true });
-          else out[k] = resolved;
+          setOwn(out, k, resolved);
         }
         return out ?? value;
       });

@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { setOwn } from "../../src/model/own-property";
 import { JsonSplitter, JsonSplitError, type PathPart, type Selection } from "../../src/inputs/stream/json-splitter";
 
 /** Splits `text` fed in chunks of the given sizes (cycled), with a selection policy. */
@@ -26,7 +27,7 @@ function rebuild(text: string, chunkSizes: number[]): unknown {
       return;
     }
     const parent = containers.get(JSON.stringify(path.slice(0, -1))) as Record<string | number, unknown>;
-    parent[path[path.length - 1]] = value;
+    setOwn(parent, path[path.length - 1], value);
   };
   split(text, chunkSizes, (path, kind) => {
     if (kind === "scalar") return "parse";
@@ -75,6 +76,14 @@ describe("JsonSplitter", () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it("keeps a key named __proto__ as an ordinary key (counterexample found by a random seed)", () => {
+    const text = '{"__proto__":{"polluted":true},"a":[{"__proto__":null}]}';
+    const rebuilt = rebuild(text, [3]) as Record<string, unknown>;
+    expect(rebuilt).toEqual(JSON.parse(text));
+    expect(Object.getPrototypeOf(rebuilt)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it("gives array indices and object keys in the path", () => {

@@ -69,6 +69,19 @@ describe("streaming plan reader", () => {
     ]);
   });
 
+  it("keeps keys named __proto__ or constructor as data, exactly as JSON.parse does", () => {
+    const file = join(dir, "proto.plan.json");
+    const text = JSON.stringify({
+      format_version: "1.2",
+      planned_values: { root_module: { resources: [{ address: "google_project.p", mode: "managed", type: "google_project", name: "p", values: { labels: { constructor: "x" } } }] } },
+      resource_changes: [{ address: "google_project.p", mode: "managed", type: "google_project", name: "p", change: { actions: ["create"], before: null, after: { project_id: "p", labels: { constructor: "x" } }, after_unknown: { number: true } } }],
+    }).replace('"format_version"', '"__proto__":{"polluted":true},"format_version"');
+    writeFileSync(file, text);
+    const expected = snapshot(modelFromPlan(JSON.parse(text), file));
+    expect(snapshot(modelFromPlanFile(file, 3))).toEqual(expected);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it("reads planned_values when a plan has no resource_changes (oldest formats)", () => {
     const file = join(dir, "old.plan.json");
     const plan = {

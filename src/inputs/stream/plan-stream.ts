@@ -2,6 +2,7 @@ import { closeSync, openSync, readSync, statSync } from "node:fs";
 import type { Model } from "../../model/types";
 import { InputError, EXPECTED_INPUT } from "../input-error";
 import { isPlanJson, modelFromPlan } from "../plan-json";
+import { getOwn, setOwn } from "../../model/own-property";
 import { JsonSplitError, splitJsonFile, type PathPart, type Selection, type ValueKind } from "./json-splitter";
 
 /**
@@ -144,21 +145,21 @@ function place(root: Record<string, unknown>, path: readonly PathPart[], value: 
   let node: Record<string | number, unknown> = root;
   for (let i = 0; i < path.length - 1; i++) {
     const key = path[i];
-    let next = node[key] as Record<string | number, unknown> | undefined;
+    let next = getOwn(node, key) as Record<string | number, unknown> | undefined;
     if (next === undefined) {
       next = (typeof path[i + 1] === "number" ? [] : {}) as Record<string | number, unknown>;
-      node[key] = next;
+      setOwn(node, key, next);
     }
     node = next;
   }
-  node[path[path.length - 1]] = value;
+  setOwn(node, path[path.length - 1], value);
 }
 
 function lookup(root: Record<string, unknown>, path: readonly PathPart[]): unknown {
   let node: unknown = root;
   for (const key of path) {
     if (typeof node !== "object" || node === null) return undefined;
-    node = (node as Record<string | number, unknown>)[key];
+    node = getOwn(node as Record<string | number, unknown>, key);
   }
   return node;
 }
