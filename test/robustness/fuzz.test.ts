@@ -18,10 +18,11 @@ import { MEGABYTE_STRINGS } from "./large-inputs";
 
 /**
  * Property-based fuzzing of the readers and the engine. Seeded and bounded (a few hundred runs
- * per property) so the suite stays fast; FUZZ_RUNS=5000 FUZZ_SEED=n runs a longer campaign.
+ * per property) so the suite stays fast; FUZZ_RUNS=5000 FUZZ_SEED=n|random runs a longer campaign
+ * (fast-check prints the seed of a failing run, to replay it).
  */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
-const SEED = Number(process.env.FUZZ_SEED ?? 20261128);
+const SEED = process.env.FUZZ_SEED === "random" ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.FUZZ_SEED ?? 20261128);
 /** The default run count of a property, unless FUZZ_RUNS asks for a campaign. */
 const budget = (runs: number) => (process.env.FUZZ_RUNS ? RUNS : runs);
 const params = (runs = RUNS) => ({ numRuns: runs, seed: SEED, endOnFailure: true });
