@@ -2,11 +2,27 @@
 "use strict";
 // Synth of one ~N-resource CDKTF stack, with or without the preflight attached.
 //
-//   node bench/aspect.js --resources 1000 --with|--without
+//   node bench/aspect.js --resources 1000 --with|--without [--repeat N] [--phases] [--lib DIR]
 //
-// Prints one JSON line: {mode, resources, buildMs, synthMs, findings?, synthError?}.
-// The stack is drawn from the same seeded units as the generator; provider classes come from
-// deep imports (never the provider-google index, which alone takes seconds to load).
+// Prints one JSON line per synth: {mode, resources, buildMs, synthMs, mainCpuMs, cpuMs, appSynthMs,
+// loadMs?, findings?, synthError?, phases?}. The stack is drawn from the same seeded units as
+// the generator; provider classes come from deep imports (never the provider-google index,
+// which alone takes seconds to load).
+//
+// What is timed, so that nothing the preflight costs is left out:
+// - without: `app.synth()`.
+// - with: loading the library (`require`), `GkePreflight.of(app)` and `app.synth()`. A user
+//   pays the load only because of the preflight, so it belongs to its cost; `loadMs` and
+//   `appSynthMs` give the two parts.
+// Both runs build the same stack first, so cdktf's own code is equally warm when the timer
+// starts. On a shared machine wall time moves with other jobs' load; two CPU times over the
+// same window move much less: `mainCpuMs`, the JavaScript thread alone (what synth waits for;
+// Linux only), and `cpuMs`, every thread of the process (V8 also compiles and collects garbage
+// on helper threads, which cost CPU but on an idle machine run beside the main thread).
+// `--repeat N` synthesizes N freshly built apps in one process (the library is loaded once,
+// in the first), to tell first-run costs (compilation, one-time initialisation) from the
+// work itself. `--phases` also times cdktf's steps (prepareStack, every render of the stack,
+// the preflight's hook, annotation collection and write) the same way in both modes.
 
 const fs = require("node:fs");
 const os = require("node:os");
@@ -14,8 +30,12 @@ const path = require("node:path");
 const { describeUnit } = require("./lib/units");
 
 const args = process.argv.slice(2);
-const resourcesWanted = Number(args[args.indexOf("--resources") + 1] || 1000);
+const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const resourcesWanted = Number(option("--resources", 1000));
 const withAspect = args.includes("--with");
+const repeat = Math.max(1, Number(option("--repeat", 1)));
+const libDir = path.resolve(option("--lib", path.join(__dirname, "..", "dist")));
+const phases = args.includes("--phases");
 
 // As `cdktf synth` runs an app: error annotations (the findings) are written to the manifest
 // instead of aborting app.synth(), so both runs write every file and are compared like for like.
@@ -77,31 +97,102 @@ function addUnit(stack, u) {
   return count;
 }
 
-function main() {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "preflight-aspect-"));
-  const t0 = process.hrtime.bigint();
+const now = () => process.hrtime.bigint();
+const ms = (a, b) => Number(b - a) / 1e6;
+const cpuMs = (since) => {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1000;
+};
+/** CPU time of the main (JavaScript) thread alone, in ns (Linux: schedstat), else undefined. */
+const schedstat = `/proc/self/task/${process.pid}/schedstat`;
+const mainThreadNs = () => {
+  try {
+    return BigInt(fs.readFileSync(schedstat, "utf8").split(" ")[0]);
+  } catch {
+    return undefined;
+  }
+};
+
+/** Wall time spent in cdktf's own steps, by name, for --phases (same wrappers in both modes). */
+const phaseMs = {};
+function wrapMethod(proto, name, label) {
+  const original = proto[name];
+  proto[name] = function timed(...a) {
+    const t = now();
+    try {
+      return original.apply(this, a);
+    } finally {
+      phaseMs[label] = (phaseMs[label] || 0) + ms(t, now());
+      phaseMs[`${label}Calls`] = (phaseMs[`${label}Calls`] || 0) + 1;
+    }
+  };
+}
+function timePhases() {
+  const cdktf = require("cdktf");
+  const { StackSynthesizer } = require("cdktf/lib/synthesize/synthesizer");
+  const wrap = wrapMethod;
+  wrap(cdktf.TerraformStack.prototype, "prepareStack", "prepareStack");
+  // Only real renders: the preflight's hand-over of the rendering it checked is an own
+  // property of the stack and shadows this one, so it is not counted as a render.
+  wrap(cdktf.TerraformStack.prototype, "toTerraform", "render");
+  wrap(StackSynthesizer.prototype, "synthesize", "synthesize");
+}
+if (phases) timePhases();
+
+function buildApp(outdir) {
   const app = new App({ outdir, stackTraces: false });
   const stack = new TerraformStack(app, "platform");
   new GoogleProvider(stack, "google", { project: "platform-admin-0001", region: "europe-west1" });
   let resources = 0;
   for (let i = 0; resources < resourcesWanted; i++) resources += addUnit(stack, describeUnit(1, i));
+  return { app, resources };
+}
+
+function synthOnce(first) {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "preflight-aspect-"));
+  const t0 = now();
+  const { app, resources } = buildApp(outdir);
+  for (const k of Object.keys(phaseMs)) delete phaseMs[k];
+  const t1 = now();
+  const c1 = process.cpuUsage();
+  const m1 = mainThreadNs();
   let preflight;
+  let loadMs;
   if (withAspect) {
-    const { GkePreflight } = require(path.join(__dirname, "..", "dist", "cdktf"));
+    const { GkePreflight } = require(path.join(libDir, "cdktf"));
+    if (phases && first) wrapMethod(GkePreflight.prototype, "runOn", "preflight");
     preflight = GkePreflight.of(app, { unknown: "warn" });
+    loadMs = first ? ms(t1, now()) : undefined;
   }
-  const t1 = process.hrtime.bigint();
+  const t2 = now();
   let synthError;
   try {
     app.synth();
   } catch (error) {
     synthError = String(error.message || error).split("\n")[0];
   }
-  const t2 = process.hrtime.bigint();
+  const t3 = now();
+  const cpu = cpuMs(c1);
+  const m3 = mainThreadNs();
   const findings = preflight ? [...preflight.lastResults.values()].reduce((n, r) => n + r.findings.length, 0) : undefined;
   fs.rmSync(outdir, { recursive: true, force: true });
-  const ms = (a, b) => Number(b - a) / 1e6;
-  console.log(JSON.stringify({ mode: withAspect ? "with" : "without", resources, buildMs: ms(t0, t1), synthMs: ms(t1, t2), findings, synthError }));
+  return {
+    mode: withAspect ? "with" : "without",
+    resources,
+    buildMs: ms(t0, t1),
+    synthMs: ms(t1, t3),
+    cpuMs: cpu,
+    mainCpuMs: m1 !== undefined && m3 !== undefined ? ms(m1, m3) : undefined,
+    appSynthMs: ms(t2, t3),
+    loadMs,
+    findings,
+    synthError,
+    phases: phases ? { ...phaseMs } : undefined,
+  };
 }
 
-main();
+function main() {
+  for (let i = 0; i < repeat; i++) console.log(JSON.stringify(synthOnce(i === 0)));
+}
+
+if (require.main === module) main();
