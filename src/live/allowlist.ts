@@ -97,6 +97,13 @@ export const ALLOWED_METHODS: readonly AllowedMethod[] = [
     path: new RegExp(`^/v1/projects/${SEGMENT}/serviceAccounts/[^/:]+:testIamPermissions$`),
   },
   {
+    // Artifact Registry maps this read to a GET (`?options.requestedPolicyVersion=3`).
+    id: "artifactregistry.projects.locations.repositories.getIamPolicy",
+    httpMethod: "GET",
+    path: new RegExp(`^/v1/projects/${SEGMENT}/locations/${SEGMENT}/repositories/[^/:]+:getIamPolicy$`),
+    permission: "artifactregistry.repositories.getIamPolicy",
+  },
+  {
     id: "iam.policies.listPolicies",
     httpMethod: "GET",
     path: new RegExp(`^/v2/policies/${SEGMENT}/denypolicies$`),

@@ -84,6 +84,7 @@ export function boundedRequest(request: LiveRequest, env: NodeJS.ProcessEnv): { 
     actAsChecks: [...request.actAsChecks].sort().slice(0, maxAccounts),
     callerPermissions: Object.fromEntries(Object.entries(request.callerPermissions).filter(([project]) => kept.has(project))),
     ...(request.defaultServiceAccountProjects && { defaultServiceAccountProjects: request.defaultServiceAccountProjects.filter((p) => kept.has(p)) }),
+    ...(request.artifactRepositories && { artifactRepositories: request.artifactRepositories.filter((name) => kept.has(name.split("/")[1] ?? "")) }),
   };
   return {
     request: bounded,
@@ -150,5 +151,6 @@ function collectErrors(facts: LiveFacts): Array<{ where: string; error: LiveErro
     else if (isLiveError(account.callerCanActAs)) found.push({ where: `actAs on ${email}`, error: account.callerCanActAs });
   }
   for (const [role, permissions] of Object.entries(facts.roles)) if (isLiveError(permissions)) found.push({ where: role, error: permissions });
+  for (const [name, repository] of Object.entries(facts.artifactRepositories ?? {})) if (isLiveError(repository)) found.push({ where: `IAM policy of ${name}`, error: repository });
   return found;
 }

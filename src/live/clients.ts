@@ -2,13 +2,15 @@ import type { cloudresourcemanager_v1, cloudresourcemanager_v3 } from "@googleap
 import type { iam_v1 } from "@googleapis/iam";
 import type { serviceusage_v1 } from "@googleapis/serviceusage";
 import type { v2 as iamV2 } from "@google-cloud/iam";
+import type { ArtifactRegistryClient } from "@google-cloud/artifact-registry";
 import type { OAuth2Client } from "google-auth-library";
 import { serviceEndpoint } from "./endpoint";
 import type { GuardedAuthClient } from "./transport";
 
 /**
  * The Google client libraries, created on first use. They are `require`d here, not imported at the
- * top, so that `preflight` without `--live` never loads them (they cost ~60 ms and ~150 ms).
+ * top, so that `preflight` without `--live` never loads them (they cost ~60 ms and ~150 ms), and
+ * each only when a read needs it (Artifact Registry only when the input has an existing repository).
  */
 export interface GoogleClients {
   crmV1(): cloudresourcemanager_v1.Cloudresourcemanager;
@@ -17,6 +19,8 @@ export interface GoogleClients {
   serviceUsage(): serviceusage_v1.Serviceusage;
   /** IAM v2 deny policies, through `@google-cloud/iam` in REST mode (`fallback: true`). */
   denyPolicies(): iamV2.PoliciesClient;
+  /** Artifact Registry (repository IAM policies), through `@google-cloud/artifact-registry` in REST mode. */
+  artifactRegistry(): ArtifactRegistryClient;
 }
 
 export function createClients(auth: GuardedAuthClient, apiEndpoint: string | undefined): GoogleClients {
@@ -48,6 +52,11 @@ export function createClients(auth: GuardedAuthClient, apiEndpoint: string | und
       const { v2 } = require("@google-cloud/iam") as typeof import("@google-cloud/iam");
       const endpoint = serviceEndpoint(apiEndpoint, "iam")?.gax;
       return new v2.PoliciesClient({ fallback: true, authClient: auth, ...(endpoint ?? {}) });
+    }),
+    artifactRegistry: memo(() => {
+      const { ArtifactRegistryClient } = require("@google-cloud/artifact-registry") as typeof import("@google-cloud/artifact-registry");
+      const endpoint = serviceEndpoint(apiEndpoint, "artifactregistry")?.gax;
+      return new ArtifactRegistryClient({ fallback: true, authClient: auth, ...(endpoint ?? {}) });
     }),
   };
 }

@@ -51,6 +51,16 @@ export interface LiveServiceAccount {
   callerCanActAs?: boolean | LiveError;
 }
 
+/** An Artifact Registry repository the input names that may exist already. */
+export interface LiveRepository {
+  /** `projects/P/locations/L/repositories/R`, as the request named it. */
+  name: string;
+  /** false: Google says it is not there (the apply creates it), so no grant exists on it yet. */
+  exists: boolean;
+  /** Its own IAM policy (version 3), when it exists. */
+  iamPolicy?: LiveBinding[];
+}
+
 export interface LiveFacts {
   /**
    * Keyed by every name the project was asked for and by both its id and its number, so a rule
@@ -60,6 +70,11 @@ export interface LiveFacts {
   serviceAccounts: Record<string, LiveServiceAccount | LiveError>;
   /** role name → permissions, for predefined and custom roles read live. */
   roles: Record<string, string[] | LiveError>;
+  /**
+   * Artifact Registry repositories by `projects/P/locations/L/repositories/R`. Absent when none
+   * was asked (facts from before this field existed, or an input without existing repositories).
+   */
+  artifactRepositories?: Record<string, LiveRepository | LiveError>;
 }
 
 export function isLiveError(value: unknown): value is LiveError {

@@ -9,10 +9,11 @@ import {
   type LiveError,
   type LiveFacts,
   type LiveProject,
+  type LiveRepository,
   type LiveServiceAccount,
 } from "./facts";
 import type { LiveOptions, LiveRequest } from "./request-types";
-import { DEFAULT_POLICY, GuardedAuthClient, type CallRecord } from "./transport";
+import { DEFAULT_POLICY, GuardedAuthClient, LiveCallError, type CallRecord } from "./transport";
 
 export type { LiveOptions, LiveRequest } from "./request-types";
 
@@ -94,7 +95,18 @@ class LiveReader {
     const roleReads = unique(request.roles).map(async (role) => {
       facts.roles[role] = await this.role(role);
     });
-    await Promise.all([...projectReads, ...accountReads, ...roleReads]);
+    const repositoryNames = unique(request.artifactRepositories ?? []);
+    if (repositoryNames.length > 0) facts.artifactRepositories = {};
+    const holders = new Set(request.rolesHeldBy ?? []);
+    const repositoryReads = repositoryNames.map(async (name) => {
+      const repository = await this.repository(name);
+      facts.artifactRepositories![name] = repository;
+      if (isLiveError(repository) || !repository.iamPolicy) return;
+      // Roles granted on the repository to the node accounts: custom ones are not in the bundled table.
+      const held = repository.iamPolicy.filter((binding) => binding.members.some((member) => holders.has(member) || isComputeDefault(member)));
+      await Promise.all(unique(held.map((binding) => binding.role)).map(async (role) => void (facts.roles[role] = await this.role(role))));
+    });
+    await Promise.all([...projectReads, ...accountReads, ...roleReads, ...repositoryReads]);
     return facts;
   }
 
@@ -308,6 +320,21 @@ class LiveReader {
     );
   }
 
+  /** An Artifact Registry repository's own IAM policy; not found means the apply creates it. */
+  private repository(name: string): Promise<LiveRepository | LiveError> {
+    return this.once(`repository:${name}`, () =>
+      this.attempt(async () => {
+        try {
+          const [policy] = await this.api.artifactRegistry().getIamPolicy({ resource: name, options: { requestedPolicyVersion: 3 } }, { retry: null });
+          return { name, exists: true, iamPolicy: (policy.bindings ?? []).map(toBinding) };
+        } catch (error) {
+          if (statusOf(error) === 404) return { name, exists: false };
+          throw error;
+        }
+      }),
+    );
+  }
+
   private role(role: string): Promise<string[] | LiveError> {
     return this.once(`role:${role}`, () =>
       this.attempt(async () => {
@@ -351,9 +378,19 @@ function accountName(email: string): string {
   return `projects/-/serviceAccounts/${encodeURIComponent(email)}`;
 }
 
+/** HTTP status of a failed call; the gax clients may wrap the transport's error in `cause`. */
 function statusOf(error: unknown): number | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    if (current instanceof LiveCallError) return current.status;
+    current = (current as { cause?: unknown }).cause;
+  }
   const status = (error as { status?: unknown })?.status;
   return typeof status === "number" ? status : undefined;
+}
+
+function isComputeDefault(member: string): boolean {
+  return /^serviceAccount:\d+-compute@developer\.gserviceaccount\.com$/.test(member);
 }
 
 function unique<T>(values: Iterable<T>): T[] {

@@ -22,6 +22,12 @@ export interface LiveRequest {
    * of every project read, and the default account of `defaultServiceAccountProjects`, are added.
    */
   rolesHeldBy?: string[];
+  /**
+   * Artifact Registry repositories (`projects/P/locations/L/repositories/R`) the input names and
+   * does not create: their own IAM policy may let node accounts pull. The roles they grant to
+   * `rolesHeldBy` members (and Compute Engine default accounts) are read as well.
+   */
+  artifactRepositories?: string[];
 }
 
 export interface LiveOptions {

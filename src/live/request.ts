@@ -2,6 +2,7 @@ import type { Model, ProviderConfig, Resource } from "../model/types";
 import { IamIndex } from "../iam/index-grants";
 import { gkeFacts } from "../gke/node-identities";
 import { deployerRequirements } from "../rules/gke009-deployer-act-as";
+import { existingRepositoryName } from "../rules/gke011-registry-pull";
 import type { LiveRequest } from "./request-types";
 
 export type { LiveRequest, LiveOptions } from "./request-types";
@@ -23,6 +24,7 @@ export function liveRequestFor(models: readonly Model[]): LiveRequest {
   const actAs = new Set<string>();
   const defaultAccountProjects = new Set<string>();
   const roles = new Set<string>(GKE_ROLES);
+  const repositories = new Set<string>();
   const callerPermissions = new Map<string, Set<string>>();
   const needs = (project: string, permission: string) => {
     const set = callerPermissions.get(project) ?? new Set<string>();
@@ -73,6 +75,17 @@ export function liveRequestFor(models: readonly Model[]): LiveRequest {
       // A project-wide actAs grant covers every account, including ones this apply creates.
       if (project) needs(project, ACT_AS);
     }
+    // Registries that may exist already: their own IAM policy may let the node accounts pull (GKE011).
+    if (gke.nodeIdentities.length > 0) {
+      for (const repo of model.byType.get("google_artifact_registry_repository") ?? []) {
+        if (repo.mode !== "managed" || repo.change === "delete") continue;
+        // A registry in another project: that project's policy may grant the pull.
+        const project = existing(iam.catalog.projectOf(repo));
+        if (project) projects.add(project);
+        const name = existingRepositoryName(repo, iam.catalog);
+        if (name) repositories.add(name);
+      }
+    }
     const definedHere = customRolesDefinedIn(model, iam);
     const grantedRoles = [...iam.grants.map((grant) => grant.role), ...iam.authoritative.map((set) => set.role)];
     for (const role of grantedRoles) {
@@ -88,6 +101,7 @@ export function liveRequestFor(models: readonly Model[]): LiveRequest {
     actAsChecks: [...actAs].sort(),
     defaultServiceAccountProjects: [...defaultAccountProjects].sort(),
     rolesHeldBy: [...serviceAccounts].sort().map((email) => `serviceAccount:${email}`),
+    ...(repositories.size > 0 && { artifactRepositories: [...repositories].sort() }),
   };
 }
 

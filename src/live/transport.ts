@@ -131,7 +131,7 @@ export class GuardedAuthClient extends AuthClient {
   }
 
   private describe(allowed: AllowedMethod, error: unknown, status: number | undefined, timedOut: boolean, attempts: number): LiveCallError {
-    const body = timedOut ? undefined : errorBody(error);
+    const body = timedOut ? undefined : (errorBody(error) ?? jsonMessageBody(error));
     const apiMessage = googleMessage(body) ?? (error instanceof Error ? error.message : String(error));
     const text = timedOut
       ? `${allowed.id}: no answer within ${this.policy.timeoutMs} ms`
@@ -176,6 +176,17 @@ function errorBody(error: unknown): unknown {
   if (data instanceof ArrayBuffer) return parseJson(Buffer.from(data).toString("utf8"));
   if (Buffer.isBuffer(data)) return parseJson(data.toString("utf8"));
   return typeof data === "object" && !isStream(data) ? data : undefined;
+}
+
+/**
+ * The gax clients ask for a stream (`responseType: "stream"`); on an error gaxios then puts the
+ * response text in the message instead of `data`. Google's JSON error is read back from there.
+ */
+function jsonMessageBody(error: unknown): unknown {
+  const message = error instanceof Error ? error.message.trim() : "";
+  if (!message.startsWith("{")) return undefined;
+  const parsed = parseJson(message) as { error?: unknown };
+  return typeof parsed?.error === "object" && parsed.error !== null && "code" in parsed.error ? parsed : undefined;
 }
 
 function isStream(value: object): boolean {

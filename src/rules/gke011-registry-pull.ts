@@ -6,17 +6,30 @@ import { sameIdentity } from "../iam/index-grants";
 import type { Identity } from "../iam/identity";
 import { CLUSTER, NODE_POOL, type NodeIdentityUse, distinctNodeIdentities } from "../gke/node-identities";
 import { grantRoleRemediation } from "./remediation";
+import type { ProjectCatalog } from "../iam/projects";
+import { isLiveError, type LiveBinding } from "../live/facts";
 
 const REPOSITORY = "google_artifact_registry_repository";
 const PULL = "artifactregistry.repositories.downloadArtifacts";
 const READER = "roles/artifactregistry.reader";
 const REPO_IAM = ["google_artifact_registry_repository_iam_member", "google_artifact_registry_repository_iam_binding"];
+const REPO_POLICY = "google_artifact_registry_repository_iam_policy";
 
 interface RepoGrant {
   role: string | undefined;
   identity: Identity;
   conditional: boolean;
   resource: Resource;
+}
+
+/** What the plan does to a repository's own policy that is already there: what of it survives the apply. */
+interface RepoPolicyChanges {
+  /** `_iam_binding` resources that stay: authoritative for their role. */
+  authoritativeRoles: Set<string | undefined>;
+  /** `_iam_member` resources the plan destroys: those live grants go with them. */
+  destroyed: RepoGrant[];
+  /** A `_iam_policy` that stays replaces the whole live policy. */
+  wholePolicy?: Resource;
 }
 
 /**
@@ -39,34 +52,65 @@ export const gke011RegistryPull: Rule = {
   check(ctx: RuleContext): Verdict[] {
     const repositories = (ctx.model.byType.get(REPOSITORY) ?? []).filter((r) => r.mode === "managed" && r.change !== "delete");
     if (repositories.length === 0) return [];
-    const repoGrants = repositoryGrants(ctx, repositories);
+    const { grants: repoGrants, changes } = repositoryGrants(ctx, repositories);
     const answers = new Map<string, Verdict["status"] | { reason: string }>();
-    return distinctNodeIdentities(ctx.gke).map((use) => checkUse(use, repositories, repoGrants, answers, ctx));
+    return distinctNodeIdentities(ctx.gke).map((use) => checkUse(use, repositories, repoGrants, changes, answers, ctx));
   },
 };
 
-/** Repository-level grants, by repository address, read once. */
-function repositoryGrants(ctx: RuleContext, repositories: Resource[]): Map<string, RepoGrant[]> {
+/** Repository-level grants, by repository address, read once; and what the plan changes of the live policies. */
+function repositoryGrants(ctx: RuleContext, repositories: Resource[]): { grants: Map<string, RepoGrant[]>; changes: Map<string, RepoPolicyChanges> } {
   const byName = new Map<string, Resource>();
   for (const r of repositories) {
     const name = stringAttribute(r.values, "repository_id");
     if (typeof name === "string") byName.set(name, r);
   }
   const out = new Map<string, RepoGrant[]>();
+  const changes = new Map<string, RepoPolicyChanges>();
+  const changesOf = (repo: Resource) => {
+    let entry = changes.get(repo.address);
+    if (!entry) changes.set(repo.address, (entry = { authoritativeRoles: new Set(), destroyed: [] }));
+    return entry;
+  };
   for (const type of REPO_IAM) {
     for (const g of ctx.model.byType.get(type) ?? []) {
-      if (g.mode !== "managed" || g.change === "delete") continue;
+      if (g.mode !== "managed") continue;
       const repo = repositoryOf(g.values.repository, byName, ctx);
       if (!repo) continue;
       const role = typeof g.values.role === "string" ? g.values.role : undefined;
       const conditional = block(g.values.condition) !== undefined;
       const members = type.endsWith("_member") ? [g.values.member] : Array.isArray(g.values.members) ? g.values.members : [g.values.members];
+      const grants = members.map((m) => ({ role, identity: ctx.iam.identities.member(m), conditional, resource: g }));
+      if (g.change === "delete") {
+        if (type.endsWith("_member")) changesOf(repo).destroyed.push(...grants);
+        continue;
+      }
+      if (type.endsWith("_binding")) changesOf(repo).authoritativeRoles.add(role);
       const list = out.get(repo.address) ?? [];
-      for (const m of members) list.push({ role, identity: ctx.iam.identities.member(m), conditional, resource: g });
+      list.push(...grants);
       out.set(repo.address, list);
     }
   }
-  return out;
+  for (const g of ctx.model.byType.get(REPO_POLICY) ?? []) {
+    if (g.mode !== "managed" || g.change === "delete") continue;
+    const repo = repositoryOf(g.values.repository, byName, ctx);
+    if (repo) changesOf(repo).wholePolicy = g;
+  }
+  return { grants: out, changes };
+}
+
+/**
+ * `projects/P/locations/L/repositories/R` of a repository the apply does not create (it is
+ * unchanged, updated, or a configuration that does not say), so its own IAM policy may already
+ * grant something: --live reads it. Undefined when created here or a part is only known after apply.
+ */
+export function existingRepositoryName(repo: Resource, catalog: ProjectCatalog): string | undefined {
+  if (repo.mode !== "managed" || repo.change === "create" || repo.change === "replace" || repo.change === "delete") return undefined;
+  const project = catalog.projectOf(repo).key;
+  const location = repo.values.location;
+  const id = repo.values.repository_id;
+  if (!project || catalog.isCreatedHere(project) || typeof location !== "string" || typeof id !== "string" || !location || !id) return undefined;
+  return `projects/${project}/locations/${location}/repositories/${id}`;
 }
 
 function repositoryOf(value: Value | undefined, byName: Map<string, Resource>, ctx: RuleContext): Resource | undefined {
@@ -80,7 +124,7 @@ function repositoryOf(value: Value | undefined, byName: Map<string, Resource>, c
   return typeof value === "string" ? byName.get(value.split("/").pop()!) : undefined;
 }
 
-function checkUse(use: NodeIdentityUse, repositories: Resource[], repoGrants: Map<string, RepoGrant[]>, answers: Map<string, Verdict["status"] | { reason: string }>, ctx: RuleContext): Verdict {
+function checkUse(use: NodeIdentityUse, repositories: Resource[], repoGrants: Map<string, RepoGrant[]>, changes: Map<string, RepoPolicyChanges>, answers: Map<string, Verdict["status"] | { reason: string }>, ctx: RuleContext): Verdict {
   const { identity, resource } = use;
   const address = resource.address;
   if (!identity.key) {
@@ -89,7 +133,7 @@ function checkUse(use: NodeIdentityUse, repositories: Resource[], repoGrants: Ma
   const failing: Resource[] = [];
   const undecided: Array<{ repo: Resource; reason: string }> = [];
   for (const repo of repositories) {
-    const answer = canPull(identity, repo, repoGrants.get(repo.address) ?? [], answers, ctx);
+    const answer = canPull(identity, repo, repoGrants.get(repo.address) ?? [], changes.get(repo.address), answers, ctx);
     if (answer === "fail") failing.push(repo);
     else if (typeof answer === "object") undecided.push({ repo, reason: answer.reason });
   }
@@ -111,7 +155,7 @@ function checkUse(use: NodeIdentityUse, repositories: Resource[], repoGrants: Ma
   return { status: "pass", address, message: `${identity.display} (nodes of ${address}) can pull from every Artifact Registry repository of this configuration`, details };
 }
 
-function canPull(identity: Identity, repo: Resource, grants: RepoGrant[], answers: Map<string, Verdict["status"] | { reason: string }>, ctx: RuleContext): Verdict["status"] | { reason: string } {
+function canPull(identity: Identity, repo: Resource, grants: RepoGrant[], changes: RepoPolicyChanges | undefined, answers: Map<string, Verdict["status"] | { reason: string }>, ctx: RuleContext): Verdict["status"] | { reason: string } {
   for (const g of grants) {
     if (g.conditional || !g.role || sameIdentity(g.identity, identity) !== "yes") continue;
     if (ctx.iam.roleContains(g.role, PULL) === true) return "pass";
@@ -128,5 +172,68 @@ function canPull(identity: Identity, repo: Resource, grants: RepoGrant[], answer
   if (answer !== "fail") return answer;
   // A repository grant that may apply (conditional, member or role known only after apply) leaves it open.
   const maybe = grants.find((g) => sameIdentity(g.identity, identity) !== "no" && (!g.role || ctx.iam.roleContains(g.role, PULL) !== false));
-  return maybe ? { reason: `${maybe.resource.address} may grant it (${maybe.conditional ? "under an IAM condition" : "its member or role is only known after apply"})` } : answer;
+  if (maybe) return { reason: `${maybe.resource.address} may grant it (${maybe.conditional ? "under an IAM condition" : "its member or role is only known after apply"})` };
+  return liveRepositoryAnswer(identity, repo, project, changes, ctx);
+}
+
+/**
+ * Nothing in the configuration or the project policy lets the account pull: the repository's own
+ * live policy still may, when the repository exists already and the account is not new.
+ */
+function liveRepositoryAnswer(identity: Identity, repo: Resource, project: string, changes: RepoPolicyChanges | undefined, ctx: RuleContext): "pass" | "fail" | { reason: string } {
+  const name = existingRepositoryName(repo, ctx.iam.catalog);
+  if (!name) return "fail";
+  // An account this apply creates cannot be named in a policy written before it.
+  const change = identity.createdBy?.change;
+  if (change === "create" || change === "replace") return "fail";
+  if (changes?.wholePolicy) return { reason: `${changes.wholePolicy.address} replaces the whole IAM policy of ${repo.address}, which this check does not read` };
+  if (!ctx.live) {
+    // A configuration (cdk.tf.json) does not say whether its account exists: offline it is taken
+    // as new, as for project grants; live, a policy that names it shows that it exists.
+    if (change === "planned") return "fail";
+    return { reason: `${repo.address} may exist already, and its own IAM policy cannot be seen without --live` };
+  }
+  const found = liveRepository(name, ctx);
+  if (!found) return { reason: `--live did not read the IAM policy of ${repo.address}` };
+  if (isLiveError(found)) return { reason: `the IAM policy of ${repo.address} could not be read: ${found.missingPermission ? `the caller lacks ${found.missingPermission}` : found.error}` };
+  if (!found.exists) return "fail";
+  let maybe: string | undefined;
+  for (const binding of survivingBindings(found.iamPolicy ?? [], changes, ctx)) {
+    for (const member of binding.members) {
+      if (sameIdentity(ctx.iam.identities.member(member), identity) !== "yes") continue;
+      const contains = ctx.iam.roleContains(binding.role, PULL);
+      if (contains === false) continue;
+      if (contains === "unknown") maybe ??= `${binding.role} is granted on ${repo.address}, but its permissions could not be read`;
+      else if (binding.condition) maybe ??= `${binding.role} is granted on ${repo.address} only under an IAM condition (${binding.condition.expression})`;
+      else return ctx.iam.deniedPermissions(identity, project, [PULL]).length ? "fail" : "pass";
+    }
+  }
+  return maybe ? { reason: maybe } : "fail";
+}
+
+/** The live repository whose project (id or number), location and id are the same as `name`'s. */
+function liveRepository(name: string, ctx: RuleContext) {
+  const repositories = ctx.live?.artifactRepositories ?? {};
+  if (repositories[name]) return repositories[name];
+  const [, project, , location, , id] = name.split("/");
+  const canonical = ctx.iam.catalog.canonical(project ?? "");
+  for (const [key, value] of Object.entries(repositories)) {
+    const parts = key.split("/");
+    if (parts[3] === location && parts[5] === id && ctx.iam.catalog.canonical(parts[1] ?? "") === canonical) return value;
+  }
+  return undefined;
+}
+
+/** Live bindings that survive the apply: an authoritative binding replaces its role's, a destroyed member grant goes. */
+function survivingBindings(bindings: LiveBinding[], changes: RepoPolicyChanges | undefined, ctx: RuleContext): LiveBinding[] {
+  if (!changes) return bindings;
+  return bindings
+    .filter((binding) => !changes.authoritativeRoles.has(binding.role))
+    .map((binding) => ({
+      ...binding,
+      members: binding.members.filter((member) => {
+        const identity = ctx.iam.identities.member(member);
+        return !changes.destroyed.some((g) => g.role === binding.role && !g.conditional === !binding.condition && sameIdentity(g.identity, identity) === "yes");
+      }),
+    }));
 }

@@ -115,6 +115,35 @@ describe("preflight --live", () => {
     ]);
   });
 
+  test("GKE011: the IAM policy of a registry that exists already is read (Artifact Registry client) and decides pass, fail, or unknown with the permission to ask for", async () => {
+    const stack = join(__dirname, "fixtures", "acme-stack.cdk.tf.json");
+    const images = "projects/acme-prod/locations/europe-west1/repositories/images";
+    const withRepository = (bindings: Array<Record<string, unknown>>): Fixture => {
+      const fixture = loadFixture("acme-good");
+      fixture.projects[0]!.repositories = { "europe-west1/images": { iamPolicy: { bindings } } };
+      fixture.predefinedRoles = { ...fixture.predefinedRoles, "roles/artifactregistry.reader": ["artifactregistry.repositories.downloadArtifacts"] };
+      return fixture;
+    };
+    const run = (fixture: Fixture) =>
+      withEmulator(fixture, async (emulator) => {
+        const result = await preflight([stack, "--format", "json", "--include-pass", "--live", "--api-endpoint", emulator.url], { GOOGLE_OAUTH_ACCESS_TOKEN: FAKE_TOKEN });
+        expect(result.stdout + result.stderr).not.toContain(FAKE_TOKEN);
+        for (const request of emulator.requests) expect(matchAllowedMethod(request.method, `http://127.0.0.1${request.url}`)).toBeDefined();
+        const reads = emulator.requests.filter((request) => request.method_id === "artifactregistry.projects.locations.repositories.getIamPolicy");
+        expect(reads.map((request) => `${request.method} ${request.path}`)).toEqual([`GET /v1/${images}:getIamPolicy`]);
+        return result;
+      });
+    // Nothing on the project for ci-nodes (acme-good): only the repository's own policy can let it pull.
+    const granted = await run(withRepository([{ role: "roles/artifactregistry.reader", members: ["serviceAccount:ci-nodes@acme-prod.iam.gserviceaccount.com"] }]));
+    expect(statusesOf(granted, "GKE011")).toEqual(["pass"]);
+    const others = await run(withRepository([{ role: "roles/artifactregistry.reader", members: ["group:devs@acme.example"] }]));
+    expect(statusesOf(others, "GKE011")).toEqual(["fail"]);
+    const refused = await run({ ...withRepository([]), callerCannot: ["artifactregistry.repositories.getIamPolicy"] });
+    expect(statusesOf(refused, "GKE011")).toEqual(["unknown"]);
+    expect(refused.findings.find((finding) => finding.ruleId === "GKE011")).toMatchObject({ reason: "the IAM policy of google_artifact_registry_repository.images could not be read: the caller lacks artifactregistry.repositories.getIamPolicy" });
+    expect(refused.stderr).toContain(`--live could not read IAM policy of ${images}: the caller lacks artifactregistry.repositories.getIamPolicy`);
+  });
+
   test("a cdktf.out folder with two stacks is read once per distinct thing and decided live", async () => {
     const out = mkdtempSync(join(tmpdir(), "preflight-cdktf-out-"));
     const stack = readFileSync(join(__dirname, "fixtures", "acme-stack.cdk.tf.json"), "utf8");
@@ -178,8 +207,8 @@ describe("preflight --live", () => {
       probe,
       `process.on("exit", () => process.stderr.write("LOADED " + JSON.stringify([...new Set(Object.keys(require.cache).map((f) => (/node_modules\\/(@google[^/]*\\/[^/]+|google[^/]+)/.exec(f) || [])[1]).filter(Boolean))].sort()) + "\\n"));`,
     );
-    const loaded = async (args: string[], env: Record<string, string> = {}) => {
-      const child = spawn(process.execPath, ["--require", probe, CLI, PLAN, ...args], { env: { PATH: process.env.PATH ?? "", ...env } });
+    const loaded = async (args: string[], env: Record<string, string> = {}, input = PLAN) => {
+      const child = spawn(process.execPath, ["--require", probe, CLI, input, ...args], { env: { PATH: process.env.PATH ?? "", ...env } });
       let stderr = "";
       child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
       await new Promise((resolve) => child.on("close", resolve));
@@ -189,6 +218,12 @@ describe("preflight --live", () => {
     await withEmulator(loadFixture("acme-good"), async (emulator) => {
       const withLive = await loaded(["--live", "--api-endpoint", emulator.url], { GOOGLE_OAUTH_ACCESS_TOKEN: FAKE_TOKEN });
       expect(withLive).toEqual(expect.arrayContaining(["@google-cloud/iam", "@googleapis/cloudresourcemanager", "google-auth-library"]));
+      // Artifact Registry's client only when the input has a registry that may exist.
+      expect(withLive).not.toContain("@google-cloud/artifact-registry");
+      const stack = join(__dirname, "fixtures", "acme-stack.cdk.tf.json");
+      const withRegistry = await loaded(["--live", "--api-endpoint", emulator.url], { GOOGLE_OAUTH_ACCESS_TOKEN: FAKE_TOKEN }, stack);
+      expect(withRegistry).toContain("@google-cloud/artifact-registry");
+      expect(await loaded([], {}, stack)).toEqual([]);
     });
   });
 });

@@ -37,6 +37,8 @@ export interface FixtureProject extends FixtureResource {
   callerPermissions?: string[];
   customRoles?: Record<string, { title?: string; includedPermissions: string[]; deleted?: boolean }>;
   serviceAccounts?: FixtureServiceAccount[];
+  /** Artifact Registry repositories by `LOCATION/REPOSITORY`, with their own IAM policies. */
+  repositories?: Record<string, FixtureResource>;
 }
 
 export interface Fixture {
@@ -406,6 +408,21 @@ export class GoogleEmulator {
           if (!account) return notFound(`service account ${match[1]}`);
           const held = ((body.permissions as string[] | undefined) ?? []).filter((permission) => account.callerPermissions?.includes(permission));
           return { status: 200, body: held.length > 0 ? { permissions: held } : {} };
+        },
+      },
+      {
+        method: "GET",
+        pattern: /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/repositories\/([^/:]+):getIamPolicy$/,
+        id: "artifactregistry.projects.locations.repositories.getIamPolicy",
+        api: "artifactregistry.googleapis.com",
+        permission: () => "artifactregistry.repositories.getIamPolicy",
+        handle: (match, _body, query) => {
+          const project = this.project(match[1]!);
+          if (!project) return { status: 403, body: permissionDenied("artifactregistry.repositories.getIamPolicy", match[0]!) };
+          // Without version 3, conditional bindings would come back mangled.
+          if (query.get("options.requestedPolicyVersion") !== "3") return { status: 400, body: errorBody(400, "INVALID_ARGUMENT", "emulator expects options.requestedPolicyVersion=3") };
+          const repository = project.repositories?.[`${match[2]}/${match[3]}`];
+          return repository ? policyOf(repository) : notFound(`repository ${match[3]}`);
         },
       },
       {

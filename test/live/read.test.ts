@@ -7,6 +7,8 @@ import { emulatorOptions as options, FAKE_TOKEN, runReader, withEmulator } from 
 const PROD_NODES = "gke-nodes@shop-prod.iam.gserviceaccount.com";
 const DEV_NODES = "gke-nodes@shop-dev.iam.gserviceaccount.com";
 const DEV_OLD_NODES = "old-nodes@shop-dev.iam.gserviceaccount.com";
+const IMAGES = "projects/shop-prod/locations/europe-west1/repositories/images";
+const NOT_YET = "projects/shop-prod/locations/europe-west1/repositories/not-yet";
 
 function prodRequest(): LiveRequest {
   return {
@@ -16,6 +18,8 @@ function prodRequest(): LiveRequest {
     callerPermissions: { "shop-prod": ["container.clusters.create", "resourcemanager.projects.setIamPolicy", "serviceusage.services.enable"] },
     actAsChecks: [PROD_NODES],
     defaultServiceAccountProjects: ["shop-prod"],
+    rolesHeldBy: [`serviceAccount:${PROD_NODES}`],
+    artifactRepositories: [IMAGES, NOT_YET],
   };
 }
 
@@ -109,6 +113,60 @@ describe("readLiveFacts against the emulator, through the real Google client lib
     });
   });
 
+  test("Artifact Registry: a repository's own IAM policy (version 3) through @google-cloud/artifact-registry; one not there yet; the node accounts' roles on it", async () => {
+    await withEmulator(loadFixture("healthy"), async (emulator) => {
+      const { facts } = await runReader(prodRequest(), options(emulator));
+      expect(facts.artifactRepositories?.[IMAGES]).toEqual({
+        name: IMAGES,
+        exists: true,
+        iamPolicy: [
+          { role: "roles/artifactregistry.reader", members: [`serviceAccount:${PROD_NODES}`] },
+          {
+            role: "projects/shop-prod/roles/imagePuller",
+            members: ["serviceAccount:123456789012-compute@developer.gserviceaccount.com"],
+            condition: { title: "release images", expression: "resource.name.startsWith('projects/shop-prod/locations/europe-west1/repositories/images/packages/release')" },
+          },
+          { role: "roles/artifactregistry.repoAdmin", members: ["group:platform@example.com"] },
+        ],
+      });
+      // 404: the apply creates it, so nothing outside the configuration can grant on it yet.
+      expect(facts.artifactRepositories?.[NOT_YET]).toEqual({ name: NOT_YET, exists: false });
+      // Roles the node accounts hold on the repository are read; a group's role is not.
+      expect(facts.roles["roles/artifactregistry.reader"]).toEqual(["artifactregistry.repositories.downloadArtifacts", "artifactregistry.repositories.get"]);
+      expect(facts.roles["projects/shop-prod/roles/imagePuller"]).toEqual(["artifactregistry.repositories.downloadArtifacts"]);
+      expect(facts.roles["roles/artifactregistry.repoAdmin"]).toBeUndefined();
+      const calls = emulator.requests.filter((request) => request.method_id === "artifactregistry.projects.locations.repositories.getIamPolicy");
+      expect(calls.map((request) => `${request.method} ${request.path}`).sort()).toEqual([`GET /v1/${IMAGES}:getIamPolicy`, `GET /v1/${NOT_YET}:getIamPolicy`]);
+    });
+  });
+
+  test("Artifact Registry: 403 names artifactregistry.repositories.getIamPolicy, a disabled API says so; the other facts are still read", async () => {
+    const denied = { ...loadFixture("healthy"), callerCannot: ["artifactregistry.repositories.getIamPolicy"] };
+    await withEmulator(denied, async (emulator) => {
+      const { facts } = await runReader(prodRequest(), options(emulator));
+      const error = expectError(facts.artifactRepositories?.[IMAGES]);
+      expect(error.missingPermission).toBe("artifactregistry.repositories.getIamPolicy");
+      expect(error.error).toMatch(/^artifactregistry\.projects\.locations\.repositories\.getIamPolicy: HTTP 403/);
+      expect(Array.isArray(project(facts, "shop-prod").iamPolicy)).toBe(true);
+    });
+    const disabled = { ...loadFixture("healthy"), disabledApis: ["artifactregistry.googleapis.com"] };
+    await withEmulator(disabled, async (emulator) => {
+      const { facts } = await runReader(prodRequest(), options(emulator));
+      const error = expectError(facts.artifactRepositories?.[IMAGES]);
+      expect(error.missingPermission).toBeUndefined();
+      expect(error.error).toMatch(/artifactregistry\.googleapis\.com is not enabled in the project that pays for the call/);
+    });
+  });
+
+  test("Artifact Registry: 503 is retried by the same transport", async () => {
+    await withEmulator(loadFixture("healthy"), async (emulator) => {
+      emulator.inject({ path: "/repositories/images:getIamPolicy", status: 503, times: 2 });
+      const { facts, calls } = await runReader(prodRequest(), options(emulator));
+      expect(facts.artifactRepositories?.[IMAGES]).toMatchObject({ exists: true });
+      expect(calls.find((call) => call.path.endsWith("/images:getIamPolicy"))?.attempts).toBe(3);
+    });
+  });
+
   test("a broken project: agent binding missing, container API off, a deny policy, no actAs, a disabled account", async () => {
     await withEmulator(loadFixture("broken"), async (emulator) => {
       const { facts } = await runReader(devRequest(), options(emulator));
@@ -152,8 +210,10 @@ describe("readLiveFacts against the emulator, through the real Google client lib
       expect(count("cloudresourcemanager.projects.get")).toBe(1);
       expect(count("cloudresourcemanager.projects.getIamPolicy")).toBe(1); // …read once from there on
       expect(count("cloudresourcemanager.projects.getAncestry")).toBe(1);
-      expect(count("iam.roles.get")).toBe(2);
+      // The two GKE roles (one of them asked twice) and the reader role the nodes hold on the repository.
+      expect(count("iam.roles.get")).toBe(3);
       expect(count("iam.projects.serviceAccounts.get")).toBe(3);
+      expect(count("artifactregistry.projects.locations.repositories.getIamPolicy")).toBe(2);
     });
   });
 });
@@ -249,9 +309,10 @@ describe("failures become LiveError facts and the run goes on", () => {
   test("a call that does not answer in time becomes a LiveError; the rest of the run completes", async () => {
     await withEmulator(loadFixture("healthy"), async (emulator) => {
       emulator.inject({ path: "/serviceAccounts/gke-nodes@shop-prod.iam.gserviceaccount.com", method: "GET", delayMs: 6_000 });
-      // The emulator would answer after 6 s; the reader gives up after 1 s and reports it.
-      const { facts } = await runReader(prodRequest(), options(emulator, { timeoutMs: 1_000 }));
-      expect(expectError(facts.serviceAccounts[PROD_NODES]).error).toBe("iam.projects.serviceAccounts.get: no answer within 1000 ms");
+      // The emulator would answer after 6 s; the reader gives up after 2 s and reports it. (2 s, not
+      // less: loading a client library blocks the event loop for a few hundred ms on a busy machine.)
+      const { facts } = await runReader(prodRequest(), options(emulator, { timeoutMs: 2_000 }));
+      expect(expectError(facts.serviceAccounts[PROD_NODES]).error).toBe("iam.projects.serviceAccounts.get: no answer within 2000 ms");
       expect(project(facts, "shop-prod").enabledServices).toHaveLength(7);
     });
   });

@@ -92,6 +92,26 @@ describe("liveRequestFor: what --live reads, from the models", () => {
     expect(request.callerPermissions).toEqual({});
   });
 
+  test("Artifact Registry repositories that may exist already are read (and the registry's project), new ones are not", () => {
+    const repositories = {
+      google_artifact_registry_repository: {
+        images: { project: "shop-prod", location: "europe-west1", repository_id: "images", format: "DOCKER" },
+        shared: { project: "registry-hub", location: "europe", repository_id: "shared", format: "DOCKER" },
+        later: { project: "shop-prod", location: "${var.region}", repository_id: "later", format: "DOCKER" },
+      },
+    };
+    const request = liveRequestFor([modelFromTerraformJson(stack(repositories), { file: "cdk.tf.json", stack: "gke" })]);
+    // cdk.tf.json does not say whether they exist: they are read, and a 404 says the apply creates them.
+    expect(request.artifactRepositories).toEqual([
+      "projects/registry-hub/locations/europe/repositories/shared",
+      "projects/shop-prod/locations/europe-west1/repositories/images",
+    ]);
+    expect(request.projects).toEqual(["registry-hub", "shop-prod"]);
+
+    const plan = liveRequestFor(loadInputs(join(EXAMPLES, "plans", "unknown-existing-account.plan.json")));
+    expect(plan.artifactRepositories).toBeUndefined(); // no registry in it
+  });
+
   test("withDefaultProject leaves a provider's own project alone", () => {
     const model = modelFromTerraformJson({ provider: { google: [{ project: "kept" }] }, resource: {} }, { file: "cdk.tf.json" });
     expect(withDefaultProject(model, "other").providers.get("google")?.project).toBe("kept");

@@ -15,7 +15,10 @@ const REQUEST: LiveRequest = {
   roles: ["roles/logging.logWriter", "organizations/999999999999/roles/orgNodeRole"],
   callerPermissions: { "shop-dev": ["container.clusters.create"] },
   actAsChecks: ["gke-nodes@shop-dev.iam.gserviceaccount.com"],
+  artifactRepositories: ["projects/shop-dev/locations/europe-west1/repositories/images"],
 };
+
+const REPOSITORY = "projects/shop-prod/locations/europe-west1/repositories/images";
 
 function guardedClients(url: string) {
   const credentials = new OAuth2Client();
@@ -49,6 +52,10 @@ describe("the transport refuses every method that is not an allowlisted read", (
           "deny policy delete (gax)",
           () => clients.denyPolicies().deletePolicy({ name: `policies/${encodeURIComponent("cloudresourcemanager.googleapis.com/projects/shop-prod")}/denypolicies/no-sa-keys` }),
         ],
+        ["repository setIamPolicy (gax)", () => clients.artifactRegistry().setIamPolicy({ resource: REPOSITORY, policy: { bindings: [] } })],
+        ["repository create (gax)", () => clients.artifactRegistry().createRepository({ parent: "projects/shop-prod/locations/europe-west1", repositoryId: "x", repository: {} })],
+        ["repository delete (gax)", () => clients.artifactRegistry().deleteRepository({ name: REPOSITORY })],
+        ["repository testIamPermissions (a read, but not ours)", () => clients.artifactRegistry().testIamPermissions({ resource: REPOSITORY, permissions: ["artifactregistry.repositories.downloadArtifacts"] })],
       ];
       for (const [name, attempt] of attempts) {
         const outcome = await attempt().then(
@@ -72,14 +79,16 @@ describe("no token in any output", () => {
     const fixture = { ...loadFixture("broken"), callerCannot: ["resourcemanager.projects.getIamPolicy", "iam.roles.get"] };
     await withEmulator(fixture, async (emulator) => {
       emulator.inject({ path: "/services", status: 500 });
+      emulator.inject({ path: "/repositories/images:getIamPolicy", status: 503 });
       emulator.inject({ path: ":getAncestry", status: 429, times: 1 });
       emulator.inject({ path: "/serviceAccounts/gke-nodes@shop-dev.iam.gserviceaccount.com", method: "GET", delayMs: 4_000 });
-      const run = await runReader(REQUEST, emulatorOptions(emulator, { retries: 1, timeoutMs: 1_000 }));
+      const run = await runReader(REQUEST, emulatorOptions(emulator, { retries: 1, timeoutMs: 2_000 }));
 
       // The run did exercise failures, so the check below is not vacuous.
       const dev = run.facts.projects["shop-dev"];
       expect(dev && !isLiveError(dev) && isLiveError(dev.iamPolicy) && isLiveError(dev.enabledServices)).toBe(true);
       expect(isLiveError(run.facts.serviceAccounts["gke-nodes@shop-dev.iam.gserviceaccount.com"])).toBe(true);
+      expect(isLiveError(run.facts.artifactRepositories?.["projects/shop-dev/locations/europe-west1/repositories/images"])).toBe(true);
 
       expect(run.stdout).not.toContain(FAKE_TOKEN);
       expect(run.stderr).not.toContain(FAKE_TOKEN);
@@ -103,6 +112,18 @@ describe("no token in any output", () => {
         "cloudresourcemanager.projects.getIamPolicy: HTTP 400: injected fault; you sent authorization: Bearer [redacted]",
       );
       expect(run.stdout).not.toContain(FAKE_TOKEN);
+    });
+  });
+
+  test("the same through a gax client (Artifact Registry), whose error text arrives in the message rather than the data", async () => {
+    await withEmulator(loadFixture("healthy"), async (emulator) => {
+      emulator.inject({ path: "/repositories/images:getIamPolicy", status: 400, echoAuthorization: true });
+      const run = await runReader({ projects: [], serviceAccounts: [], roles: [], callerPermissions: {}, actAsChecks: [], artifactRepositories: [REPOSITORY] }, emulatorOptions(emulator));
+      const repository = run.facts.artifactRepositories?.[REPOSITORY];
+      expect(isLiveError(repository) && repository.error).toBe(
+        "artifactregistry.projects.locations.repositories.getIamPolicy: HTTP 400: injected fault; you sent authorization: Bearer [redacted]",
+      );
+      expect(run.stdout + run.stderr).not.toContain(FAKE_TOKEN);
     });
   });
 

@@ -1,6 +1,7 @@
 import { computed, ref } from "../support/plan-builder";
 import { cluster, nodePool, projectData, apis, nodeAccount, grant, agentGrant, PROJECT } from "../support/scenarios";
 import { planFindings, tfFindings, stack, tf, verdicts } from "./helpers";
+import type { LiveBinding, LiveFacts, LiveRepository, LiveError } from "../../src/live/facts";
 
 const RULE = "GKE011";
 const repo = { type: "google_artifact_registry_repository", name: "images", values: { project: PROJECT, location: "europe-west1", repository_id: "images", format: "DOCKER", id: computed, name: computed } };
@@ -56,5 +57,102 @@ describe("GKE011 registry-pull on cdk.tf.json", () => {
   test("pass: a repository-level reader grant", () => {
     const json = stack({ ...base, google_artifact_registry_repository_iam_member: { pull: { location: "europe-west1", repository: "images", role: "roles/artifactregistry.reader", member: "serviceAccount:${google_service_account.nodes_sa.email}" } } });
     expect(verdicts(tfFindings(RULE, json))).toEqual(["pass google_container_node_pool.pool"]);
+  });
+});
+
+describe("GKE011 with --live: the IAM policy of a repository that exists already", () => {
+  const CI = "ci-nodes@acme-prod.iam.gserviceaccount.com";
+  const NAME = `projects/${PROJECT}/locations/europe-west1/repositories/images`;
+  const existing = { ...repo, actions: ["no-op"], values: { ...repo.values, id: NAME, name: NAME } };
+  const pool = nodePool(CI);
+  /** The project policy is read (nothing in it for the nodes), plus what the repository's read gave. */
+  const live = (repository: LiveRepository | LiveError | undefined, roles: LiveFacts["roles"] = {}): LiveFacts => ({
+    projects: { [PROJECT]: { projectId: PROJECT, projectNumber: "123456789012", iamPolicy: [], ancestry: [`projects/${PROJECT}`], enabledServices: [], denyRules: [] } },
+    serviceAccounts: {},
+    roles,
+    ...(repository && { artifactRepositories: { [NAME]: repository } }),
+  });
+  const policy = (...bindings: LiveBinding[]): LiveRepository => ({ name: NAME, exists: true, iamPolicy: bindings });
+  const reader = (member = `serviceAccount:${CI}`): LiveBinding => ({ role: "roles/artifactregistry.reader", members: [member] });
+
+  test("offline: unknown", () => {
+    const findings = planFindings(RULE, [existing, pool]);
+    expect(verdicts(findings)).toEqual(["unknown google_container_node_pool.primary_nodes"]);
+    expect(findings[0].decideWith).toMatch(/--live/);
+  });
+
+  test("a node account the plan creates: fail, the existing repository's policy cannot name it", () => {
+    const created = planFindings(RULE, [...platform, existing], { live: live(policy(reader())) });
+    expect(verdicts(created)).toEqual(["fail google_container_cluster.primary", "fail google_container_node_pool.primary_nodes"]);
+  });
+
+  test("pass: the repository's live policy grants the reader role to the node account", () => {
+    const findings = planFindings(RULE, [existing, pool], { live: live(policy(reader())) });
+    expect(verdicts(findings)).toEqual(["pass google_container_node_pool.primary_nodes"]);
+  });
+
+  test("pass: a custom role on the repository, its permissions read live", () => {
+    const role = "projects/acme-prod/roles/imagePuller";
+    const facts = live(policy({ role, members: [`serviceAccount:${CI}`] }), { [role]: ["artifactregistry.repositories.downloadArtifacts"] });
+    expect(verdicts(planFindings(RULE, [existing, pool], { live: facts }))).toEqual(["pass google_container_node_pool.primary_nodes"]);
+  });
+
+  test("fail: the repository's live policy grants nothing to the node account", () => {
+    const findings = planFindings(RULE, [existing, pool], { live: live(policy(reader("serviceAccount:other@acme-prod.iam.gserviceaccount.com"))) });
+    expect(verdicts(findings)).toEqual(["fail google_container_node_pool.primary_nodes"]);
+  });
+
+  test("fail: a repository not there yet (404) has no grant outside the configuration", () => {
+    expect(verdicts(planFindings(RULE, [existing, pool], { live: live({ name: NAME, exists: false }) }))).toEqual(["fail google_container_node_pool.primary_nodes"]);
+  });
+
+  test("unknown: the read was refused; the reason names the permission the caller lacks", () => {
+    const refused = { error: "artifactregistry.projects.locations.repositories.getIamPolicy: HTTP 403: denied", missingPermission: "artifactregistry.repositories.getIamPolicy" };
+    const findings = planFindings(RULE, [existing, pool], { live: live(refused) });
+    expect(verdicts(findings)).toEqual(["unknown google_container_node_pool.primary_nodes"]);
+    expect(findings[0].reason).toBe("the IAM policy of google_artifact_registry_repository.images could not be read: the caller lacks artifactregistry.repositories.getIamPolicy");
+  });
+
+  test("unknown: --live ran but the repository was not read", () => {
+    const findings = planFindings(RULE, [existing, pool], { live: live(undefined) });
+    expect(findings[0].reason).toBe("--live did not read the IAM policy of google_artifact_registry_repository.images");
+  });
+
+  test("unknown: the live grant is conditional", () => {
+    const facts = live(policy({ ...reader(), condition: { expression: "request.time.getHours('UTC') < 18" } }));
+    const findings = planFindings(RULE, [existing, pool], { live: facts });
+    expect(verdicts(findings)).toEqual(["unknown google_container_node_pool.primary_nodes"]);
+    expect(findings[0].reason).toMatch(/only under an IAM condition/);
+  });
+
+  test("fail: the plan destroys the member grant that the live policy shows, or an authoritative binding leaves the account out", () => {
+    const destroyed = { type: "google_artifact_registry_repository_iam_member", name: "pull", actions: ["delete"], values: { project: PROJECT, location: "europe-west1", repository: NAME, role: "roles/artifactregistry.reader", member: `serviceAccount:${CI}` } };
+    expect(verdicts(planFindings(RULE, [existing, pool, destroyed], { live: live(policy(reader())) }))).toEqual(["fail google_container_node_pool.primary_nodes"]);
+    const authoritative = { type: "google_artifact_registry_repository_iam_binding", name: "readers", values: { project: PROJECT, location: "europe-west1", repository: NAME, role: "roles/artifactregistry.reader", members: ["group:devs@acme.example"] } };
+    expect(verdicts(planFindings(RULE, [existing, pool, authoritative], { live: live(policy(reader())) }))).toEqual(["fail google_container_node_pool.primary_nodes"]);
+  });
+
+  test("fail: a live deny rule on the project takes downloadArtifacts from the node account", () => {
+    const facts = live(policy(reader()));
+    const project = facts.projects[PROJECT] as { denyRules: unknown[] };
+    project.denyRules = [{ policy: "policies/x/denypolicies/no-pull", deniedPrincipals: [`principal://iam.googleapis.com/projects/-/serviceAccounts/${CI}`], exceptionPrincipals: [], deniedPermissions: ["artifactregistry.googleapis.com/repositories.downloadArtifacts"], exceptionPermissions: [] }];
+    expect(verdicts(planFindings(RULE, [existing, pool], { live: facts }))).toEqual(["fail google_container_node_pool.primary_nodes"]);
+  });
+
+  test("a repository the plan creates is not read: nothing can grant on it yet", () => {
+    expect(verdicts(planFindings(RULE, [repo, pool], { live: live(undefined) }))).toEqual(["fail google_container_node_pool.primary_nodes"]);
+  });
+
+  test("cdk.tf.json (existence not said): the live read decides", () => {
+    const json = stack({ google_container_node_pool: { pool: tf.pool({ cluster: "demo", node_config: { service_account: CI } }) }, google_artifact_registry_repository: { images: { location: "europe-west1", repository_id: "images", format: "DOCKER" } } });
+    expect(verdicts(tfFindings(RULE, json, { live: live(policy(reader())) }))).toEqual(["pass google_container_node_pool.pool"]);
+    expect(verdicts(tfFindings(RULE, json, { live: live({ name: NAME, exists: false }) }))).toEqual(["fail google_container_node_pool.pool"]);
+  });
+
+  test("cdk.tf.json with the account defined in the stack: offline taken as new (fail, as for project grants); live, a repository grant naming it counts", () => {
+    const json = stack({ google_service_account: { nodes_sa: tf.account }, google_container_node_pool: { pool: tf.pool({ cluster: "demo" }) }, google_artifact_registry_repository: { images: { location: "europe-west1", repository_id: "images", format: "DOCKER" } } });
+    expect(verdicts(tfFindings(RULE, json))).toEqual(["fail google_container_node_pool.pool"]);
+    expect(verdicts(tfFindings(RULE, json, { live: live(policy(reader(`serviceAccount:gke-nodes@${PROJECT}.iam.gserviceaccount.com`))) }))).toEqual(["pass google_container_node_pool.pool"]);
+    expect(verdicts(tfFindings(RULE, json, { live: live(policy(reader())) }))).toEqual(["fail google_container_node_pool.pool"]);
   });
 });
