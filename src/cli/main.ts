@@ -119,16 +119,17 @@ async function runCheck(input: string, flags: CheckFlags, io: CliIo): Promise<nu
     const report = { ...checked, findings: waived.findings, summary: summarise(waived.findings), ...(waiversFile ? { waivers: waived.outcomes } : {}) };
     // Notices quote waivers (addresses, reasons) from a file that may come with a pull request.
     for (const notice of waiverNotices(waived.outcomes, (file) => displayPath(file, process.cwd()))) io.stderr(`preflight: ${terminalSafe(notice)}\n`);
-    const stdout = writeOutputs(outputs, report, {
+    // The stdout report goes to io.stdout in pieces (a JSON report can be 100 MB).
+    writeOutputs(outputs, report, {
       policy,
       includePass: Boolean(flags.includePass),
       color: flags.color !== false && io.isTty && !io.env.NO_COLOR,
+      terminal: io.isTty,
       verbose: flags.verbose,
       waivers: waived.outcomes,
       rules: allRules.map((r) => r.meta),
       baseDir: process.cwd(),
-    });
-    if (stdout !== undefined) io.stdout(stdout);
+    }, io.stdout);
     return gateFails(report.findings, policy) ? EXIT.failing : EXIT.ok;
   } catch (error) {
     if (error instanceof InputError || error instanceof OutputUsageError || error instanceof LiveUsageError) {

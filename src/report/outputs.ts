@@ -1,10 +1,10 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { DOCS_BASE } from "../engine/check";
 import type { RuleMeta } from "../rules/types";
 import type { WaiverOutcome } from "../waivers/types";
 import { jsonLocator, type TextRegion } from "./json-position";
-import { renderJson } from "./json";
+import { jsonChunks } from "./json";
 import { renderJunit } from "./junit";
 import { renderMarkdown } from "./markdown";
 import type { GatePolicy } from "./policy";
@@ -65,6 +65,8 @@ export interface RenderContext {
   /** The user asked for passing checks (`--include-pass`); JUnit always gets them, as passing test cases. */
   includePass: boolean;
   color: boolean;
+  /** The output goes to a terminal: JSON is indented for reading; elsewhere it has one finding per line. */
+  terminal?: boolean;
   verbose?: boolean;
   waivers?: readonly WaiverOutcome[];
   rules?: readonly RuleMeta[];
@@ -75,43 +77,84 @@ export interface RenderContext {
 }
 
 export function renderOutput(format: FormatName, report: Report, ctx: RenderContext): string {
+  return [...renderOutputChunks(format, report, ctx)].join("");
+}
+
+/** The output in pieces to write one after the other (the JSON report is never one string). */
+export function renderOutputChunks(format: FormatName, report: Report, ctx: RenderContext): Iterable<string> {
   const shown = ctx.includePass || format === "junit" ? report : withoutPasses(report);
   switch (format) {
     case "text":
-      return renderText(shown, { policy: ctx.policy, color: ctx.color, verbose: ctx.verbose });
+      return [renderText(shown, { policy: ctx.policy, color: ctx.color, verbose: ctx.verbose })];
     case "json":
-      return renderJson(shown);
+      return jsonChunks(shown, ctx.terminal ? "indented" : "lines");
     case "sarif":
-      return renderSarif(shown, { policy: ctx.policy, rules: ctx.rules, baseDir: ctx.baseDir, waivers: ctx.waivers, locate: locatorFor(ctx),
-        ruleDocUrl: (id) => `${DOCS_BASE}/${id}.md`, informationUri: DOCS_BASE.replace(/\/blob\/main\/docs\/rules$/, "") });
+      return [renderSarif(shown, { policy: ctx.policy, rules: ctx.rules, baseDir: ctx.baseDir, waivers: ctx.waivers, locate: locatorFor(ctx),
+        ruleDocUrl: (id) => `${DOCS_BASE}/${id}.md`, informationUri: DOCS_BASE.replace(/\/blob\/main\/docs\/rules$/, "") })];
     case "junit":
-      return renderJunit(shown, { policy: ctx.policy, waivers: ctx.waivers, baseDir: ctx.baseDir });
+      return [renderJunit(shown, { policy: ctx.policy, waivers: ctx.waivers, baseDir: ctx.baseDir })];
     case "markdown":
-      return renderMarkdown(shown, { policy: ctx.policy, waivers: ctx.waivers, baseDir: ctx.baseDir });
+      return [renderMarkdown(shown, { policy: ctx.policy, waivers: ctx.waivers, baseDir: ctx.baseDir })];
   }
 }
 
 /**
- * Renders every output; files are written (folders created), the stdout one is returned.
+ * Renders every output; files are written (folders created). The stdout one is given to
+ * `toStdout` piece by piece when there is one, else returned whole.
  * A file that cannot be written is an {@link OutputUsageError} naming it.
  */
-export function writeOutputs(specs: readonly OutputSpec[], report: Report, ctx: RenderContext): string | undefined {
+export function writeOutputs(specs: readonly OutputSpec[], report: Report, ctx: RenderContext, toStdout?: (text: string) => void): string | undefined {
   let stdout: string | undefined;
-  for (const spec of specs) {
-    const text = renderOutput(spec.format, report, spec.file === undefined ? ctx : { ...ctx, color: false });
+  // Files first: a file that cannot be written stops the run before anything reaches stdout.
+  const filesFirst = [...specs.filter((s) => s.file !== undefined), ...specs.filter((s) => s.file === undefined)];
+  for (const spec of filesFirst) {
     if (spec.file === undefined) {
-      stdout = text;
+      const chunks = renderOutputChunks(spec.format, report, ctx);
+      if (toStdout) forEachBatch(chunks, toStdout);
+      else stdout = [...chunks].join("");
       continue;
     }
+    const file = spec.file;
+    const fileCtx = { ...ctx, color: false, terminal: false };
+    let fd: number | undefined;
     try {
-      mkdirSync(dirname(resolve(spec.file)), { recursive: true });
-      writeFileSync(spec.file, text);
+      mkdirSync(dirname(resolve(file)), { recursive: true });
+      fd = openSync(file, "w");
+      const out = fd;
+      forEachBatch(renderOutputChunks(spec.format, report, fileCtx), (text) => writeAll(out, text));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      throw new OutputUsageError(`${spec.file}: cannot write the ${spec.format} report (${code ?? String(error)})`);
+      if (code === undefined) throw error; // a bug while rendering, not a file that cannot be written
+      throw new OutputUsageError(`${file}: cannot write the ${spec.format} report (${code})`);
+    } finally {
+      if (fd !== undefined) closeSync(fd);
     }
   }
   return stdout;
+}
+
+/** Small pieces joined into writes of about a megabyte: few system calls, no giant string. */
+const BATCH_CHARS = 1 << 20;
+
+function forEachBatch(chunks: Iterable<string>, write: (text: string) => void): void {
+  let batch: string[] = [];
+  let length = 0;
+  for (const chunk of chunks) {
+    batch.push(chunk);
+    length += chunk.length;
+    if (length >= BATCH_CHARS) {
+      write(batch.join(""));
+      batch = [];
+      length = 0;
+    }
+  }
+  if (length > 0) write(batch.join(""));
+}
+
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text, "utf8");
+  let offset = 0;
+  while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
 }
 
 /** True when some output needs passing findings (JUnit lists passing resources as passing cases). */

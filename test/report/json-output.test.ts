@@ -1,0 +1,106 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { main } from "../../src/cli/main";
+import { jsonChunks, renderJson } from "../../src/report/json";
+import { renderOutput, writeOutputs, type RenderContext } from "../../src/report/outputs";
+import { defaultPolicy } from "../../src/report/policy";
+import type { Report } from "../../src/report/types";
+import { failGke001, hostile, passGke003, reportOf, unknownGke002, waivedGke003 } from "./fixtures/findings";
+
+const all = reportOf([failGke001, unknownGke002, waivedGke003, passGke003, hostile]);
+const ctx: RenderContext = { policy: defaultPolicy, includePass: true, color: false, baseDir: process.cwd() };
+
+describe("JSON report layouts", () => {
+  it("indented is JSON.stringify with two spaces, as before", () => {
+    expect(renderJson(all, "indented")).toBe(`${JSON.stringify(all, null, 2)}\n`);
+  });
+
+  it("lines holds the same content, one finding per line", () => {
+    const text = renderJson(all, "lines");
+    expect(JSON.parse(text)).toEqual(JSON.parse(renderJson(all, "indented")));
+    const lines = text.split("\n");
+    for (const f of all.findings) {
+      expect(lines.filter((l) => l.includes(JSON.stringify(f.address)) && l.includes(JSON.stringify(f.ruleId)))).toHaveLength(1);
+    }
+    expect(text.endsWith("}\n")).toBe(true);
+    expect(text.length).toBeLessThan(renderJson(all, "indented").length);
+  });
+
+  it("lines leaves out undefined members and keeps empty arrays and waivers as JSON.stringify does", () => {
+    const report = { ...reportOf([]), waivers: undefined } as Report;
+    expect(JSON.parse(renderJson(report, "lines"))).toEqual(JSON.parse(JSON.stringify(report)));
+    const withWaivers = { ...all, waivers: [{ state: "stale" }, { state: "applied" }] } as unknown as Report;
+    expect(JSON.parse(renderJson(withWaivers, "lines"))).toEqual(JSON.parse(JSON.stringify(withWaivers)));
+  });
+
+  it("lines renders values through their toJSON, as JSON.stringify does", () => {
+    class Secret {
+      toJSON(): string {
+        return "(unknown until apply)";
+      }
+    }
+    const report = reportOf([{ ...failGke001, details: { value: new Secret() } }]);
+    expect(renderJson(report, "lines")).toContain('"value":"(unknown until apply)"');
+  });
+
+  it("comes in pieces, never the whole report as one string", () => {
+    const many = reportOf(Array.from({ length: 50 }, (_, i) => ({ ...failGke001, address: `google_container_node_pool.p${i}` })));
+    const chunks = [...jsonChunks(many, "lines")];
+    expect(chunks.length).toBeGreaterThan(50);
+    expect(Math.max(...chunks.map((c) => c.length))).toBeLessThan(renderJson(many, "lines").length / 10);
+    expect(chunks.join("")).toBe(renderJson(many, "lines"));
+  });
+});
+
+describe("writeOutputs", () => {
+  it("indents JSON for a terminal and writes one finding per line elsewhere", () => {
+    expect(renderOutput("json", all, { ...ctx, terminal: true })).toBe(renderJson(all, "indented"));
+    expect(renderOutput("json", all, ctx)).toBe(renderJson(all, "lines"));
+  });
+
+  it("writes files in the file layout, even when stdout is a terminal", () => {
+    const dir = mkdtempSync(join(tmpdir(), "preflight-json-"));
+    const file = join(dir, "sub", "report.json");
+    const stdout = writeOutputs([{ format: "json", file }, { format: "text" }], all, { ...ctx, terminal: true, color: true });
+    expect(readFileSync(file, "utf8")).toBe(renderJson(all, "lines"));
+    expect(stdout).toBe(renderOutput("text", all, { ...ctx, terminal: true, color: true }));
+  });
+
+  it("hands a large stdout report over in batches that join to the whole", () => {
+    const big = reportOf(
+      Array.from({ length: 600 }, (_, i) => ({ ...failGke001, address: `google_container_node_pool.p${i}`, message: `${failGke001.message} ${"x".repeat(2000)}` })),
+    );
+    const pieces: string[] = [];
+    expect(writeOutputs([{ format: "json" }], big, ctx, (text) => pieces.push(text))).toBeUndefined();
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(pieces.join("")).toBe(renderJson(big, "lines"));
+  });
+
+  it("writes files before stdout, so a file that cannot be written stops the run with nothing printed", () => {
+    const dir = mkdtempSync(join(tmpdir(), "preflight-json-"));
+    const pieces: string[] = [];
+    expect(() => writeOutputs([{ format: "text" }, { format: "json", file: dir }], all, ctx, (text) => pieces.push(text))).toThrow(
+      `${dir}: cannot write the json report (EISDIR)`,
+    );
+    expect(pieces).toEqual([]);
+  });
+});
+
+describe("preflight --format json", () => {
+  const example = join(__dirname, "..", "..", "examples", "plans", "bad-minimal-roles.plan.json");
+  async function run(isTty: boolean): Promise<string> {
+    let out = "";
+    await main([example, "--format", "json"], { stdout: (t) => (out += t), stderr: () => undefined, isTty, env: {} });
+    return out;
+  }
+
+  it("is indented on a terminal and one finding per line in a pipe, with the same content", async () => {
+    const onTerminal = await run(true);
+    const inPipe = await run(false);
+    expect(onTerminal).toMatch(/^{\n  "tool": {\n    "name"/);
+    expect(inPipe).toMatch(/^{\n  "tool": {"name"/);
+    expect(JSON.parse(inPipe)).toEqual(JSON.parse(onTerminal));
+    expect(inPipe.split("\n").filter((l) => l.startsWith('    {"ruleId"'))).toHaveLength(JSON.parse(inPipe).findings.length);
+  });
+});
