@@ -151,6 +151,7 @@ function stackName(config: Json): string | undefined {
 }
 
 function escapePointer(segment: string): string {
+  if (!segment.includes("~") && !segment.includes("/")) return segment; // the usual case, once per resource
   return segment.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 

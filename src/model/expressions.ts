@@ -10,26 +10,30 @@ export function parseTemplate(text: string): TemplatePart[] {
   const parts: TemplatePart[] = [];
   let literal = "";
   let i = 0;
+  // Jumps from `${` to `${` and copies the text between as one slice: this runs on every
+  // string of a configuration, and building literals a character at a time is what cost.
   while (i < text.length) {
-    if (text.startsWith("$${", i)) {
-      literal += "${";
-      i += 3;
+    const open = text.indexOf("${", i);
+    if (open < 0) {
+      literal += text.slice(i);
+      break;
+    }
+    if (open > i && text[open - 1] === "$") {
+      // `$${` is an escaped `${`; the `$` before it belongs to the escape, not to the literal.
+      literal += `${text.slice(i, open - 1)}\${`;
+      i = open + 2;
       continue;
     }
-    if (text.startsWith("${", i)) {
-      const end = findClosingBrace(text, i + 2);
-      if (end < 0) {
-        literal += text.slice(i);
-        break;
-      }
-      if (literal) parts.push({ literal });
-      literal = "";
-      parts.push({ expression: text.slice(i + 2, end).trim() });
-      i = end + 1;
-      continue;
+    literal += text.slice(i, open);
+    const end = findClosingBrace(text, open + 2);
+    if (end < 0) {
+      literal += text.slice(open);
+      break;
     }
-    literal += text[i];
-    i++;
+    if (literal) parts.push({ literal });
+    literal = "";
+    parts.push({ expression: text.slice(open + 2, end).trim() });
+    i = end + 1;
   }
   if (literal || parts.length === 0) parts.push({ literal });
   return parts;

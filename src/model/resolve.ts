@@ -1,6 +1,6 @@
 import type { ProviderConfig, Resource, Value, Values } from "./types";
 import { isUnknown, Unknown } from "./unknown";
-import { hasInterpolation, isPlainReference, parseReference, parseTemplate, referencesIn, type ParsedReference } from "./expressions";
+import { hasInterpolation, isPlainReference, parseReference, parseTemplate, referencesIn, type ParsedReference, type TemplatePart } from "./expressions";
 import { isObject } from "./access";
 import { hiddenCredential, isSecretAttribute, looksLikeCredential, withoutCredentials } from "./secrets";
 import { addToList } from "./multimap";
@@ -14,11 +14,12 @@ import { withoutInstanceKey } from "./addresses";
  * What cannot be resolved becomes an {@link Unknown} that keeps the template and references.
  */
 export class ReferenceResolver {
-  private readonly resolved = new Map<string, Values>();
+  private readonly resolved = new Map<string, Resolution>();
   /** Resources, variables and locals being resolved: meeting one again is a cycle. */
   private readonly inProgress = new Set<string>();
   /** Nested values and references followed so far, see {@link MAX_LEVEL}. */
   private level = 0;
+  /** Instances of blocks with `count`/`for_each` by their block address (`x.y[0]` under `x.y`). */
   private readonly instancesByBase = new Map<string, Resource[]>();
 
   constructor(
@@ -28,18 +29,22 @@ export class ReferenceResolver {
     private readonly locals: Record<string, Value>,
   ) {
     for (const r of byAddress.values()) {
+      // An address without an instance key is found by its exact address: no need to index it.
       const base = withoutInstanceKey(r.address);
-      addToList(this.instancesByBase, base, r);
+      if (base !== r.address) addToList(this.instancesByBase, base, r);
     }
   }
 
   resolveResource(resource: Resource): Resource {
-    const values = this.resolvedValues(resource);
+    const resolution = this.resolution(resource);
     const references = new Set(resource.references);
-    collectReferences(resource.values, resource.module, references);
+    // With two resources under one address, the values of the first are used for both (as
+    // references see them); each keeps the references of its own expressions.
+    if (resolution.source === resource) for (const r of resolution.references) references.add(r);
+    else collectReferences(resource.values, resource.module, references);
     return {
       ...resource,
-      values,
+      values: resolution.values,
       ...(resource.before ? { before: withoutCredentials(resource.before) } : {}),
       references: [...references].filter((a) => a !== resource.address),
     };
@@ -51,69 +56,105 @@ export class ReferenceResolver {
   }
 
   private resolvedValues(resource: Resource): Values {
+    return this.resolution(resource).values;
+  }
+
+  /**
+   * A resource's resolved values, and the resources its own expressions refer to, found in the
+   * same walk (a second walk over every value parsed every template again). Computed once.
+   */
+  private resolution(resource: Resource): Resolution {
     const cached = this.resolved.get(resource.address);
     if (cached) return cached;
     this.inProgress.add(resource.address);
     try {
-      const values = this.resolveValue(resource.values, resource.module) as Values;
-      this.resolved.set(resource.address, values);
-      return values;
+      const references = new Set<string>();
+      const values = this.resolveValue(resource.values, resource.module, references) as Values;
+      const resolution = { values, references, source: resource };
+      this.resolved.set(resource.address, resolution);
+      return resolution;
     } finally {
       this.inProgress.delete(resource.address);
     }
   }
 
-  /** Runs `resolve` one level deeper; past {@link MAX_LEVEL} the reference being followed is given up. */
-  private deeper<T>(cost: number, resolve: () => T): T {
+  /** One level deeper; past {@link MAX_LEVEL} the reference being followed is given up. Pair with {@link leave}. */
+  private enter(cost: number): void {
+    if (this.level + cost > MAX_LEVEL) throw TOO_DEEP;
     this.level += cost;
-    try {
-      if (this.level > MAX_LEVEL) throw TOO_DEEP;
-      return resolve();
-    } finally {
-      this.level -= cost;
-    }
+  }
+
+  private leave(cost: number): void {
+    this.level -= cost;
   }
 
   /** Follows a reference; a chain too long to follow becomes an Unknown instead of a stack overflow. */
   private follow(reference: string, resolve: () => Value): Value {
     try {
-      return this.deeper(REFERENCE_COST, resolve);
+      this.enter(REFERENCE_COST);
+      try {
+        return resolve();
+      } finally {
+        this.leave(REFERENCE_COST);
+      }
     } catch (error) {
       if (error !== TOO_DEEP) throw error;
       return new Unknown(`\`${reference}\` is reached through a chain of references too long to follow`, [reference]);
     }
   }
 
-  private resolveValue(value: Value, module: string): Value {
-    if (typeof value === "string") {
-      if (looksLikeCredential(value)) return hiddenCredential();
-      return hasInterpolation(value) ? this.resolveTemplate(value, module) : unescapeTemplate(value);
-    }
+  /**
+   * Resolves references in a value. With `references`, also adds the resources its expressions
+   * refer to (as {@link collectReferences} would), so that a resource's values are walked once.
+   */
+  private resolveValue(value: Value, module: string, references?: Set<string>): Value {
+    if (typeof value === "string") return this.resolveString(value, module, references);
     // Copy on write: most of a plan has nothing to resolve, and copying it all is what costs.
     if (Array.isArray(value)) {
-      return this.deeper(1, () => {
+      this.enter(1);
+      try {
         let out: Value[] | undefined;
         for (let i = 0; i < value.length; i++) {
-          const resolved = this.resolveValue(value[i], module);
+          const resolved = this.resolveValue(value[i], module, references);
           if (resolved !== value[i]) (out ??= value.slice())[i] = resolved;
         }
         return out ?? value;
-      });
+      } finally {
+        this.leave(1);
+      }
     }
     if (isObject(value)) {
-      return this.deeper(1, () => {
+      this.enter(1);
+      try {
         let out: Values | undefined;
         for (const k of Object.keys(value)) {
+          if (k === "//") continue;
           const v = value[k];
-          const resolved = k === "//" ? v : isSecretAttribute(k) && v !== null && !isUnknown(v) ? this.secretValue(v, module) : this.resolveValue(v, module);
+          const resolved = isSecretAttribute(k) && v !== null && !isUnknown(v) ? this.secretValue(v, module, references) : this.resolveValue(v, module, references);
           if (resolved === v) continue;
           out ??= { ...value };
           setOwn(out, k, resolved);
         }
         return out ?? value;
-      });
+      } finally {
+        this.leave(1);
+      }
     }
+    // Unknown values carry fully qualified references already.
+    if (references && isUnknown(value)) for (const r of value.references) addReference(r, "", references);
     return value;
+  }
+
+  private resolveString(text: string, module: string, references: Set<string> | undefined): Value {
+    if (looksLikeCredential(text)) {
+      if (references) collectReferences(text, module, references);
+      return hiddenCredential();
+    }
+    // Without `${` there is nothing to resolve and no `$${` to unescape.
+    if (!text.includes("${")) return text;
+    const parts = parseTemplate(text);
+    if (references) for (const part of parts) if ("expression" in part) for (const r of referencesIn(part.expression)) addReference(r, module, references);
+    return parts.some((p) => "expression" in p) ? this.resolveTemplate(parts, module) : unescapeTemplate(text);
   }
 
   /**
@@ -121,14 +162,14 @@ export class ReferenceResolver {
    * `data.google_client_config.x.access_token`, which rules read to judge the token source);
    * any value that resolves to text is hidden.
    */
-  private secretValue(value: Value, module: string): Value {
+  private secretValue(value: Value, module: string, references: Set<string> | undefined): Value {
+    if (references) collectReferences(value, module, references);
     if (typeof value !== "string" || !hasInterpolation(value)) return hiddenCredential();
-    const resolved = this.resolveTemplate(value, module);
+    const resolved = this.resolveTemplate(parseTemplate(value), module);
     return isUnknown(resolved) ? new Unknown(resolved.reason, resolved.references) : hiddenCredential();
   }
 
-  private resolveTemplate(text: string, module: string): Value {
-    const parts = parseTemplate(text);
+  private resolveTemplate(parts: TemplatePart[], module: string): Value {
     const references: string[] = [];
     let template = "";
     let unresolved: string | undefined;
@@ -227,6 +268,13 @@ export class ReferenceResolver {
 const MAX_LEVEL = 1_500;
 const REFERENCE_COST = 4;
 const TOO_DEEP = new Error("reference chain too deep");
+
+interface Resolution {
+  values: Values;
+  /** Addresses of resources referenced by the expressions of `source`'s values. */
+  references: ReadonlySet<string>;
+  source: Resource;
+}
 
 /** Variables and locals are looked up by names from the input: never reach Object.prototype. */
 function ownValue(values: Record<string, Value>, name: string): Value | undefined {
