@@ -50,6 +50,17 @@ export const ALLOWED_METHODS: readonly AllowedMethod[] = [
     path: new RegExp(`^/v1/projects/[^/:]+:testIamPermissions$`),
   },
   {
+    // Needs no permission: it answers which of the asked permissions the caller holds there.
+    id: "cloudresourcemanager.folders.testIamPermissions",
+    httpMethod: "POST",
+    path: new RegExp(`^/v3/folders/[^/:]+:testIamPermissions$`),
+  },
+  {
+    id: "cloudresourcemanager.organizations.testIamPermissions",
+    httpMethod: "POST",
+    path: new RegExp(`^/v3/organizations/[^/:]+:testIamPermissions$`),
+  },
+  {
     id: "cloudresourcemanager.folders.getIamPolicy",
     httpMethod: "POST",
     path: new RegExp(`^/v3/folders/[^/:]+:getIamPolicy$`),

@@ -34,7 +34,7 @@ export async function liveFactsFor(models: Model[], flags: LiveFlags, io: LiveIo
   }
   const { request, notice } = boundedRequest(liveRequestFor(withProject), io.env);
   if (notice) io.stderr(`preflight: --live: ${notice}\n`);
-  if (request.projects.length === 0 && request.serviceAccounts.length === 0) {
+  if (request.projects.length === 0 && request.serviceAccounts.length === 0 && Object.keys(request.resourceCallerPermissions ?? {}).length === 0) {
     // Everything here is created by the apply (or its project is unknown): nothing exists to read yet.
     io.stderr("preflight: --live: nothing to read (no existing project or service account is named; --project names one)\n");
     return { models: withProject };
@@ -73,7 +73,9 @@ export function boundedRequest(request: LiveRequest, env: NodeJS.ProcessEnv): { 
   };
   const maxProjects = limit("PREFLIGHT_LIVE_MAX_PROJECTS", LIVE_LIMITS.projects);
   const maxAccounts = limit("PREFLIGHT_LIVE_MAX_ACCOUNTS", LIVE_LIMITS.serviceAccounts);
-  if (request.projects.length <= maxProjects && request.serviceAccounts.length <= maxAccounts && request.actAsChecks.length <= maxAccounts) return { request };
+  const hierarchy = Object.keys(request.resourceCallerPermissions ?? {}).sort();
+  if (request.projects.length <= maxProjects && hierarchy.length <= maxProjects && request.serviceAccounts.length <= maxAccounts && request.actAsChecks.length <= maxAccounts) return { request };
+  const keptHierarchy = new Set(hierarchy.slice(0, maxProjects));
   const projects = [...request.projects].sort().slice(0, maxProjects);
   const kept = new Set(projects);
   const accounts = [...request.serviceAccounts].sort().slice(0, maxAccounts);
@@ -85,10 +87,11 @@ export function boundedRequest(request: LiveRequest, env: NodeJS.ProcessEnv): { 
     callerPermissions: Object.fromEntries(Object.entries(request.callerPermissions).filter(([project]) => kept.has(project))),
     ...(request.defaultServiceAccountProjects && { defaultServiceAccountProjects: request.defaultServiceAccountProjects.filter((p) => kept.has(p)) }),
     ...(request.artifactRepositories && { artifactRepositories: request.artifactRepositories.filter((name) => kept.has(name.split("/")[1] ?? "")) }),
+    ...(request.resourceCallerPermissions && { resourceCallerPermissions: Object.fromEntries(Object.entries(request.resourceCallerPermissions).filter(([name]) => keptHierarchy.has(name))) }),
   };
   return {
     request: bounded,
-    notice: `reading ${projects.length} of ${request.projects.length} projects and ${accounts.length} of ${request.serviceAccounts.length} service accounts (PREFLIGHT_LIVE_MAX_PROJECTS / PREFLIGHT_LIVE_MAX_ACCOUNTS raise the limits); checks on the others stay unknown`,
+    notice: `reading ${projects.length} of ${request.projects.length} projects${hierarchy.length > maxProjects ? ` (and ${maxProjects} of ${hierarchy.length} folders and organisations)` : ""} and ${accounts.length} of ${request.serviceAccounts.length} service accounts (PREFLIGHT_LIVE_MAX_PROJECTS / PREFLIGHT_LIVE_MAX_ACCOUNTS raise the limits); checks on the others stay unknown`,
   };
 }
 
@@ -152,5 +155,6 @@ function collectErrors(facts: LiveFacts): Array<{ where: string; error: LiveErro
   }
   for (const [role, permissions] of Object.entries(facts.roles)) if (isLiveError(permissions)) found.push({ where: role, error: permissions });
   for (const [name, repository] of Object.entries(facts.artifactRepositories ?? {})) if (isLiveError(repository)) found.push({ where: `IAM policy of ${name}`, error: repository });
+  for (const [name, held] of Object.entries(facts.resourceCallerPermissions ?? {})) if (isLiveError(held)) found.push({ where: `deployer permissions on ${name}`, error: held });
   return found;
 }

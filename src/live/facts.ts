@@ -75,6 +75,11 @@ export interface LiveFacts {
    * was asked (facts from before this field existed, or an input without existing repositories).
    */
   artifactRepositories?: Record<string, LiveRepository | LiveError>;
+  /**
+   * Permissions the caller holds on folders and organisations (`folders/ID`, `organizations/ID`),
+   * from testIamPermissions there: for plans that change folder or organisation IAM.
+   */
+  resourceCallerPermissions?: Record<string, string[] | LiveError>;
 }
 
 export function isLiveError(value: unknown): value is LiveError {

@@ -106,7 +106,12 @@ class LiveReader {
       const held = repository.iamPolicy.filter((binding) => binding.members.some((member) => holders.has(member) || isComputeDefault(member)));
       await Promise.all(unique(held.map((binding) => binding.role)).map(async (role) => void (facts.roles[role] = await this.role(role))));
     });
-    await Promise.all([...projectReads, ...accountReads, ...roleReads, ...repositoryReads]);
+    const hierarchy = Object.entries(request.resourceCallerPermissions ?? {});
+    if (hierarchy.length > 0) facts.resourceCallerPermissions = {};
+    const hierarchyReads = hierarchy.map(async ([resource, permissions]) => {
+      facts.resourceCallerPermissions![resource] = await this.callerPermissionsOn(resource, permissions);
+    });
+    await Promise.all([...projectReads, ...accountReads, ...roleReads, ...repositoryReads, ...hierarchyReads]);
     return facts;
   }
 
@@ -230,6 +235,25 @@ class LiveReader {
         for (let start = 0; start < wanted.length; start += 100) {
           const permissions = wanted.slice(start, start + 100);
           const { data } = await this.api.crmV1().projects.testIamPermissions({ resource: projectId, requestBody: { permissions } });
+          held.push(...(data.permissions ?? []));
+        }
+        return held.sort();
+      }),
+    );
+  }
+
+  /** testIamPermissions on a folder or organisation (`folders/ID`, `organizations/ID`). */
+  private callerPermissionsOn(resource: string, permissions: string[]): Promise<string[] | LiveError> {
+    const wanted = unique(permissions).sort();
+    return this.once(`test:${resource}:${wanted.join(",")}`, () =>
+      this.attempt(async () => {
+        const crm = this.api.crmV3();
+        const held: string[] = [];
+        for (let start = 0; start < wanted.length; start += 100) {
+          const requestBody = { permissions: wanted.slice(start, start + 100) };
+          const { data } = resource.startsWith("folders/")
+            ? await crm.folders.testIamPermissions({ resource, requestBody })
+            : await crm.organizations.testIamPermissions({ resource, requestBody });
           held.push(...(data.permissions ?? []));
         }
         return held.sort();

@@ -28,6 +28,8 @@ export interface LiveRequest {
    * `rolesHeldBy` members (and Compute Engine default accounts) are read as well.
    */
   artifactRepositories?: string[];
+  /** Per folder or organisation (`folders/ID`, `organizations/ID`): permissions to test the caller for there. */
+  resourceCallerPermissions?: Record<string, string[]>;
 }
 
 export interface LiveOptions {

@@ -26,11 +26,13 @@ export function liveRequestFor(models: readonly Model[]): LiveRequest {
   const roles = new Set<string>(GKE_ROLES);
   const repositories = new Set<string>();
   const callerPermissions = new Map<string, Set<string>>();
-  const needs = (project: string, permission: string) => {
-    const set = callerPermissions.get(project) ?? new Set<string>();
+  const hierarchyPermissions = new Map<string, Set<string>>();
+  const add = (map: Map<string, Set<string>>, key: string, permission: string) => {
+    const set = map.get(key) ?? new Set<string>();
     set.add(permission);
-    callerPermissions.set(project, set);
+    map.set(key, set);
   };
+  const needs = (project: string, permission: string) => add(callerPermissions, project, permission);
 
   for (const model of models) {
     const iam = new IamIndex(model);
@@ -65,6 +67,11 @@ export function liveRequestFor(models: readonly Model[]): LiveRequest {
         if (project) needs(project, requirement.permission);
         continue;
       }
+      if (requirement.scope === "folder" || requirement.scope === "organization") {
+        // Only folders and organisations named by id exist to be asked; one created here does not yet.
+        if (requirement.node && /^(folders|organizations)\/\d+$/.test(requirement.node)) add(hierarchyPermissions, requirement.node, requirement.permission);
+        continue;
+      }
       const account = requirement.account;
       if (account?.kind === "service-account" && account.email && !account.createdBy) {
         serviceAccounts.add(account.email);
@@ -97,11 +104,12 @@ export function liveRequestFor(models: readonly Model[]): LiveRequest {
     projects: [...projects].sort(),
     serviceAccounts: [...serviceAccounts].sort(),
     roles: [...roles].sort(),
-    callerPermissions: Object.fromEntries([...callerPermissions].sort(([a], [b]) => a.localeCompare(b)).map(([project, set]) => [project, [...set].sort()])),
+    callerPermissions: sortedLists(callerPermissions),
     actAsChecks: [...actAs].sort(),
     defaultServiceAccountProjects: [...defaultAccountProjects].sort(),
     rolesHeldBy: [...serviceAccounts].sort().map((email) => `serviceAccount:${email}`),
     ...(repositories.size > 0 && { artifactRepositories: [...repositories].sort() }),
+    ...(hierarchyPermissions.size > 0 && { resourceCallerPermissions: sortedLists(hierarchyPermissions) }),
   };
 }
 
@@ -120,6 +128,10 @@ export function withDefaultProject(model: Model, project: string): Model {
     else if (typeof config.project !== "string" || config.project === "") providers.set(key, { ...config, project });
   }
   return { ...model, providers };
+}
+
+function sortedLists(map: Map<string, Set<string>>): Record<string, string[]> {
+  return Object.fromEntries([...map].sort(([a], [b]) => a.localeCompare(b)).map(([key, set]) => [key, [...set].sort()]));
 }
 
 function resourcesOf(model: Model, types: readonly string[]): Resource[] {

@@ -10,18 +10,24 @@ import { kubernetesProvidersFromClusters } from "./gke010-cluster-credentials-ac
 import { pinnedMajor } from "./gke008-api-disable-on-destroy";
 import { serviceAccountUserRemediation, textRemediation } from "./remediation";
 import { addToList } from "../model/multimap";
+import { ProjectAncestry } from "../iam/ancestry";
 
 const ACT_AS = "iam.serviceAccounts.actAs";
 
 /** One permission whoever runs the apply needs, where, and which resources need it. */
 export interface DeployerRequirement {
   permission: string;
-  /** `project` (on `project`) or `serviceAccount` (on `account`). */
-  scope: "project" | "serviceAccount";
+  /** `project` (on `project`), `serviceAccount` (on `account`), or `folder` / `organization` (on `node`). */
+  scope: "project" | "serviceAccount" | "folder" | "organization";
   /** Project id (or number); undefined when not known before apply. */
   project?: string;
   /** For actAs: the account. */
   account?: Identity;
+  /**
+   * For folder / organisation scope: `folders/ID` or `organizations/ID`; `folder-resource:ADDRESS`
+   * for a folder this apply creates; undefined when only known after apply.
+   */
+  node?: string;
   because: string[];
 }
 
@@ -41,6 +47,33 @@ export const ROLE_FOR_PERMISSION: Readonly<Record<string, string>> = {
   "iam.serviceAccounts.setIamPolicy": "roles/iam.serviceAccountAdmin",
 };
 
+/**
+ * The same for folder and organisation IAM. These roles are not in the bundled role table; their
+ * contents are from iann0036/iam-dataset at 1818bc70 (gcp/roles/resourcemanager.folderIamAdmin.json,
+ * resourcemanager.organizationAdmin.json), read 2026-11-28.
+ */
+export const ROLE_FOR_HIERARCHY_PERMISSION: Readonly<Record<string, string>> = {
+  "resourcemanager.folders.getIamPolicy": "roles/resourcemanager.folderIamAdmin",
+  "resourcemanager.folders.setIamPolicy": "roles/resourcemanager.folderIamAdmin",
+  "resourcemanager.organizations.getIamPolicy": "roles/resourcemanager.organizationAdmin",
+  "resourcemanager.organizations.setIamPolicy": "roles/resourcemanager.organizationAdmin",
+};
+
+function roleFor(permission: string): string | undefined {
+  return ROLE_FOR_PERMISSION[permission] ?? ROLE_FOR_HIERARCHY_PERMISSION[permission];
+}
+
+/**
+ * Folder and organisation IAM resources: Terraform reads the policy and writes it back, which
+ * Resource Manager allows with getIamPolicy and setIamPolicy on that folder or organisation
+ * (a grant on the project does not reach up).
+ */
+const HIERARCHY_IAM = [
+  { prefix: "google_folder_iam_", scope: "folder" as const, argument: "folder", permissions: ["resourcemanager.folders.getIamPolicy", "resourcemanager.folders.setIamPolicy"] },
+  { prefix: "google_organization_iam_", scope: "organization" as const, argument: "org_id", permissions: ["resourcemanager.organizations.getIamPolicy", "resourcemanager.organizations.setIamPolicy"] },
+];
+const HIERARCHY_IAM_KINDS = new Set(["member", "binding", "policy", "audit_config"]);
+
 const PROJECT_IAM = new Set(["google_project_iam_member", "google_project_iam_binding", "google_project_iam_policy", "google_project_iam_member_remove"]);
 const SA_IAM = new Set(["google_service_account_iam_member", "google_service_account_iam_binding", "google_service_account_iam_policy"]);
 
@@ -50,16 +83,16 @@ const SA_IAM = new Set(["google_service_account_iam_member", "google_service_acc
  */
 export function deployerRequirements(ctx: RuleContext): DeployerRequirement[] {
   const byKey = new Map<string, { requirement: DeployerRequirement; seen: Set<string> }>();
-  const need = (permission: string, project: string | undefined, because: Resource, account?: Identity) => {
-    const scope = account ? "serviceAccount" : "project";
-    const key = `${permission}|${account ? account.key ?? account.display : project ?? "?"}`;
+  const need = (permission: string, project: string | undefined, because: Resource, account?: Identity, hierarchy?: { scope: "folder" | "organization"; node: string | undefined }) => {
+    const scope = hierarchy ? hierarchy.scope : account ? "serviceAccount" : "project";
+    const key = `${permission}|${hierarchy ? `${hierarchy.scope}:${hierarchy.node ?? "?"}` : account ? account.key ?? account.display : project ?? "?"}`;
     const entry = byKey.get(key);
     if (entry) {
       if (!entry.seen.has(because.address)) {
         entry.seen.add(because.address);
         entry.requirement.because.push(because.address);
       }
-    } else byKey.set(key, { requirement: { permission, scope, ...(project ? { project } : {}), ...(account ? { account } : {}), because: [because.address] }, seen: new Set([because.address]) });
+    } else byKey.set(key, { requirement: { permission, scope, ...(project ? { project } : {}), ...(account ? { account } : {}), ...(hierarchy?.node ? { node: hierarchy.node } : {}), because: [because.address] }, seen: new Set([because.address]) });
   };
   const changes = (r: Resource) => r.mode === "managed" && r.change !== "no-op" && r.change !== "read";
   for (const c of ctx.gke.clusters) {
@@ -99,6 +132,18 @@ export function deployerRequirements(ctx: RuleContext): DeployerRequirement[] {
       }
     }
   }
+  let ancestry: ProjectAncestry | undefined;
+  for (const level of HIERARCHY_IAM) {
+    for (const [type, list] of ctx.model.byType) {
+      if (!type.startsWith(level.prefix) || !HIERARCHY_IAM_KINDS.has(type.slice(level.prefix.length))) continue;
+      for (const r of list) {
+        if (!changes(r)) continue;
+        ancestry ??= new ProjectAncestry(ctx.model, ctx.iam.catalog);
+        const node = ancestry.node(r.values[level.argument], level.scope);
+        for (const permission of level.permissions) need(permission, undefined, r, undefined, { scope: level.scope, node });
+      }
+    }
+  }
   // A kubernetes/helm provider configured from a cluster reads it with the same credentials.
   for (const p of kubernetesProvidersFromClusters(ctx)) need("container.clusters.get", p.project, p.cluster);
   return [...byKey.values()].map((e) => e.requirement);
@@ -127,10 +172,10 @@ export const gke009DeployerActAs: Rule = {
     // One verdict per place the permissions are checked on: each project, each node account.
     const groups = new Map<string, DeployerRequirement[]>();
     for (const r of requirements) {
-      const key = r.scope === "serviceAccount" ? `sa|${r.account!.key ?? r.account!.display}` : `project|${r.project ?? "?"}`;
+      const key = r.scope === "serviceAccount" ? `sa|${r.account!.key ?? r.account!.display}` : r.scope === "project" ? `project|${r.project ?? "?"}` : `${r.scope}|${r.node ?? "?"}`;
       addToList(groups, key, r);
     }
-    return [...groups.values()].map((group) => (group[0].scope === "serviceAccount" ? actAsVerdict(group[0], ctx) : projectVerdict(group, ctx)));
+    return [...groups.values()].map((group) => (group[0].scope === "serviceAccount" ? actAsVerdict(group[0], ctx) : group[0].scope === "project" ? projectVerdict(group, ctx) : hierarchyVerdict(group, ctx)));
   },
 };
 
@@ -140,7 +185,13 @@ function few(addresses: string[]): string {
 }
 
 function listed(requirements: DeployerRequirement[]) {
-  return requirements.map((r) => ({ permission: r.permission, on: r.scope === "serviceAccount" ? `serviceAccount:${r.account!.email ?? r.account!.display}` : `projects/${r.project ?? "(unknown)"}`, role: ROLE_FOR_PERMISSION[r.permission], because: r.because }));
+  return requirements.map((r) => ({ permission: r.permission, on: onText(r), role: roleFor(r.permission), because: r.because }));
+}
+
+function onText(r: DeployerRequirement): string {
+  if (r.scope === "serviceAccount") return `serviceAccount:${r.account!.email ?? r.account!.display}`;
+  if (r.scope === "project") return `projects/${r.project ?? "(unknown)"}`;
+  return r.node && !r.node.includes(":") ? r.node : `${r.scope === "folder" ? "folders" : "organizations"}/(unknown)`;
 }
 
 function projectVerdict(group: DeployerRequirement[], ctx: RuleContext): Verdict {
@@ -168,6 +219,48 @@ function projectVerdict(group: DeployerRequirement[], ctx: RuleContext): Verdict
   }
   const why = live && isLiveError(live) ? `the project could not be read: ${live.error}` : held && isLiveError(held) ? `the caller's permissions could not be tested: ${held.error}` : ctx.live ? `--live did not test the caller's permissions on ${project}` : "the identity that runs the apply is not in the plan";
   return { status: "unknown", address, message: `To apply this plan, the deployer needs on ${project}: ${permissions.join(", ")}`, reason: why, decideWith: "--live tests them with testIamPermissions", remediation: fix, details };
+}
+
+/** Folder or organisation IAM the plan changes: testIamPermissions on that folder or organisation decides. */
+function hierarchyVerdict(group: DeployerRequirement[], ctx: RuleContext): Verdict {
+  const { scope, node } = group[0];
+  const address = group[0].because[0];
+  const permissions = group.map((r) => r.permission);
+  const roles = [...new Set(group.map((r) => roleFor(r.permission)).filter((role): role is string => Boolean(role)))];
+  const details = { requiredPermissions: listed(group) };
+  const known = node && /^(folders|organizations)\/\d+$/.test(node) ? node : undefined;
+  const id = known?.split("/")[1] ?? (scope === "folder" ? "FOLDER_ID" : "ORGANIZATION_ID");
+  const fix = textRemediation(
+    `Grant whoever runs the apply ${roles.join(", ")} on ${known ?? `the ${scope}`} (or a custom role with ${permissions.join(", ")}).`,
+    roles.map((role) => sh`gcloud resource-manager ${scope === "folder" ? "folders" : "organizations"} add-iam-policy-binding ${id} --member="user:DEPLOYER_EMAIL" --role="${role}" --condition=None`),
+    `// the deployer's own access cannot come from the stack it runs: grant it from an admin stack or with gcloud\n` +
+      roles
+        .map((role) =>
+          scope === "folder"
+            ? `new FolderIamMember(this, ${JSON.stringify(`deployer-${role.split("/")[1].replace(/\./g, "-")}`)}, { folder: ${JSON.stringify(`folders/${id}`)}, role: ${JSON.stringify(role)}, member: "user:DEPLOYER_EMAIL" });`
+            : `new OrganizationIamMember(this, ${JSON.stringify(`deployer-${role.split("/")[1].replace(/\./g, "-")}`)}, { orgId: ${JSON.stringify(id)}, role: ${JSON.stringify(role)}, member: "user:DEPLOYER_EMAIL" });`,
+        )
+        .join("\n"),
+    roles
+      .map((role) =>
+        scope === "folder"
+          ? `resource "google_folder_iam_member" "deployer_${role.split("/")[1].replace(/\./g, "_")}" {\n  folder = ${JSON.stringify(`folders/${id}`)}\n  role   = ${JSON.stringify(role)}\n  member = "user:DEPLOYER_EMAIL"\n}`
+          : `resource "google_organization_iam_member" "deployer_${role.split("/")[1].replace(/\./g, "_")}" {\n  org_id = ${JSON.stringify(id)}\n  role   = ${JSON.stringify(role)}\n  member = "user:DEPLOYER_EMAIL"\n}`,
+      )
+      .join("\n\n"),
+  );
+  if (!known) {
+    const why = node?.startsWith("folder-resource:") ? `the folder is created by this apply (${node.slice("folder-resource:".length)}); the deployer's permissions on it come from its parent` : `the ${scope} is only known after apply`;
+    return { status: "unknown", address, message: `The deployer needs ${permissions.join(", ")} on a ${scope} that is not known before apply`, reason: why, decideWith: `name the ${scope} by its id`, remediation: fix, details };
+  }
+  const held = ctx.live?.resourceCallerPermissions?.[known];
+  if (Array.isArray(held)) {
+    const missing = permissions.filter((p) => !held.includes(p));
+    if (missing.length === 0) return { status: "pass", address, message: `The deployer holds ${permissions.join(", ")} on ${known} (read live)`, details };
+    return { status: "fail", address, message: `The deployer lacks ${missing.join(", ")} on ${known} (read live), which this plan needs for ${few(group.filter((r) => missing.includes(r.permission)).flatMap((r) => r.because))}: the apply stops with 403`, remediation: fix, details: { ...details, missingPermissions: missing } };
+  }
+  const why = held ? `the caller's permissions on ${known} could not be tested: ${held.error}` : ctx.live ? `--live did not test the caller's permissions on ${known}` : "the identity that runs the apply is not in the plan";
+  return { status: "unknown", address, message: `To apply this plan, the deployer needs on ${known}: ${permissions.join(", ")}`, reason: why, decideWith: "--live tests them with testIamPermissions", remediation: fix, details };
 }
 
 function actAsVerdict(requirement: DeployerRequirement, ctx: RuleContext): Verdict {

@@ -144,6 +144,34 @@ describe("preflight --live", () => {
     expect(refused.stderr).toContain(`--live could not read IAM policy of ${images}: the caller lacks artifactregistry.repositories.getIamPolicy`);
   });
 
+  test("GKE009: a stack that grants roles on a folder and the organisation is decided by testIamPermissions there", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "preflight-hierarchy-"));
+    const stack = join(dir, "cdk.tf.json");
+    writeFileSync(
+      stack,
+      JSON.stringify({
+        provider: { google: [{ project: "acme-prod", region: "europe-west1" }] },
+        resource: {
+          google_folder_iam_member: { logs: { folder: "folders/731000000001", role: "roles/logging.viewer", member: "group:sre@acme.example" } },
+          google_organization_iam_member: { browse: { org_id: "555000111222", role: "roles/browser", member: "group:sre@acme.example" } },
+        },
+      }),
+    );
+    const hierarchy = (run: Run) => run.findings.filter((finding) => finding.ruleId === "GKE009").map((finding) => `${finding.status} ${finding.address}`).sort();
+    const offline = await preflight([stack, "--format", "json", "--include-pass"]);
+    expect(hierarchy(offline)).toEqual(["unknown google_folder_iam_member.logs", "unknown google_organization_iam_member.browse"]);
+    const fixture = loadFixture("acme-good");
+    fixture.folders = { "731000000001": { callerPermissions: ["resourcemanager.folders.getIamPolicy", "resourcemanager.folders.setIamPolicy"] } };
+    fixture.organizations!["555000111222"]!.callerPermissions = ["resourcemanager.organizations.getIamPolicy"];
+    await withEmulator(fixture, async (emulator) => {
+      const run = await preflight([stack, "--format", "json", "--include-pass", "--live", "--api-endpoint", emulator.url], { GOOGLE_OAUTH_ACCESS_TOKEN: FAKE_TOKEN });
+      expect(hierarchy(run)).toEqual(["fail google_organization_iam_member.browse", "pass google_folder_iam_member.logs"]);
+      expect(run.stdout + run.stderr).not.toContain(FAKE_TOKEN);
+      for (const request of emulator.requests) expect(matchAllowedMethod(request.method, `http://127.0.0.1${request.url}`)).toBeDefined();
+      expect(emulator.methodsCalled().filter((id) => id === "cloudresourcemanager.ancestor.testIamPermissions")).toHaveLength(2);
+    });
+  });
+
   test("a cdktf.out folder with two stacks is read once per distinct thing and decided live", async () => {
     const out = mkdtempSync(join(tmpdir(), "preflight-cdktf-out-"));
     const stack = readFileSync(join(__dirname, "fixtures", "acme-stack.cdk.tf.json"), "utf8");

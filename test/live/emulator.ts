@@ -25,6 +25,8 @@ export interface FixtureDenyPolicy {
 export interface FixtureResource {
   iamPolicy?: { version?: number; etag?: string; bindings: Array<Record<string, unknown>> };
   denyPolicies?: FixtureDenyPolicy[];
+  /** Permissions the caller holds there (what testIamPermissions answers; folders and organisations). */
+  callerPermissions?: string[];
 }
 
 export interface FixtureProject extends FixtureResource {
@@ -324,6 +326,19 @@ export class GoogleEmulator {
           if (!project) return projectDenied(match[1]!);
           const asked = (body.permissions as string[] | undefined) ?? [];
           const held = asked.filter((permission) => project.callerPermissions?.includes(permission));
+          return { status: 200, body: held.length > 0 ? { permissions: held } : {} };
+        },
+      },
+      {
+        method: "POST",
+        pattern: /^\/v3\/((?:folders|organizations)\/[^/:]+):testIamPermissions$/,
+        id: "cloudresourcemanager.ancestor.testIamPermissions",
+        api: "cloudresourcemanager.googleapis.com",
+        handle: (match, body) => {
+          const resource = this.resource(match[1]!);
+          // As for projects, Google answers 403 for what does not exist or cannot be seen.
+          if (!resource) return { status: 403, body: permissionDenied(match[1]!.startsWith("folders/") ? "resourcemanager.folders.get" : "resourcemanager.organizations.get", match[1]!) };
+          const held = ((body.permissions as string[] | undefined) ?? []).filter((permission) => resource.callerPermissions?.includes(permission));
           return { status: 200, body: held.length > 0 ? { permissions: held } : {} };
         },
       },

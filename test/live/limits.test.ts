@@ -25,3 +25,11 @@ test("the limits can be raised", () => {
   const { request: bounded } = boundedRequest(request(300, 5), { PREFLIGHT_LIVE_MAX_PROJECTS: "500" });
   expect(bounded.projects).toHaveLength(300);
 });
+
+test("folders and organisations whose IAM the plan changes are bounded like projects", () => {
+  const folders = Object.fromEntries(Array.from({ length: 1_000 }, (_, i) => [`folders/${1000 + i}`, ["resourcemanager.folders.setIamPolicy"]]));
+  const { request: bounded, notice } = boundedRequest({ ...request(3, 3), resourceCallerPermissions: folders }, {});
+  expect(Object.keys(bounded.resourceCallerPermissions ?? {})).toHaveLength(LIVE_LIMITS.projects);
+  expect(bounded.projects).toHaveLength(3);
+  expect(notice).toMatch(/reading 3 of 3 projects \(and 200 of 1000 folders and organisations\)/);
+});

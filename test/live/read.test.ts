@@ -20,6 +20,10 @@ function prodRequest(): LiveRequest {
     defaultServiceAccountProjects: ["shop-prod"],
     rolesHeldBy: [`serviceAccount:${PROD_NODES}`],
     artifactRepositories: [IMAGES, NOT_YET],
+    resourceCallerPermissions: {
+      "folders/111111111111": ["resourcemanager.folders.getIamPolicy", "resourcemanager.folders.setIamPolicy"],
+      "organizations/999999999999": ["resourcemanager.organizations.getIamPolicy", "resourcemanager.organizations.setIamPolicy"],
+    },
   };
 }
 
@@ -137,6 +141,24 @@ describe("readLiveFacts against the emulator, through the real Google client lib
       expect(facts.roles["roles/artifactregistry.repoAdmin"]).toBeUndefined();
       const calls = emulator.requests.filter((request) => request.method_id === "artifactregistry.projects.locations.repositories.getIamPolicy");
       expect(calls.map((request) => `${request.method} ${request.path}`).sort()).toEqual([`GET /v1/${IMAGES}:getIamPolicy`, `GET /v1/${NOT_YET}:getIamPolicy`]);
+    });
+  });
+
+  test("the deployer's permissions on a folder and an organisation (testIamPermissions there, CRM v3)", async () => {
+    await withEmulator(loadFixture("healthy"), async (emulator) => {
+      const request = prodRequest();
+      request.resourceCallerPermissions = { ...request.resourceCallerPermissions, "folders/404404404404": ["resourcemanager.folders.setIamPolicy"] };
+      const { facts } = await runReader(request, options(emulator));
+      expect(facts.resourceCallerPermissions?.["folders/111111111111"]).toEqual(["resourcemanager.folders.getIamPolicy", "resourcemanager.folders.setIamPolicy"]);
+      expect(facts.resourceCallerPermissions?.["organizations/999999999999"]).toEqual(["resourcemanager.organizations.getIamPolicy"]);
+      // A folder that does not exist, or that the caller cannot see: an error, not "holds nothing".
+      expect(expectError(facts.resourceCallerPermissions?.["folders/404404404404"]).error).toMatch(/^cloudresourcemanager\.folders\.testIamPermissions: HTTP 403/);
+      const tests = emulator.requests.filter((recorded) => recorded.path.endsWith(":testIamPermissions") && recorded.path.startsWith("/v3/"));
+      expect(tests.map((recorded) => `${recorded.method} ${recorded.path} ${recorded.body}`).sort()).toEqual([
+        'POST /v3/folders/111111111111:testIamPermissions {"permissions":["resourcemanager.folders.getIamPolicy","resourcemanager.folders.setIamPolicy"]}',
+        'POST /v3/folders/404404404404:testIamPermissions {"permissions":["resourcemanager.folders.setIamPolicy"]}',
+        'POST /v3/organizations/999999999999:testIamPermissions {"permissions":["resourcemanager.organizations.getIamPolicy","resourcemanager.organizations.setIamPolicy"]}',
+      ]);
     });
   });
 

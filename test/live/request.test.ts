@@ -112,6 +112,28 @@ describe("liveRequestFor: what --live reads, from the models", () => {
     expect(plan.artifactRepositories).toBeUndefined(); // no registry in it
   });
 
+  test("folder and organisation IAM the stack changes: the deployer's permissions there are asked, except on a folder the apply creates", () => {
+    const request = liveRequestFor([
+      modelFromTerraformJson(
+        stack({
+          google_folder: { team: { display_name: "team", parent: "organizations/999999999999" } },
+          google_folder_iam_member: {
+            existing: { folder: "folders/111111111111", role: "roles/browser", member: "group:a@example.com" },
+            fresh: { folder: "${google_folder.team.name}", role: "roles/browser", member: "group:a@example.com" },
+          },
+          google_organization_iam_binding: { viewers: { org_id: "999999999999", role: "roles/browser", members: ["group:a@example.com"] } },
+        }),
+        { file: "cdk.tf.json", stack: "gke" },
+      ),
+    ]);
+    expect(request.resourceCallerPermissions).toEqual({
+      "folders/111111111111": ["resourcemanager.folders.getIamPolicy", "resourcemanager.folders.setIamPolicy"],
+      "organizations/999999999999": ["resourcemanager.organizations.getIamPolicy", "resourcemanager.organizations.setIamPolicy"],
+    });
+    // Nothing of it leaks into the project questions.
+    expect(request.callerPermissions["shop-prod"]).not.toContain("resourcemanager.folders.setIamPolicy");
+  });
+
   test("withDefaultProject leaves a provider's own project alone", () => {
     const model = modelFromTerraformJson({ provider: { google: [{ project: "kept" }] }, resource: {} }, { file: "cdk.tf.json" });
     expect(withDefaultProject(model, "other").providers.get("google")?.project).toBe("kept");

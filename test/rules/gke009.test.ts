@@ -2,9 +2,11 @@ import { scenarios, cdkTfJson, PROJECT } from "../support/scenarios";
 import { modelFromPlan } from "../../src/inputs/plan-json";
 import { checkModel } from "../../src/engine/check";
 import { roleHasPermission } from "../../src/knowledge/roles";
-import { ROLE_FOR_PERMISSION } from "../../src/rules/gke009-deployer-act-as";
+import { ROLE_FOR_PERMISSION, ROLE_FOR_HIERARCHY_PERMISSION } from "../../src/rules/gke009-deployer-act-as";
 import type { LiveFacts } from "../../src/live/facts";
-import { tfFindings, verdicts } from "./helpers";
+import { planFindings, tfFindings, verdicts } from "./helpers";
+import { cluster } from "../support/scenarios";
+import { computed, ref } from "../support/plan-builder";
 
 const RULE = "GKE009";
 const NODES = "gke-nodes@acme-prod.iam.gserviceaccount.com";
@@ -59,5 +61,65 @@ describe("GKE009 deployer-act-as on cdk.tf.json", () => {
   test("fail and pass with --live on the good stack", () => {
     expect(tfFindings(RULE, cdkTfJson("good"), { live: live([], false) }).map((f) => f.status)).toEqual(["fail", "fail"]);
     expect(tfFindings(RULE, cdkTfJson("good"), { live: live(ALL, true) }).map((f) => f.status)).toEqual(["pass", "pass"]);
+  });
+});
+
+describe("GKE009: folder and organisation IAM the plan changes", () => {
+  const FOLDER = "folders/731000000001";
+  const ORG = "555000111222";
+  const folderGrant = { type: "google_folder_iam_member", name: "nodes_logs", values: { folder: FOLDER, role: "roles/logging.logWriter", member: `serviceAccount:${NODES}` } };
+  const orgBinding = { type: "google_organization_iam_binding", name: "viewers", values: { org_id: ORG, role: "roles/browser", members: ["group:platform@acme.example"] } };
+  const FOLDER_PERMISSIONS = ["resourcemanager.folders.getIamPolicy", "resourcemanager.folders.setIamPolicy"];
+  const ORG_PERMISSIONS = ["resourcemanager.organizations.getIamPolicy", "resourcemanager.organizations.setIamPolicy"];
+  const hierarchy = (findings: ReturnType<typeof planFindings>) => findings.filter((f) => /folders\/|organizations\//.test(f.message) || /folder|organisation|organization/.test(f.reason ?? ""));
+  const withHeld = (held: Record<string, string[] | { error: string }>): LiveFacts => ({ projects: {}, serviceAccounts: {}, roles: {}, resourceCallerPermissions: held });
+
+  test("offline: unknown, one finding per folder and per organisation, with what is needed there and a role that has it", () => {
+    const findings = hierarchy(planFindings(RULE, [cluster(), folderGrant, orgBinding]));
+    expect(findings.map((f) => `${f.status} ${f.address}`)).toEqual(["unknown google_folder_iam_member.nodes_logs", "unknown google_organization_iam_binding.viewers"]);
+    expect(findings[0].message).toBe(`To apply this plan, the deployer needs on ${FOLDER}: ${FOLDER_PERMISSIONS.join(", ")}`);
+    expect(findings[0].details?.requiredPermissions).toEqual(FOLDER_PERMISSIONS.map((permission) => ({ permission, on: FOLDER, role: "roles/resourcemanager.folderIamAdmin", because: ["google_folder_iam_member.nodes_logs"] })));
+    expect(findings[1].message).toBe(`To apply this plan, the deployer needs on organizations/${ORG}: ${ORG_PERMISSIONS.join(", ")}`);
+    expect(findings[0].remediation.gcloud).toEqual(['gcloud resource-manager folders add-iam-policy-binding 731000000001 --member="user:DEPLOYER_EMAIL" --role="roles/resourcemanager.folderIamAdmin" --condition=None']);
+    expect(findings[1].remediation.hcl).toContain(`org_id = "${ORG}"`);
+  });
+
+  test("--live: pass where testIamPermissions there says the caller holds them, fail naming what is missing", () => {
+    const facts = withHeld({ [FOLDER]: FOLDER_PERMISSIONS, [`organizations/${ORG}`]: ["resourcemanager.organizations.getIamPolicy"] });
+    const findings = hierarchy(planFindings(RULE, [cluster(), folderGrant, orgBinding], { live: facts }));
+    expect(findings.map((f) => `${f.status} ${f.address}`).sort()).toEqual(["fail google_organization_iam_binding.viewers", "pass google_folder_iam_member.nodes_logs"]);
+    const failed = findings.find((f) => f.status === "fail")!;
+    expect(failed.message).toBe(`The deployer lacks resourcemanager.organizations.setIamPolicy on organizations/${ORG} (read live), which this plan needs for google_organization_iam_binding.viewers: the apply stops with 403`);
+    expect(failed.details?.missingPermissions).toEqual(["resourcemanager.organizations.setIamPolicy"]);
+  });
+
+  test("--live: unknown with the reason when the test was refused or not made", () => {
+    const refused = hierarchy(planFindings(RULE, [folderGrant], { live: withHeld({ [FOLDER]: { error: "cloudresourcemanager.folders.testIamPermissions: HTTP 403: denied" } }) }));
+    expect(refused.map((f) => f.status)).toEqual(["unknown"]);
+    expect(refused[0].reason).toBe(`the caller's permissions on ${FOLDER} could not be tested: cloudresourcemanager.folders.testIamPermissions: HTTP 403: denied`);
+    const notAsked = hierarchy(planFindings(RULE, [folderGrant], { live: withHeld({}) }));
+    expect(notAsked[0].reason).toBe(`--live did not test the caller's permissions on ${FOLDER}`);
+  });
+
+  test("a folder this apply creates, or one only known after apply: unknown, and --live does not ask", () => {
+    const folder = { type: "google_folder", name: "team", values: { display_name: "team", parent: `organizations/${ORG}`, folder_id: computed, name: computed } };
+    const onNewFolder = { ...folderGrant, values: { ...folderGrant.values, folder: ref("google_folder.team.name") } };
+    const findings = hierarchy(planFindings(RULE, [folder, onNewFolder], { live: withHeld({}) }));
+    expect(findings.map((f) => f.status)).toEqual(["unknown"]);
+    expect(findings[0].reason).toBe("the folder is created by this apply (google_folder.team); the deployer's permissions on it come from its parent");
+  });
+
+  test("a folder grant the plan leaves alone needs nothing; one it destroys needs the same permissions", () => {
+    expect(hierarchy(planFindings(RULE, [{ ...folderGrant, actions: ["no-op"] }]))).toEqual([]);
+    expect(hierarchy(planFindings(RULE, [{ ...folderGrant, actions: ["delete"] }])).map((f) => f.status)).toEqual(["unknown"]);
+  });
+
+  test("the suggested folder and organisation roles are the ones whose contents are cited", () => {
+    expect(ROLE_FOR_HIERARCHY_PERMISSION).toEqual({
+      "resourcemanager.folders.getIamPolicy": "roles/resourcemanager.folderIamAdmin",
+      "resourcemanager.folders.setIamPolicy": "roles/resourcemanager.folderIamAdmin",
+      "resourcemanager.organizations.getIamPolicy": "roles/resourcemanager.organizationAdmin",
+      "resourcemanager.organizations.setIamPolicy": "roles/resourcemanager.organizationAdmin",
+    });
   });
 });
