@@ -148,10 +148,12 @@ export class GkePreflight {
       json = stack.toTerraform();
       findings = runEngine(stack, json, this.options);
     }
-    const byPath = new Map(stack.node.findAll().map((c) => [c.node.path, c] as const));
+    // The map of construct paths costs a walk of the whole tree: only made when a finding needs it.
+    let byPath: Map<string, IConstruct> | undefined;
+    const constructAt = (path: string) => (byPath ??= new Map(stack.node.findAll().map((c) => [c.node.path, c] as const))).get(path);
     for (const f of findings) {
       const a = annotationFor(f, this.options.unknown);
-      if (a) annotate((f.constructPath && byPath.get(f.constructPath)) || stack, a);
+      if (a) annotate((f.constructPath && constructAt(f.constructPath)) || stack, a);
     }
     for (const add of fixes.additions) {
       const what = add.added ? `added ${add.added.terraformResourceType}.${add.added.friendlyUniqueId}, ` : "";

@@ -93,13 +93,45 @@ export function effectiveSuppressions(resource: IConstruct): SuppressionEntry[] 
   return [...byRule.values()].sort((a, b) => a.ruleId.localeCompare(b.ruleId));
 }
 
-/** (Re)writes the `"//"` suppressions of every resource under a scope; idempotent. */
+/**
+ * (Re)writes the `"//"` suppressions of every resource under a scope; idempotent.
+ *
+ * It runs on every synth over the whole stack, so it walks the tree once, top down, handing
+ * each construct what its ancestors suppress (nearest first, as {@link effectiveSuppressions}),
+ * instead of walking up from every resource.
+ */
 export function writeSuppressionsUnder(scope: IConstruct): void {
-  for (const c of scope.node.findAll()) {
-    if (!isResource(c)) continue;
-    const list = effectiveSuppressions(c);
-    if (list.length > 0) writeSuppressions(c, list);
+  const above = isStack(scope) ? NONE : inherited(scope);
+  visitSuppressions(scope, above);
+}
+
+const NONE: ReadonlyMap<string, SuppressionEntry> = new Map();
+
+/** What the ancestors of a construct suppress, up to and including its stack; nearest wins. */
+function inherited(construct: IConstruct): ReadonlyMap<string, SuppressionEntry> {
+  const scopes = construct.node.scopes;
+  const byRule = new Map<string, SuppressionEntry>();
+  for (let i = scopes.length - 2; i >= 0; i--) {
+    for (const s of ownSuppressions(scopes[i])) if (!byRule.has(s.ruleId)) byRule.set(s.ruleId, s);
+    if (isStack(scopes[i])) break;
   }
+  return byRule;
+}
+
+function visitSuppressions(construct: IConstruct, fromAbove: ReadonlyMap<string, SuppressionEntry>): void {
+  // A stack starts afresh: suppressions above a stack never reach into it.
+  const base = isStack(construct) ? NONE : fromAbove;
+  const own = ownSuppressions(construct);
+  let here = base;
+  if (own.length > 0) {
+    const mine = new Map<string, SuppressionEntry>();
+    for (const s of own) if (!mine.has(s.ruleId)) mine.set(s.ruleId, s);
+    here = new Map([...base, ...mine]);
+  }
+  if (here.size > 0 && isResource(construct)) {
+    writeSuppressions(construct, [...here.values()].sort((a, b) => a.ruleId.localeCompare(b.ruleId)));
+  }
+  for (const child of construct.node.children) visitSuppressions(child, here);
 }
 
 function writeSuppressions(resource: ResourceLike, list: SuppressionEntry[]): void {

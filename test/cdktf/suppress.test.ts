@@ -7,6 +7,7 @@ import { ContainerNodePool } from "@cdktf/provider-google/lib/container-node-poo
 import {
   effectiveSuppressions,
   suppress,
+  writeSuppressionsUnder,
   SUPPRESSION_METADATA_TYPE,
   validateSuppression,
 } from "../../src/cdktf/suppress";
@@ -99,5 +100,48 @@ describe("suppression storage", () => {
     suppress(stack, "GKE003", REASON);
     expect(effectiveSuppressions(cluster)).toHaveLength(1);
     expect(effectiveSuppressions(sa)).toHaveLength(1);
+  });
+
+  it("the one walk at synth writes, for every resource, exactly what its nearest suppressions say", () => {
+    const app = new App({ outdir: Testing.app().outdir });
+    const stack = new TerraformStack(app, "gke");
+    const team = new Construct(stack, "team");
+    const squad = new Construct(team, "squad");
+    const OTHER = "The squad's clusters are checked by the platform team's own gate, ticket OPS-9.";
+    suppress(app, "GKE002", REASON); // above the stack: reaches nothing in it
+    suppress(stack, "GKE003", REASON);
+    suppress(team, "GKE001", REASON);
+    suppress(squad, "GKE001", OTHER); // nearer than the team's
+    suppress(squad, "GKE001", REASON); // a second one on the same construct: the first stays
+    // created after the suppressions, so only the walk at synth can cover them
+    const resources = [
+      new ServiceAccount(stack, "top_sa", { accountId: "top" }),
+      new ServiceAccount(team, "team_sa", { accountId: "team" }),
+      new ContainerCluster(squad, "cluster", { name: "c", location: "europe-west1" }),
+    ];
+    const pool = new ContainerNodePool(squad, "pool", { name: "p", cluster: "c", location: "europe-west1" });
+    suppress(pool, "GKE003", OTHER); // its own, over the stack's
+    resources.push(pool);
+    writeSuppressionsUnder(stack);
+    const json = stack.toTerraform() as any;
+    const written = (r: any) => json.resource[r.terraformResourceType][r.friendlyUniqueId]["//"].preflight?.suppressions ?? [];
+    for (const r of resources) expect(written(r)).toEqual(effectiveSuppressions(r));
+    expect(written(pool).map((s: any) => [s.ruleId, s.reason])).toEqual([
+      ["GKE001", OTHER],
+      ["GKE003", OTHER],
+    ]);
+    expect(written(resources[0]).map((s: any) => s.ruleId)).toEqual(["GKE003"]);
+    // started below the stack, the walk still takes what the ancestors say
+    const late = new ServiceAccount(squad, "late_sa", { accountId: "late" });
+    writeSuppressionsUnder(squad);
+    const again = stack.toTerraform() as any;
+    expect(again.resource.google_service_account[late.friendlyUniqueId]["//"].preflight.suppressions).toEqual(effectiveSuppressions(late));
+    expect(effectiveSuppressions(late).map((s) => s.ruleId)).toEqual(["GKE001", "GKE003"]);
+    // started above the stack (a suppression on the App walks from there): the same result
+    writeSuppressionsUnder(app);
+    const fromApp = stack.toTerraform() as any;
+    for (const r of [...resources, late]) {
+      expect(fromApp.resource[r.terraformResourceType][r.friendlyUniqueId]["//"].preflight?.suppressions ?? []).toEqual(effectiveSuppressions(r));
+    }
   });
 });
