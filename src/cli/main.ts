@@ -18,7 +18,8 @@ import { listRules, explainRule } from "./rules-command";
 export const EXIT = { ok: 0, failing: 1, usage: 2 } as const;
 
 export interface CliIo {
-  stdout: (text: string) => void;
+  /** May return a promise: the next piece of a report is written when it settles (a full pipe drained). */
+  stdout: (text: string) => void | Promise<void>;
   stderr: (text: string) => void;
   isTty: boolean;
   /** Whether stderr is a terminal (the --live progress line is drawn only there). */
@@ -119,8 +120,8 @@ async function runCheck(input: string, flags: CheckFlags, io: CliIo): Promise<nu
     const report = { ...checked, findings: waived.findings, summary: summarise(waived.findings), ...(waiversFile ? { waivers: waived.outcomes } : {}) };
     // Notices quote waivers (addresses, reasons) from a file that may come with a pull request.
     for (const notice of waiverNotices(waived.outcomes, (file) => displayPath(file, process.cwd()))) io.stderr(`preflight: ${terminalSafe(notice)}\n`);
-    // The stdout report goes to io.stdout in pieces (a JSON report can be 100 MB).
-    writeOutputs(outputs, report, {
+    // The stdout report comes in pieces (a JSON report can be 100 MB), each written once the previous one is taken.
+    const stdout = writeOutputs(outputs, report, {
       policy,
       includePass: Boolean(flags.includePass),
       color: flags.color !== false && io.isTty && !io.env.NO_COLOR,
@@ -129,7 +130,8 @@ async function runCheck(input: string, flags: CheckFlags, io: CliIo): Promise<nu
       waivers: waived.outcomes,
       rules: allRules.map((r) => r.meta),
       baseDir: process.cwd(),
-    }, io.stdout);
+    });
+    for (const text of stdout ?? []) await io.stdout(text);
     return gateFails(report.findings, policy) ? EXIT.failing : EXIT.ok;
   } catch (error) {
     if (error instanceof InputError || error instanceof OutputUsageError || error instanceof LiveUsageError) {
@@ -141,13 +143,24 @@ async function runCheck(input: string, flags: CheckFlags, io: CliIo): Promise<nu
 }
 
 if (require.main === module) {
-  // `preflight plan.json | head`: the reader went away; that is not an error of ours.
+  // `preflight plan.json | head`: the reader went away; that is not an error of ours. The rest of
+  // the report is dropped and the exit code is still the gate's.
+  let stdoutClosed = false;
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    throw error;
+    if (error.code !== "EPIPE") throw error;
+    stdoutClosed = true;
   });
+  // A pipe takes what fits and Node queues the rest: the next piece waits until the queue drains.
+  const drained = () =>
+    new Promise<void>((done) => {
+      const settle = () => {
+        process.stdout.off("drain", settle).off("close", settle);
+        done();
+      };
+      process.stdout.once("drain", settle).once("close", settle);
+    });
   const io: CliIo = {
-    stdout: (t) => process.stdout.write(t),
+    stdout: (t) => (stdoutClosed || process.stdout.write(t) ? undefined : drained()),
     stderr: (t) => process.stderr.write(t),
     isTty: Boolean(process.stdout.isTTY),
     stderrIsTty: Boolean(process.stderr.isTTY),

@@ -99,29 +99,24 @@ export function renderOutputChunks(format: FormatName, report: Report, ctx: Rend
 }
 
 /**
- * Renders every output; files are written (folders created). The stdout one is given to
- * `toStdout` piece by piece when there is one, else returned whole.
- * A file that cannot be written is an {@link OutputUsageError} naming it.
+ * Renders every output; files are written (folders created). The stdout one is returned as
+ * pieces of about a megabyte, rendered as they are taken, for the caller to write one by one
+ * (waiting for a full pipe to drain). A file that cannot be written is an {@link OutputUsageError}
+ * naming it, raised before any stdout piece is rendered.
  */
-export function writeOutputs(specs: readonly OutputSpec[], report: Report, ctx: RenderContext, toStdout?: (text: string) => void): string | undefined {
-  let stdout: string | undefined;
-  // Files first: a file that cannot be written stops the run before anything reaches stdout.
-  const filesFirst = [...specs.filter((s) => s.file !== undefined), ...specs.filter((s) => s.file === undefined)];
-  for (const spec of filesFirst) {
+export function writeOutputs(specs: readonly OutputSpec[], report: Report, ctx: RenderContext): Iterable<string> | undefined {
+  let stdout: Iterable<string> | undefined;
+  for (const spec of specs) {
     if (spec.file === undefined) {
-      const chunks = renderOutputChunks(spec.format, report, ctx);
-      if (toStdout) forEachBatch(chunks, toStdout);
-      else stdout = [...chunks].join("");
+      stdout = batches(renderOutputChunks(spec.format, report, ctx));
       continue;
     }
     const file = spec.file;
-    const fileCtx = { ...ctx, color: false, terminal: false };
     let fd: number | undefined;
     try {
       mkdirSync(dirname(resolve(file)), { recursive: true });
       fd = openSync(file, "w");
-      const out = fd;
-      forEachBatch(renderOutputChunks(spec.format, report, fileCtx), (text) => writeAll(out, text));
+      for (const text of batches(renderOutputChunks(spec.format, report, { ...ctx, color: false, terminal: false }))) writeAll(fd, text);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === undefined) throw error; // a bug while rendering, not a file that cannot be written
@@ -136,19 +131,19 @@ export function writeOutputs(specs: readonly OutputSpec[], report: Report, ctx: 
 /** Small pieces joined into writes of about a megabyte: few system calls, no giant string. */
 const BATCH_CHARS = 1 << 20;
 
-function forEachBatch(chunks: Iterable<string>, write: (text: string) => void): void {
+function* batches(chunks: Iterable<string>): Generator<string> {
   let batch: string[] = [];
   let length = 0;
   for (const chunk of chunks) {
     batch.push(chunk);
     length += chunk.length;
     if (length >= BATCH_CHARS) {
-      write(batch.join(""));
+      yield batch.join("");
       batch = [];
       length = 0;
     }
   }
-  if (length > 0) write(batch.join(""));
+  if (length > 0) yield batch.join("");
 }
 
 function writeAll(fd: number, text: string): void {

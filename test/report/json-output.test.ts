@@ -64,26 +64,43 @@ describe("writeOutputs", () => {
     const file = join(dir, "sub", "report.json");
     const stdout = writeOutputs([{ format: "json", file }, { format: "text" }], all, { ...ctx, terminal: true, color: true });
     expect(readFileSync(file, "utf8")).toBe(renderJson(all, "lines"));
-    expect(stdout).toBe(renderOutput("text", all, { ...ctx, terminal: true, color: true }));
+    expect([...(stdout ?? [])].join("")).toBe(renderOutput("text", all, { ...ctx, terminal: true, color: true }));
   });
 
   it("hands a large stdout report over in batches that join to the whole", () => {
     const big = reportOf(
       Array.from({ length: 600 }, (_, i) => ({ ...failGke001, address: `google_container_node_pool.p${i}`, message: `${failGke001.message} ${"x".repeat(2000)}` })),
     );
-    const pieces: string[] = [];
-    expect(writeOutputs([{ format: "json" }], big, ctx, (text) => pieces.push(text))).toBeUndefined();
+    const pieces = [...(writeOutputs([{ format: "json" }], big, ctx) ?? [])];
     expect(pieces.length).toBeGreaterThan(1);
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(1.1 * 2 ** 20);
     expect(pieces.join("")).toBe(renderJson(big, "lines"));
   });
 
-  it("writes files before stdout, so a file that cannot be written stops the run with nothing printed", () => {
+  it("a file that cannot be written stops the run before anything reaches stdout", async () => {
     const dir = mkdtempSync(join(tmpdir(), "preflight-json-"));
-    const pieces: string[] = [];
-    expect(() => writeOutputs([{ format: "text" }, { format: "json", file: dir }], all, ctx, (text) => pieces.push(text))).toThrow(
-      `${dir}: cannot write the json report (EISDIR)`,
+    let out = "";
+    let err = "";
+    const example = join(__dirname, "..", "..", "examples", "plans", "bad-minimal-roles.plan.json");
+    const io = { stdout: (t: string) => void (out += t), stderr: (t: string) => void (err += t), isTty: false, env: {} };
+    expect(await main([example, "--format", "text", "--format", `json=${dir}`], io)).toBe(2);
+    expect(err).toBe(`preflight: ${dir}: cannot write the json report (EISDIR)\n`);
+    expect(out).toBe("");
+  });
+
+  it("renders the stdout report piece by piece as it is taken, not before", () => {
+    const rendered: number[] = [];
+    const probe = (i: number) => ({ toJSON: () => (rendered.push(i), i) });
+    const big = reportOf(
+      Array.from({ length: 600 }, (_, i) => ({ ...failGke001, address: `p${i}`, message: "x".repeat(2000), details: { probe: probe(i) } })),
     );
-    expect(pieces).toEqual([]);
+    const stdout = writeOutputs([{ format: "json" }], big, ctx)![Symbol.iterator]();
+    expect(rendered).toEqual([]);
+    stdout.next();
+    expect(rendered.length).toBeGreaterThan(0);
+    expect(rendered.length).toBeLessThan(600);
+    while (!stdout.next().done);
+    expect(rendered).toHaveLength(600);
   });
 });
 
@@ -91,7 +108,7 @@ describe("preflight --format json", () => {
   const example = join(__dirname, "..", "..", "examples", "plans", "bad-minimal-roles.plan.json");
   async function run(isTty: boolean): Promise<string> {
     let out = "";
-    await main([example, "--format", "json"], { stdout: (t) => (out += t), stderr: () => undefined, isTty, env: {} });
+    await main([example, "--format", "json"], { stdout: (t) => void (out += t), stderr: () => undefined, isTty, env: {} });
     return out;
   }
 
