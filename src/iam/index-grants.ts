@@ -260,13 +260,14 @@ export class IamIndex {
     for (const [key, project] of Object.entries(this.live?.projects ?? {})) {
       if (isLiveError(project)) continue;
       const resolution: ProjectResolution = { key: this.catalog.canonical(project.projectId ?? key), createdHere: false };
-      const add = (bindings: LiveBinding[]) => {
+      const add = (bindings: LiveBinding[], kind: "live" | "inherited") => {
         for (const b of bindings) for (const m of b.members) {
-          this.grants.push({ role: b.role, identity: this.identities.member(m), project: resolution, kind: "live", conditional: b.condition !== undefined, destroyed: false });
+          this.grants.push({ role: b.role, identity: this.identities.member(m), project: resolution, kind, conditional: b.condition !== undefined, destroyed: false });
         }
       };
-      if (Array.isArray(project.iamPolicy)) add(project.iamPolicy);
-      for (const policy of Object.values(project.ancestorPolicies ?? {})) if (Array.isArray(policy)) add(policy);
+      if (Array.isArray(project.iamPolicy)) add(project.iamPolicy, "live");
+      // Read on a folder or the organisation: inherited, so the plan's project-level changes cannot take it away.
+      for (const policy of Object.values(project.ancestorPolicies ?? {})) if (Array.isArray(policy)) add(policy, "inherited");
     }
   }
 
