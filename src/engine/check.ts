@@ -37,26 +37,37 @@ export function checkTerraformJson(json: unknown, source: { file: string; stack?
 
 function toFinding(rule: Rule, verdict: Verdict, model: Model): Finding {
   const resource: Resource | undefined = model.byAddress.get(verdict.address);
-  return {
+  // Built field by field rather than with conditional spreads (a temporary object each, tens of
+  // thousands of findings); fields are added in the order reports print them.
+  const finding = {
     ruleId: rule.meta.id,
     slug: rule.meta.slug,
     title: rule.meta.title,
     severity: rule.meta.severity,
     status: verdict.status,
     address: verdict.address,
-    ...(resource ? { resourceType: resource.type } : {}),
-    ...(resource?.constructPath ? { constructPath: resource.constructPath } : {}),
-    ...(model.stack ? { stack: model.stack } : {}),
-    file: model.file,
-    ...(resource?.location.pointer ? { pointer: resource.location.pointer } : {}),
-    message: verdict.message,
-    ...(verdict.reason ? { reason: verdict.reason } : {}),
-    ...(verdict.decideWith ? { decideWith: verdict.decideWith } : {}),
-    remediation: verdict.remediation ?? { summary: "", gcloud: [], cdktf: "", hcl: "" },
-    docUrl: `${DOCS_BASE}/${rule.meta.id}.md`,
-    googleDocUrl: rule.meta.googleDocUrl,
-    ...(verdict.details ? { details: verdict.details } : {}),
-  };
+  } as Finding;
+  if (resource) finding.resourceType = resource.type;
+  if (resource?.constructPath) finding.constructPath = resource.constructPath;
+  if (model.stack) finding.stack = model.stack;
+  finding.file = model.file;
+  if (resource?.location.pointer) finding.pointer = resource.location.pointer;
+  finding.message = verdict.message;
+  if (verdict.reason) finding.reason = verdict.reason;
+  if (verdict.decideWith) finding.decideWith = verdict.decideWith;
+  finding.remediation = verdict.remediation ?? { summary: "", gcloud: [], cdktf: "", hcl: "" };
+  finding.docUrl = docUrl(rule.meta.id);
+  finding.googleDocUrl = rule.meta.googleDocUrl;
+  if (verdict.details) finding.details = verdict.details;
+  return finding;
+}
+
+/** One string per rule, shared by its findings. */
+const docUrls = new Map<string, string>();
+function docUrl(ruleId: string): string {
+  let url = docUrls.get(ruleId);
+  if (url === undefined) docUrls.set(ruleId, (url = `${DOCS_BASE}/${ruleId}.md`));
+  return url;
 }
 
 const STATUS_ORDER = { fail: 0, unknown: 1, pass: 2 } as const;

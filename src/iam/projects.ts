@@ -88,7 +88,16 @@ export class ProjectCatalog {
   }
 
   private known(raw: string): ProjectResolution {
-    const key = this.canonical(raw);
-    return { key, createdHere: this.created.has(key) };
+    // Every rule asks for the project of every resource: one answer per distinct text, shared.
+    let resolution = this.knownProjects.get(raw);
+    if (!resolution) {
+      const key = this.canonical(raw);
+      resolution = { key, createdHere: this.created.has(key) };
+      this.knownProjects.set(raw, resolution);
+    }
+    return resolution;
   }
+
+  /** By the text written in the input; first used once the constructor has read every id, number and created project. */
+  private readonly knownProjects = new Map<string, ProjectResolution>();
 }

@@ -32,10 +32,10 @@ export function terraformJsonDraft(json: unknown, source: TerraformJsonSource): 
   const config = json as Json;
   const resources: Resource[] = [];
   for (const [mode, key] of [["managed", "resource"], ["data", "data"]] as const) {
-    for (const { type, name, body } of entries(config[key])) {
+    forEachBody(config[key], (type, name, body) => {
       const pointer = `/${key}/${escapePointer(type)}/${escapePointer(name)}`;
       resources.push(fromBody(mode, type, name, body, source.file, pointer));
-    }
+    });
   }
   const variables: Record<string, Value> = {};
   for (const [name, body] of Object.entries(asObject(config.variable) ?? {})) {
@@ -58,29 +58,35 @@ export function terraformJsonDraft(json: unknown, source: TerraformJsonSource): 
   };
 }
 
-/** `resource` may be `{type: {name: body}}` or a list of such objects; bodies may be lists. */
-function entries(section: unknown): Array<{ type: string; name: string; body: Json }> {
-  const out: Array<{ type: string; name: string; body: Json }> = [];
+/**
+ * Calls `visit` for each resource body, in file order. `resource` may be `{type: {name: body}}`
+ * or a list of such objects; bodies may be lists. No list of entries is built: there is one
+ * body per resource, 100,000 in a large stack.
+ */
+function forEachBody(section: unknown, visit: (type: string, name: string, body: Json) => void): void {
   for (const group of asList(section)) {
-    for (const [type, byName] of Object.entries(asObject(group) ?? {})) {
-      for (const named of asList(byName)) {
-        for (const [name, body] of Object.entries(asObject(named) ?? {})) {
-          const object = firstObject(body);
-          if (object) out.push({ type, name, body: object });
+    const byType = asObject(group);
+    if (!byType) continue;
+    for (const type of Object.keys(byType)) {
+      for (const named of asList(byType[type])) {
+        const byName = asObject(named);
+        if (!byName) continue;
+        for (const name of Object.keys(byName)) {
+          const object = firstObject(byName[name]);
+          if (object) visit(type, name, object);
         }
       }
     }
   }
-  return out;
 }
+
+/** Keys of a resource body that are meta-arguments or CDKTF metadata, not values of the resource. */
+const NOT_VALUES = new Set(["//", "depends_on", "provider", "lifecycle", "count", "for_each"]);
 
 function fromBody(mode: "managed" | "data", type: string, name: string, body: Json, file: string, pointer: string): Resource {
   const meta = asObject(body["//"]);
   const values: Values = {};
-  for (const [k, v] of Object.entries(body)) {
-    if (k === "//" || k === "depends_on" || k === "provider" || k === "lifecycle" || k === "count" || k === "for_each") continue;
-    values[k] = v as Value;
-  }
+  for (const k of Object.keys(body)) if (!NOT_VALUES.has(k)) values[k] = body[k] as Value;
   const address = `${mode === "data" ? "data." : ""}${type}.${name}`;
   return {
     address,
@@ -156,7 +162,8 @@ function escapePointer(segment: string): string {
 }
 
 function firstObject(value: unknown): Json | undefined {
-  return asList(value).map(asObject).find((o) => o !== undefined);
+  if (!Array.isArray(value)) return asObject(value); // the usual shape: one object, no list to build
+  return value.map(asObject).find((o) => o !== undefined);
 }
 
 function asList(value: unknown): unknown[] {

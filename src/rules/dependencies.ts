@@ -99,18 +99,22 @@ export class DependencyReach {
   private dependencies(block: string): string[] {
     const out = new Set<string>();
     for (const instance of this.instancesByBlock.get(block) ?? []) {
-      for (const address of [...instance.dependsOn, ...instance.references]) {
-        const exact = this.model.byAddress.get(address);
-        if (exact) out.add(withoutInstanceKey(exact.address));
-        else if (this.instancesByBlock.has(address)) out.add(address);
-        else if (address.startsWith("module.")) for (const b of this.blocksByModule.get(address) ?? []) out.add(b);
-      }
+      for (const address of instance.dependsOn) this.addBlocksOf(address, out);
+      for (const address of instance.references) this.addBlocksOf(address, out);
       if (instance.dependsOn.length === 0 && instance.references.length === 0) continue;
       // Instances of one block share their configuration: the first one says it all.
       break;
     }
     out.delete(block);
     return [...out];
+  }
+
+  /** The block(s) an address in `depends_on` or a reference stands for: a resource, a block, or a whole module. */
+  private addBlocksOf(address: string, into: Set<string>): void {
+    const exact = this.model.byAddress.get(address);
+    if (exact) into.add(withoutInstanceKey(exact.address));
+    else if (this.instancesByBlock.has(address)) into.add(address);
+    else if (address.startsWith("module.")) for (const b of this.blocksByModule.get(address) ?? []) into.add(b);
   }
 }
 

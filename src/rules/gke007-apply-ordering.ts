@@ -51,7 +51,8 @@ export const gke007ApplyOrdering: Rule = {
     }
     const usesByResource = new Map<string, NodeIdentityUse[]>();
     for (const use of ctx.gke.nodeIdentities) addToList(usesByResource, use.resource.address, use);
-    const apiAddresses = new Set([...apiByProject.values()].map((r) => r.address));
+    const apiAddresses = new Set<string>();
+    for (const r of apiByProject.values()) apiAddresses.add(r.address);
     const grantAddresses = new Set<string>();
     for (const list of grantsByIdentity.values()) for (const g of list) grantAddresses.add(g.resource!.address);
     const targets = new Set<string>([...apiAddresses, ...grantAddresses]);
@@ -61,6 +62,7 @@ export const gke007ApplyOrdering: Rule = {
     // Whether a reach set holds any grant, computed once per (shared) set.
     const reachesGrant = new Map<ReadonlySet<string>, boolean>();
     const literalPools = new Map(ctx.gke.nodePools.filter((p) => p.clusterByLiteralName && p.cluster).map((p) => [p.resource.address, p.cluster!]));
+    const nodePermissions = nodePermissionsOf(ctx);
 
     return created.map(({ resource, project }) => {
       const reached = reach.targetsReachedFrom(resource);
@@ -71,28 +73,28 @@ export const gke007ApplyOrdering: Rule = {
       }
       const api = project.key ? apiByProject.get(project.key) : undefined;
       if (api && !reached.has(api.address)) missing.push({ resource: api, why: `does not wait for ${api.address} (${String(api.values.service)})` });
+      const uses = usesByResource.get(resource.address) ?? NO_USES;
       const seenGrants = new Set<string>();
-      for (const use of usesByResource.get(resource.address) ?? []) {
+      for (const use of uses) {
         if (!use.identity.key) continue;
-        const grants = (grantsByIdentity.get(use.identity.key) ?? []).filter((g) => g.project.key === use.project.key);
+        const grants = (grantsByIdentity.get(use.identity.key) ?? NO_GRANTS).filter((g) => g.project.key === use.project.key);
         // A grant not waited for only matters when it brings a node permission that the grants
         // waited for do not already give (a redundant extra grant races nothing).
-        const covered = new Set(DEFAULT_NODE_SA_PERMISSIONS.filter((p) => grants.some((g) => reached.has(g.resource!.address) && typeof g.role === "string" && ctx.iam.roleContains(g.role, p) === true)));
+        const covered = new Set<string>();
+        for (const g of grants) if (reached.has(g.resource!.address)) for (const p of nodePermissions(g.role)) covered.add(p);
         for (const g of grants) {
           const address = g.resource!.address;
           if (seenGrants.has(address) || reached.has(address)) continue;
-          const role = g.role;
-          const brings = typeof role === "string" && DEFAULT_NODE_SA_PERMISSIONS.some((p) => !covered.has(p) && ctx.iam.roleContains(role, p) === true);
+          const brings = nodePermissions(g.role).some((p) => !covered.has(p));
           if (!brings) continue;
           seenGrants.add(address);
           missing.push({ resource: g.resource!, why: "", grantTo: use.identity.display });
         }
       }
       // Only what this resource needs: a pool may reach thousands of unrelated grants.
-      const needed = [cluster ?? poolCluster.get(resource.address), api, ...(usesByResource.get(resource.address) ?? []).flatMap((u) => (u.identity.key ? grantsByIdentity.get(u.identity.key) ?? [] : []).map((g) => g.resource!))];
-      const waitsFor = [...new Set(needed.filter((r): r is Resource => r !== undefined && reached.has(r.address)).map((r) => r.address))].sort();
+      const waitsFor = waitedFor(reached, cluster ?? poolCluster.get(resource.address), api, uses, grantsByIdentity);
       const details = { waitsFor, missing: missing.map((m) => m.resource.address) };
-      const undecided = missing.length === 0 ? undecidedReason(project.key, apiAddresses, usesByResource.get(resource.address) ?? [], grantAddresses, reached, reachesGrant) : undefined;
+      const undecided = missing.length === 0 ? undecidedReason(project.key, apiAddresses, uses, grantAddresses, reached, reachesGrant) : undefined;
       if (undecided) return { status: "unknown" as const, address: resource.address, message: `Cannot tell whether ${resource.address} waits for what it needs: ${undecided}`, reason: undecided, decideWith: "set project and the node service account from values known before apply", details };
       if (missing.length === 0) {
         return { status: "pass" as const, address: resource.address, message: `${resource.address} waits for everything it needs that this apply creates`, details };
@@ -113,6 +115,40 @@ export const gke007ApplyOrdering: Rule = {
   },
 };
 
+const NO_USES: readonly NodeIdentityUse[] = [];
+const NO_GRANTS: readonly Grant[] = [];
+const NO_PERMISSIONS: readonly string[] = [];
+
+/**
+ * The node permissions (of roles/container.defaultNodeServiceAccount) a role gives, known for
+ * sure; none for a role not known before apply. Memoised per role: thousands of grants share a
+ * handful of roles.
+ */
+function nodePermissionsOf(ctx: RuleContext): (role: Grant["role"]) => readonly string[] {
+  const byRole = new Map<string, readonly string[]>();
+  return (role) => {
+    if (typeof role !== "string") return NO_PERMISSIONS;
+    let permissions = byRole.get(role);
+    if (!permissions) {
+      permissions = DEFAULT_NODE_SA_PERMISSIONS.filter((p) => ctx.iam.roleContains(role, p) === true);
+      byRole.set(role, permissions);
+    }
+    return permissions;
+  };
+}
+
+/** What the resource needs (its cluster, API, the grants to its node accounts) that it waits for, sorted. */
+function waitedFor(reached: ReadonlySet<string>, cluster: Resource | undefined, api: Resource | undefined, uses: readonly NodeIdentityUse[], grantsByIdentity: ReadonlyMap<string, Grant[]>): string[] {
+  const out = new Set<string>();
+  if (cluster && reached.has(cluster.address)) out.add(cluster.address);
+  if (api && reached.has(api.address)) out.add(api.address);
+  for (const use of uses) {
+    if (!use.identity.key) continue;
+    for (const g of grantsByIdentity.get(use.identity.key) ?? NO_GRANTS) if (reached.has(g.resource!.address)) out.add(g.resource!.address);
+  }
+  return [...out].sort();
+}
+
 /** One clause per kind of missing dependency; grants grouped by the account they are for. */
 function describe(missing: Array<{ resource: Resource; why: string; grantTo?: string }>): string {
   const clauses = missing.filter((m) => !m.grantTo).map((m) => m.why);
@@ -126,7 +162,7 @@ function describe(missing: Array<{ resource: Resource; why: string; grantTo?: st
 }
 
 /** Something to wait for exists, but which of it applies to this resource is only known after apply. */
-function undecidedReason(project: string | undefined, apiAddresses: ReadonlySet<string>, uses: NodeIdentityUse[], grantAddresses: ReadonlySet<string>, reached: ReadonlySet<string>, reachesGrant: Map<ReadonlySet<string>, boolean>): string | undefined {
+function undecidedReason(project: string | undefined, apiAddresses: ReadonlySet<string>, uses: readonly NodeIdentityUse[], grantAddresses: ReadonlySet<string>, reached: ReadonlySet<string>, reachesGrant: Map<ReadonlySet<string>, boolean>): string | undefined {
   if (project === undefined && apiAddresses.size > 0 && ![...apiAddresses].some((a) => reached.has(a))) {
     return `its project is not known before apply, and this apply enables APIs (${[...apiAddresses].join(", ")})`;
   }
