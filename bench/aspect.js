@@ -105,7 +105,7 @@ const cpuMs = (since) => {
   const u = process.cpuUsage(since);
   return (u.user + u.system) / 1000;
 };
-/** CPU time of the main (JavaScript) thread alone, in ns (Linux: schedstat), else undefined. */
+/** CPU time of the main (JavaScript) thread alone, in ns (Linux: schedstat, to a scheduler tick), else undefined. */
 const schedstat = `/proc/self/task/${process.pid}/schedstat`;
 const mainThreadNs = () => {
   try {
