@@ -8,7 +8,7 @@ import { jsonChunks } from "./json";
 import { renderJunit } from "./junit";
 import { renderMarkdown } from "./markdown";
 import type { GatePolicy } from "./policy";
-import { renderSarif } from "./sarif";
+import { sarifChunks } from "./sarif";
 import { renderText } from "./text";
 import { summarise, type Report } from "./types";
 
@@ -89,8 +89,8 @@ export function renderOutputChunks(format: FormatName, report: Report, ctx: Rend
     case "json":
       return jsonChunks(shown, ctx.terminal ? "indented" : "lines");
     case "sarif":
-      return [renderSarif(shown, { policy: ctx.policy, rules: ctx.rules, baseDir: ctx.baseDir, waivers: ctx.waivers, locate: locatorFor(ctx),
-        ruleDocUrl: (id) => `${DOCS_BASE}/${id}.md`, informationUri: DOCS_BASE.replace(/\/blob\/main\/docs\/rules$/, "") })];
+      return sarifChunks(shown, { policy: ctx.policy, rules: ctx.rules, baseDir: ctx.baseDir, waivers: ctx.waivers, locate: locatorFor(ctx),
+        ruleDocUrl: (id) => `${DOCS_BASE}/${id}.md`, informationUri: DOCS_BASE.replace(/\/blob\/main\/docs\/rules$/, "") });
     case "junit":
       return [renderJunit(shown, { policy: ctx.policy, waivers: ctx.waivers, baseDir: ctx.baseDir })];
     case "markdown":

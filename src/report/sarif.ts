@@ -36,6 +36,14 @@ const levelOf: Record<Severity, "error" | "warning" | "note"> = { error: "error"
 
 /** SARIF 2.1.0 log with one run. */
 export function renderSarif(report: Report, options: SarifOptions = {}): string {
+  return [...sarifChunks(report, options)].join("");
+}
+
+/**
+ * {@link renderSarif} in pieces: the log around the results, then each result rendered when it
+ * is taken, so tens of thousands of results are never one object tree or one string.
+ */
+export function sarifChunks(report: Report, options: SarifOptions = {}): Iterable<string> {
   const policy = options.policy ?? defaultPolicy;
   const rules = ruleDescriptors(report.findings, options.rules ?? [], options.ruleDocUrl);
   const ruleIndex = new Map(rules.map((r, i) => [r["id"] as string, i]));
@@ -43,7 +51,9 @@ export function renderSarif(report: Report, options: SarifOptions = {}): string 
   const artifactIndex = new Map(artifacts.map((a, i) => [a.file, i]));
 
   const kept = mostImportant(report.findings, policy, options.maxResults ?? GITHUB_MAX_RESULTS);
-  const results = kept.map((f) => result(f, policy, ruleIndex.get(f.ruleId)!, artifactIndex.get(f.file), options));
+  const results = (function* () {
+    for (const f of kept) yield result(f, policy, ruleIndex.get(f.ruleId)!, artifactIndex.get(f.file), options);
+  })();
   const leftOut = report.findings.length - kept.length;
 
   const notifications: JsonObject[] = (options.waivers ?? [])
@@ -93,7 +103,7 @@ export function renderSarif(report: Report, options: SarifOptions = {}): string 
         ],
         artifacts: artifacts.map((a) => a.json),
         columnKind: "utf16CodeUnits",
-        results,
+        results: [],
         properties: {
           summary: { ...report.summary },
           policy: { failOn: policy.failOn, unknown: policy.unknown },
@@ -101,7 +111,30 @@ export function renderSarif(report: Report, options: SarifOptions = {}): string 
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  return withArrayElements(`${JSON.stringify(log, null, 2)}\n`, RESULTS_AT, results);
+}
+
+// Where runs[0].results sits in the two-space indented log: the only member at depth 3 named so
+// (text from the input is in JSON strings, where a line break is always escaped).
+const RESULTS_AT = { line: '\n      "results": []', elementIndent: "        ", closeIndent: "      " };
+
+/**
+ * The indented JSON text with the empty array at `at` filled with `elements`, each rendered as
+ * JSON.stringify(whole, null, 2) would render it there: byte for byte the same as stringifying the
+ * whole log at once.
+ */
+function* withArrayElements(text: string, at: typeof RESULTS_AT, elements: Iterable<JsonObject>): Generator<string> {
+  const i = text.indexOf(at.line);
+  if (i < 0) throw new Error("SARIF log without its results array");
+  const afterKey = i + at.line.length - 1; // at the closing ]
+  yield text.slice(0, afterKey);
+  let first = true;
+  for (const element of elements) {
+    yield `${first ? "" : ","}\n${at.elementIndent}${JSON.stringify(element, null, 2).replace(/\n/g, `\n${at.elementIndent}`)}`;
+    first = false;
+  }
+  if (!first) yield `\n${at.closeIndent}`;
+  yield text.slice(afterKey);
 }
 
 /** The first `max` findings by outcome (fail, warn, waived, pass), in their original order. */
