@@ -1,7 +1,7 @@
 import type { Rule, RuleContext, Verdict } from "./types";
 import type { Resource, Value } from "../model/types";
 import { isUnknown } from "../model/unknown";
-import { block, stringAttribute } from "../model/access";
+import { block, blocks, stringAttribute } from "../model/access";
 import { sameIdentity } from "../iam/index-grants";
 import type { Identity } from "../iam/identity";
 import { CLUSTER, NODE_POOL, type NodeIdentityUse, distinctNodeIdentities } from "../gke/node-identities";
@@ -94,9 +94,41 @@ function repositoryGrants(ctx: RuleContext, repositories: Resource[]): { grants:
   for (const g of ctx.model.byType.get(REPO_POLICY) ?? []) {
     if (g.mode !== "managed" || g.change === "delete") continue;
     const repo = repositoryOf(g.values.repository, byName, ctx);
-    if (repo) changesOf(repo).wholePolicy = g;
+    if (!repo) continue;
+    changesOf(repo).wholePolicy = g;
+    const list = out.get(repo.address) ?? [];
+    list.push(...policyGrants(g, ctx));
+    out.set(repo.address, list);
   }
   return { grants: out, changes };
+}
+
+/**
+ * The grants of a repository `_iam_policy`: `policy_data` is JSON in a plan, or a reference to a
+ * `google_iam_policy` data source in a configuration. When neither can be read, one grant of an
+ * unknown role to an unknown member stands for it, so the verdict stays open rather than failing.
+ */
+function policyGrants(policy: Resource, ctx: RuleContext): RepoGrant[] {
+  const data = policy.values.policy_data;
+  const unreadable = (reason: string): RepoGrant[] => [{ role: undefined, identity: { kind: "unknown", display: `(members of ${policy.address})`, reason }, conditional: false, resource: policy }];
+  let bindings: Array<{ role?: unknown; members?: unknown; condition?: unknown }> | undefined;
+  if (typeof data === "string") {
+    try {
+      bindings = (JSON.parse(data) as { bindings?: typeof bindings }).bindings ?? [];
+    } catch {
+      return unreadable(`${policy.address}.policy_data is not valid JSON`);
+    }
+  } else if (isUnknown(data)) {
+    const source = data.references.map((ref) => ctx.model.byAddress.get(ref.replace(/\.policy_data$/, ""))).find((r) => r?.type === "google_iam_policy");
+    if (source) bindings = blocks(source.values.binding).map((b) => ({ role: b.role, members: b.members, condition: block(b.condition) }));
+  }
+  if (!bindings) return unreadable(`the policy of ${policy.address} is only known after apply`);
+  return bindings.flatMap((b) => {
+    const role = typeof b.role === "string" ? b.role : undefined;
+    const conditional = b.condition !== undefined && b.condition !== null;
+    const members = Array.isArray(b.members) ? (b.members as Value[]) : [b.members as Value];
+    return members.map((m) => ({ role, identity: ctx.iam.identities.member(m), conditional, resource: policy }));
+  });
 }
 
 /**
@@ -164,11 +196,13 @@ function canPull(identity: Identity, repo: Resource, grants: RepoGrant[], change
   if (!project) return { reason: `the project of ${repo.address} is not known before apply` };
   // Project-level answers are shared by every pool with the same account.
   const key = `${identity.key}|${project}`;
-  const cached = answers.get(key);
-  if (cached) return cached;
-  const report = ctx.iam.permissions(identity, project, [PULL]);
-  const answer: Verdict["status"] | { reason: string } = report.granted.size ? "pass" : report.undetermined.length ? { reason: report.undetermined[0].reason } : "fail";
-  answers.set(key, answer);
+  // Only the project-level answer is shared: the repository's own grants below differ per repository.
+  let answer = answers.get(key);
+  if (!answer) {
+    const report = ctx.iam.permissions(identity, project, [PULL]);
+    answer = report.granted.size ? "pass" : report.undetermined.length ? { reason: report.undetermined[0].reason } : "fail";
+    answers.set(key, answer);
+  }
   if (answer !== "fail") return answer;
   // A repository grant that may apply (conditional, member or role known only after apply) leaves it open.
   const maybe = grants.find((g) => sameIdentity(g.identity, identity) !== "no" && (!g.role || ctx.iam.roleContains(g.role, PULL) !== false));
@@ -186,7 +220,8 @@ function liveRepositoryAnswer(identity: Identity, repo: Resource, project: strin
   // An account this apply creates cannot be named in a policy written before it.
   const change = identity.createdBy?.change;
   if (change === "create" || change === "replace") return "fail";
-  if (changes?.wholePolicy) return { reason: `${changes.wholePolicy.address} replaces the whole IAM policy of ${repo.address}, which this check does not read` };
+  // The plan's own policy replaces the live one; its grants were weighed above.
+  if (changes?.wholePolicy) return "fail";
   if (!ctx.live) {
     // A configuration (cdk.tf.json) does not say whether its account exists: offline it is taken
     // as new, as for project grants; live, a policy that names it shows that it exists.

@@ -35,6 +35,32 @@ describe("GKE011 registry-pull on plan JSON", () => {
   });
 });
 
+describe("GKE011: a repository _iam_policy of the configuration", () => {
+  test("plan JSON: policy_data that grants the reader role to the node account: pass; to someone else: fail", () => {
+    const policy = (member: unknown) => ({ type: "google_artifact_registry_repository_iam_policy", name: "images", values: { project: PROJECT, location: "europe-west1", repository: ref("google_artifact_registry_repository.images.name"), policy_data: JSON.stringify({ bindings: [{ role: "roles/artifactregistry.reader", members: [member] }] }), etag: computed } });
+    expect(verdicts(planFindings(RULE, [...platform, repo, policy("serviceAccount:gke-nodes@acme-prod.iam.gserviceaccount.com")]))).toEqual(["pass google_container_cluster.primary", "pass google_container_node_pool.primary_nodes"]);
+    expect(verdicts(planFindings(RULE, [...platform, repo, policy("group:devs@acme.example")]))).toEqual(["fail google_container_cluster.primary", "fail google_container_node_pool.primary_nodes"]);
+  });
+
+  test("plan JSON: policy_data known only after apply leaves it open, for the cluster and the pool alike (the shared project answer does not hide it)", () => {
+    const policy = { type: "google_artifact_registry_repository_iam_policy", name: "images", values: { project: PROJECT, location: "europe-west1", repository: "images", policy_data: computed, etag: computed } };
+    expect(verdicts(planFindings(RULE, [...platform, repo, policy]))).toEqual(["unknown google_container_cluster.primary", "unknown google_container_node_pool.primary_nodes"]);
+  });
+
+  test("cdk.tf.json: policy_data from a google_iam_policy data source naming the node account: pass", () => {
+    const json = stack(
+      {
+        google_service_account: { nodes_sa: tf.account },
+        google_container_node_pool: { pool: tf.pool({ cluster: "demo" }) },
+        google_artifact_registry_repository: { images: { location: "europe-west1", repository_id: "images", format: "DOCKER" } },
+        google_artifact_registry_repository_iam_policy: { images: { location: "europe-west1", repository: "${google_artifact_registry_repository.images.name}", policy_data: "${data.google_iam_policy.pull.policy_data}" } },
+      },
+      { data: { google_iam_policy: { pull: { binding: [{ role: "roles/artifactregistry.reader", members: ["serviceAccount:${google_service_account.nodes_sa.email}"] }] } } } },
+    );
+    expect(verdicts(tfFindings(RULE, json))).toEqual(["pass google_container_node_pool.pool"]);
+  });
+});
+
 describe("GKE011 registry-pull on cdk.tf.json", () => {
   const base = {
     google_service_account: { nodes_sa: tf.account },
@@ -141,6 +167,13 @@ describe("GKE011 with --live: the IAM policy of a repository that exists already
 
   test("a repository the plan creates is not read: nothing can grant on it yet", () => {
     expect(verdicts(planFindings(RULE, [repo, pool], { live: live(undefined) }))).toEqual(["fail google_container_node_pool.primary_nodes"]);
+  });
+
+  test("a repository _iam_policy in the plan replaces the live policy: its own bindings decide", () => {
+    const policy = (members: string[]) => ({ type: "google_artifact_registry_repository_iam_policy", name: "images", values: { project: PROJECT, location: "europe-west1", repository: NAME, policy_data: JSON.stringify({ bindings: [{ role: "roles/artifactregistry.reader", members }] }) } });
+    expect(verdicts(planFindings(RULE, [existing, pool, policy([`serviceAccount:${CI}`])], { live: live({ name: NAME, exists: true, iamPolicy: [] }) }))).toEqual(["pass google_container_node_pool.primary_nodes"]);
+    // The live policy grants it, but the plan's policy leaves the account out.
+    expect(verdicts(planFindings(RULE, [existing, pool, policy(["group:devs@acme.example"])], { live: live({ name: NAME, exists: true, iamPolicy: [reader()] }) }))).toEqual(["fail google_container_node_pool.primary_nodes"]);
   });
 
   test("cdk.tf.json (existence not said): the live read decides", () => {
