@@ -82,7 +82,9 @@ function repositoryGrants(ctx: RuleContext, repositories: Resource[]): { grants:
       const members = type.endsWith("_member") ? [g.values.member] : Array.isArray(g.values.members) ? g.values.members : [g.values.members];
       const grants = members.map((m) => ({ role, identity: ctx.iam.identities.member(m), conditional, resource: g }));
       if (g.change === "delete") {
+        // Destroying a member grant removes that grant; destroying a binding empties its role.
         if (type.endsWith("_member")) changesOf(repo).destroyed.push(...grants);
+        else changesOf(repo).authoritativeRoles.add(role);
         continue;
       }
       if (type.endsWith("_binding")) changesOf(repo).authoritativeRoles.add(role);
@@ -92,10 +94,12 @@ function repositoryGrants(ctx: RuleContext, repositories: Resource[]): { grants:
     }
   }
   for (const g of ctx.model.byType.get(REPO_POLICY) ?? []) {
-    if (g.mode !== "managed" || g.change === "delete") continue;
+    if (g.mode !== "managed") continue;
     const repo = repositoryOf(g.values.repository, byName, ctx);
     if (!repo) continue;
+    // Destroying the policy resource leaves the repository with an empty policy.
     changesOf(repo).wholePolicy = g;
+    if (g.change === "delete") continue;
     const list = out.get(repo.address) ?? [];
     list.push(...policyGrants(g, ctx));
     out.set(repo.address, list);

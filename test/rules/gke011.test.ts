@@ -156,6 +156,9 @@ describe("GKE011 with --live: the IAM policy of a repository that exists already
     expect(verdicts(planFindings(RULE, [existing, pool, destroyed], { live: live(policy(reader())) }))).toEqual(["fail google_container_node_pool.primary_nodes"]);
     const authoritative = { type: "google_artifact_registry_repository_iam_binding", name: "readers", values: { project: PROJECT, location: "europe-west1", repository: NAME, role: "roles/artifactregistry.reader", members: ["group:devs@acme.example"] } };
     expect(verdicts(planFindings(RULE, [existing, pool, authoritative], { live: live(policy(reader())) }))).toEqual(["fail google_container_node_pool.primary_nodes"]);
+    // Destroying a binding of the role empties it.
+    const bindingGone = { ...authoritative, actions: ["delete"], values: { ...authoritative.values, members: [`serviceAccount:${CI}`] } };
+    expect(verdicts(planFindings(RULE, [existing, pool, bindingGone], { live: live(policy(reader())) }))).toEqual(["fail google_container_node_pool.primary_nodes"]);
   });
 
   test("fail: a live deny rule on the project takes downloadArtifacts from the node account", () => {
