@@ -108,7 +108,8 @@ function fromBody(mode: "managed" | "data", type: string, name: string, body: Js
 /** CDKTF writes `"provider": "google.other"`, hand-written JSON may use `${google.other}`. */
 function providerKey(provider: unknown, type: string): string {
   if (typeof provider === "string" && provider) return stripInterpolation(provider);
-  return type.split("_")[0] ?? "google";
+  const underscore = type.indexOf("_");
+  return underscore < 0 ? type : type.slice(0, underscore);
 }
 
 function stripInterpolation(text: string): string {

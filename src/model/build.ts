@@ -17,24 +17,22 @@ export interface ModelDraft {
   locals: Record<string, Value>;
 }
 
-/** Resolves references, then indexes resources by address and by type, once. */
+/** Resolves references (in the draft's own resources), then indexes resources by address and by type, once. */
 export function buildModel(draft: ModelDraft): Model {
   const byAddress = new Map<string, Resource>();
   for (const r of draft.resources) byAddress.set(r.address, r);
   const providers = new Map(draft.providers.map((p) => [p.key, p]));
   const resolver = new ReferenceResolver(byAddress, providers, draft.variables, draft.locals);
-  const resources = draft.resources.map((r) => resolver.resolveResource(r));
+  // Resolved in place: the draft's resources and address index are the model's.
+  const resources = draft.resources;
+  for (const r of resources) resolver.resolveResource(r);
   for (const p of draft.providers) {
     const module = p.key.includes(":") ? p.key.split(":")[0] : "";
     if (p.project !== undefined) p.project = resolver.resolveScalar(p.project, module);
     if (p.arguments) p.arguments = resolver.resolveScalar(p.arguments, module) as Values;
   }
-  const index = new Map<string, Resource>();
   const byType = new Map<string, Resource[]>();
-  for (const r of resources) {
-    index.set(r.address, r);
-    addToList(byType, r.type, r);
-  }
+  for (const r of resources) addToList(byType, r.type, r);
   return {
     format: draft.format,
     file: draft.file,
@@ -42,7 +40,7 @@ export function buildModel(draft: ModelDraft): Model {
     terraformVersion: draft.terraformVersion,
     googleProviderVersion: draft.googleProviderVersion,
     resources,
-    byAddress: index,
+    byAddress,
     byType,
     providers,
   };

@@ -73,7 +73,17 @@ export function isPlainReference(expression: string): boolean {
 
 /** Every reference-looking token in an expression (function calls included). */
 export function referencesIn(expression: string): string[] {
-  return [...withoutStrings(expression).matchAll(REFERENCE)].map((m) => m[0]).filter((r) => !/^\d/.test(r));
+  const found: string[] = [];
+  const text = withoutStrings(expression);
+  // exec in a loop rather than matchAll: no iterator, no copy of the regex, no arrays to map and filter.
+  // Safe to share the global regex: nothing runs between the calls, and the last one resets lastIndex.
+  REFERENCE.lastIndex = 0;
+  for (let m = REFERENCE.exec(text); m; m = REFERENCE.exec(text)) if (!isDigit(m[0].charCodeAt(0))) found.push(m[0]);
+  return found;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
 }
 
 /** The expression with every string literal emptied (`"a.b"` → `""`). One pass, no regex backtracking. */

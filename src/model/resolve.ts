@@ -35,19 +35,19 @@ export class ReferenceResolver {
     }
   }
 
+  /**
+   * Resolves the resource's values and lists what it references, in place: the draft's resources
+   * become the model's (a copy of 100,000 resources is what this saves). Call once per resource.
+   */
   resolveResource(resource: Resource): Resource {
     const resolution = this.resolution(resource);
-    const references = new Set(resource.references);
     // With two resources under one address, the values of the first are used for both (as
     // references see them); each keeps the references of its own expressions.
-    if (resolution.source === resource) for (const r of resolution.references) references.add(r);
-    else collectReferences(resource.values, resource.module, references);
-    return {
-      ...resource,
-      values: resolution.values,
-      ...(resource.before ? { before: withoutCredentials(resource.before) } : {}),
-      references: [...references].filter((a) => a !== resource.address),
-    };
+    const own = resolution.source === resource ? resolution.references : collectReferences(resource.values, resource.module, []);
+    resource.values = resolution.values;
+    if (resource.before) resource.before = withoutCredentials(resource.before);
+    resource.references = withoutDuplicates(resource.references.concat(own)).filter((a) => a !== resource.address);
+    return resource;
   }
 
   /** Resolves a single value in the scope of a module (used for provider arguments). */
@@ -68,7 +68,7 @@ export class ReferenceResolver {
     if (cached) return cached;
     this.inProgress.add(resource.address);
     try {
-      const references = new Set<string>();
+      const references: string[] = [];
       const values = this.resolveValue(resource.values, resource.module, references) as Values;
       const resolution = { values, references, source: resource };
       this.resolved.set(resource.address, resolution);
@@ -107,7 +107,7 @@ export class ReferenceResolver {
    * Resolves references in a value. With `references`, also adds the resources its expressions
    * refer to (as {@link collectReferences} would), so that a resource's values are walked once.
    */
-  private resolveValue(value: Value, module: string, references?: Set<string>): Value {
+  private resolveValue(value: Value, module: string, references?: string[]): Value {
     if (typeof value === "string") return this.resolveString(value, module, references);
     // Copy on write: most of a plan has nothing to resolve, and copying it all is what costs.
     if (Array.isArray(value)) {
@@ -145,7 +145,7 @@ export class ReferenceResolver {
     return value;
   }
 
-  private resolveString(text: string, module: string, references: Set<string> | undefined): Value {
+  private resolveString(text: string, module: string, references: string[] | undefined): Value {
     if (looksLikeCredential(text)) {
       if (references) collectReferences(text, module, references);
       return hiddenCredential();
@@ -162,7 +162,7 @@ export class ReferenceResolver {
    * `data.google_client_config.x.access_token`, which rules read to judge the token source);
    * any value that resolves to text is hidden.
    */
-  private secretValue(value: Value, module: string, references: Set<string> | undefined): Value {
+  private secretValue(value: Value, module: string, references: string[] | undefined): Value {
     if (references) collectReferences(value, module, references);
     if (typeof value !== "string" || !hasInterpolation(value)) return hiddenCredential();
     const resolved = this.resolveTemplate(parseTemplate(value), module);
@@ -271,8 +271,8 @@ const TOO_DEEP = new Error("reference chain too deep");
 
 interface Resolution {
   values: Values;
-  /** Addresses of resources referenced by the expressions of `source`'s values. */
-  references: ReadonlySet<string>;
+  /** Addresses of resources referenced by the expressions of `source`'s values, in order, repeats included. */
+  references: readonly string[];
   source: Resource;
 }
 
@@ -342,10 +342,10 @@ function unescapeTemplate(text: string): string {
   return text.includes("$${") ? text.replace(/\$\$\{/g, "${") : text;
 }
 
-/** Addresses of resources referenced anywhere in the (unresolved) values. */
-function collectReferences(value: Value, module: string, into: Set<string>): void {
+/** Adds the addresses of resources referenced anywhere in the (unresolved) values; returns `into`. */
+function collectReferences(value: Value, module: string, into: string[]): string[] {
   if (typeof value === "string") {
-    if (!value.includes("${")) return;
+    if (!value.includes("${")) return into;
     for (const part of parseTemplate(value)) {
       if ("expression" in part) for (const r of referencesIn(part.expression)) addReference(r, module, into);
     }
@@ -354,14 +354,20 @@ function collectReferences(value: Value, module: string, into: Set<string>): voi
     for (const r of value.references) addReference(r, "", into);
   } else if (Array.isArray(value)) value.forEach((v) => collectReferences(v, module, into));
   else if (isObject(value)) for (const [k, v] of Object.entries(value)) if (k !== "//") collectReferences(v, module, into);
+  return into;
 }
 
-export function addReference(reference: string, module: string, into: Set<string>): void {
+function addReference(reference: string, module: string, into: string[]): void {
   const ref = parseReference(reference);
   if (ref.kind !== "resource" && ref.kind !== "data") return;
-  into.add(module && !ref.target.startsWith("module.") ? `${module}.${ref.target}` : ref.target);
+  into.push(module && !ref.target.startsWith("module.") ? `${module}.${ref.target}` : ref.target);
 }
 
 function unique<T>(items: T[]): T[] {
   return [...new Set(items)];
+}
+
+/** First occurrences, in order; most lists are empty or one long and need no Set. */
+function withoutDuplicates(items: string[]): string[] {
+  return items.length < 2 ? items : unique(items);
 }
