@@ -27,53 +27,86 @@ export function planDraft(json: unknown, file: string): ModelDraft {
   assertNesting(json, file);
   const plan = asObject(json);
   if (!plan) throw new InputError(file, "expected a JSON object at the top of a Terraform plan");
-  const version = typeof plan.format_version === "string" ? plan.format_version : "";
-  if (!/^[01]\./.test(version)) throw new InputError(file, `has plan format_version ${excerpt(plan.format_version)}; this version of preflight reads 0.x and 1.x`);
-  const configIndex = indexConfiguration(asObject(plan.configuration));
-  const resources: Resource[] = [];
-  const seen = new Set<string>();
-  const changes = asArray(plan.resource_changes);
-  changes.forEach((raw, i) => {
-    const rc = asObject(raw);
-    if (!rc || typeof rc.address !== "string" || typeof rc.type !== "string") return;
-    const resource = fromResourceChange(rc, configIndex, file, `/resource_changes/${i}`);
-    if (!resource || seen.has(resource.address)) return;
-    seen.add(resource.address);
-    resources.push(resource);
-  });
+  const builder = new PlanDraftBuilder(plan, file);
+  asArray(plan.resource_changes).forEach((raw, i) => builder.addResourceChange(raw, i));
   // Data sources read during plan are only in prior_state; resources in a plan without
   // resource_changes (very old formats) only in planned_values.
-  for (const [root, pointer, change] of [
-    [asObject(asObject(plan.prior_state)?.values)?.root_module, "/prior_state/values/root_module", "read"],
-    [asObject(plan.planned_values)?.root_module, "/planned_values/root_module", "planned"],
-  ] as const) {
-    walkModule(asObject(root), pointer, (raw, at) => {
-      if (typeof raw.address !== "string" || seen.has(raw.address)) return;
-      if (change === "read" && raw.mode !== "data") return;
-      seen.add(raw.address);
-      resources.push(fromStateResource(raw, change, configIndex, file, at));
-    });
+  walkModule(asObject(asObject(asObject(plan.prior_state)?.values)?.root_module), PRIOR_STATE_ROOT, (raw, at) => builder.addStateResource(raw, at, "read"));
+  walkModule(asObject(asObject(plan.planned_values)?.root_module), PLANNED_VALUES_ROOT, (raw, at) => builder.addStateResource(raw, at, "planned"));
+  return builder.draft();
+}
+
+export const PRIOR_STATE_ROOT = "/prior_state/values/root_module";
+export const PLANNED_VALUES_ROOT = "/planned_values/root_module";
+
+/**
+ * Builds the model draft of a plan one resource at a time, in the order the plan reader visits
+ * them: resource_changes, then prior_state, then planned_values; the first resource seen at an
+ * address wins. `header` holds the plan's format_version, terraform_version, variables and
+ * configuration (the whole plan will do). Shared by the whole-file and the streaming reader,
+ * so both give the same model.
+ */
+export class PlanDraftBuilder {
+  private readonly resources: Resource[] = [];
+  private readonly seen = new Set<string>();
+  private readonly configIndex: Map<string, ConfigResource>;
+
+  constructor(
+    private readonly header: Json,
+    private readonly file: string,
+  ) {
+    const version = typeof header.format_version === "string" ? header.format_version : "";
+    if (!/^[01]\./.test(version)) throw new InputError(file, `has plan format_version ${excerpt(header.format_version)}; this version of preflight reads 0.x and 1.x`);
+    this.configIndex = indexConfiguration(asObject(header.configuration));
   }
-  const variables: Record<string, Value> = {};
-  for (const [name, v] of Object.entries(asObject(plan.variables) ?? {})) {
-    const value = asObject(v)?.value;
-    if (value !== undefined) variables[name] = value as Value;
+
+  /** Whether a resource at this address is already in (later ones at the same address are not read). */
+  has(address: string): boolean {
+    return this.seen.has(address);
   }
-  return {
-    format: "plan",
-    file,
-    terraformVersion: typeof plan.terraform_version === "string" ? plan.terraform_version : undefined,
-    googleProviderVersion: googleVersionConstraint(asObject(plan.configuration)),
-    resources,
-    providers: providerConfigs(asObject(plan.configuration)),
-    variables,
-    locals: {},
-  };
+
+  addResourceChange(raw: unknown, index: number): void {
+    const rc = asObject(raw);
+    if (!rc || typeof rc.address !== "string" || typeof rc.type !== "string") return;
+    const resource = fromResourceChange(rc, this.configIndex, this.file, `/resource_changes/${index}`);
+    if (!resource || this.seen.has(resource.address)) return;
+    this.seen.add(resource.address);
+    this.resources.push(resource);
+  }
+
+  /** A resource of prior_state (`read`: only data sources count) or of planned_values (`planned`). */
+  addStateResource(raw: Json, pointer: string, change: "read" | "planned"): void {
+    if (typeof raw.address !== "string" || this.seen.has(raw.address)) return;
+    if (change === "read" && raw.mode !== "data") return;
+    this.seen.add(raw.address);
+    this.resources.push(fromStateResource(raw, change, this.configIndex, this.file, pointer));
+  }
+
+  draft(): ModelDraft {
+    const { header } = this;
+    const variables: Record<string, Value> = {};
+    for (const [name, v] of Object.entries(asObject(header.variables) ?? {})) {
+      const value = asObject(v)?.value;
+      if (value !== undefined) variables[name] = value as Value;
+    }
+    return {
+      format: "plan",
+      file: this.file,
+      terraformVersion: typeof header.terraform_version === "string" ? header.terraform_version : undefined,
+      googleProviderVersion: googleVersionConstraint(asObject(header.configuration)),
+      resources: this.resources,
+      providers: providerConfigs(asObject(header.configuration)),
+      variables,
+      locals: {},
+    };
+  }
 }
 
 interface ConfigResource {
   providerKey: string;
   expressions: Json;
+  /** What the expressions refer to, without the module prefix: worked out once per configuration block, not per instance. */
+  targets?: string[];
   dependsOn: string[];
   module: string;
 }
@@ -189,7 +222,7 @@ function fromResourceChange(rc: Json, config: Map<string, ConfigResource>, file:
     before: beforeValues,
     providerKey: cfg?.providerKey ?? defaultProviderKey(rc, moduleAddress),
     dependsOn: cfg?.dependsOn ?? [],
-    references: expressions ? expressionReferences(expressions, moduleAddress) : [],
+    references: cfg ? referencesOf(cfg, moduleAddress) : [],
     location: { file, pointer },
     suppressions: [],
   };
@@ -209,7 +242,7 @@ function fromStateResource(raw: Json, change: Change, config: Map<string, Config
     values: planValues(asObject(raw.values), undefined, raw.sensitive_values, undefined, moduleAddress),
     providerKey: cfg?.providerKey ?? defaultProviderKey(raw, moduleAddress),
     dependsOn: cfg?.dependsOn ?? [],
-    references: cfg ? expressionReferences(cfg.expressions, moduleAddress) : [],
+    references: cfg ? referencesOf(cfg, moduleAddress) : [],
     location: { file, pointer },
     suppressions: [],
   };
@@ -246,27 +279,50 @@ function planValue(value: unknown, unknown: unknown, sensitive: unknown, express
   if (sensitive === true) return new Unknown("sensitive value, not read");
   if (unknown === true) return unknownFrom(expressions, module);
   const absent = value === null || value === undefined;
+  // Copy on write: where the masks change nothing (most of a plan), the parsed value itself is
+  // the result; a container is copied only when something in it changes.
   if (Array.isArray(value) || (absent && Array.isArray(unknown))) {
-    const list = Array.isArray(value) ? value : [];
+    const list: unknown[] = Array.isArray(value) ? value : [];
     const u = Array.isArray(unknown) ? unknown : [];
     const masks = Array.isArray(sensitive) ? sensitive : [];
     const exprs = Array.isArray(expressions) ? expressions : [];
     const length = Math.max(list.length, u.length);
-    const out: Value[] = new Array(length);
-    for (let i = 0; i < length; i++) out[i] = planValue(list[i] ?? null, u[i], masks[i], exprs[i] ?? exprs[0], module);
-    return out;
+    let out: Value[] | undefined = Array.isArray(value) && length === list.length ? undefined : new Array(length);
+    for (let i = 0; i < length; i++) {
+      const item = planValue(list[i] ?? null, u[i], masks[i], exprs[i] ?? exprs[0], module);
+      if (out === undefined && item !== list[i]) out = list.slice(0, i) as Value[];
+      if (out !== undefined) out[i] = item;
+    }
+    return out ?? (value as Value[]);
   }
   if (isObject(value as Value) || (absent && isObject(unknown as Value))) {
     const v = (isObject(value as Value) ? value : {}) as Json;
     const u = asObject(unknown) ?? {};
     const masks = asObject(sensitive) ?? {};
     const exprs = asObject(expressions) ?? {};
-    const out: Values = {};
-    for (const k of Object.keys(v)) setOwn(out, k, planValue(v[k], u[k], masks[k], exprs[k], module));
-    for (const k of Object.keys(u)) if (!Object.prototype.hasOwnProperty.call(v, k) && u[k] !== false) setOwn(out, k, planValue(null, u[k], masks[k], exprs[k], module));
-    return out;
+    const keys = Object.keys(v);
+    let out: Values | undefined = v === value ? undefined : {};
+    for (let j = 0; j < keys.length; j++) {
+      const k = keys[j];
+      const item = planValue(v[k], u[k], masks[k], exprs[k], module);
+      if (out === undefined && item !== v[k]) out = copyKeys(v, keys, j);
+      if (out !== undefined) setOwn(out, k, item);
+    }
+    for (const k of Object.keys(u)) {
+      if (Object.prototype.hasOwnProperty.call(v, k) || u[k] === false) continue;
+      out ??= copyKeys(v, keys, keys.length);
+      setOwn(out, k, planValue(null, u[k], masks[k], exprs[k], module));
+    }
+    return out ?? (v as Values);
   }
   return value === undefined ? null : (value as Value);
+}
+
+/** A new object with the first `count` of `keys` of `from`, in order. */
+function copyKeys(from: Json, keys: string[], count: number): Values {
+  const out: Values = {};
+  for (let i = 0; i < count; i++) setOwn(out, keys[i], from[keys[i]] as Value);
+  return out;
 }
 
 function unknownFrom(expression: unknown, module: string): Unknown {
@@ -287,7 +343,13 @@ function qualify(refs: string[], module: string): string[] {
   return refs.map((r) => (module && !/^(var|local|each|count|path|terraform)\./.test(r) && !r.startsWith("module.") ? `${module}.${r}` : r));
 }
 
-function expressionReferences(expressions: unknown, module: string): string[] {
+/** The resources a configuration block refers to, qualified with the module of the instance. */
+function referencesOf(cfg: ConfigResource, module: string): string[] {
+  const targets = (cfg.targets ??= expressionTargets(cfg.expressions));
+  return module ? targets.map((t) => `${module}.${t}`) : targets.slice();
+}
+
+function expressionTargets(expressions: unknown): string[] {
   const out = new Set<string>();
   const visit = (e: unknown) => {
     if (Array.isArray(e)) e.forEach(visit);
@@ -298,7 +360,7 @@ function expressionReferences(expressions: unknown, module: string): string[] {
           if (typeof r !== "string" || /^(var|local|each|count|path|terraform|module)\./.test(r)) continue;
           const parts = r.split(".");
           const target = parts[0] === "data" ? parts.slice(0, 3).join(".") : parts.slice(0, 2).join(".");
-          out.add(module ? `${module}.${target.replace(/\[.*$/, "")}` : target.replace(/\[.*$/, ""));
+          out.add(target.replace(/\[.*$/, ""));
         }
       }
       for (const [k, v] of Object.entries(obj)) if (k !== "references" && k !== "constant_value") visit(v);
@@ -308,7 +370,8 @@ function expressionReferences(expressions: unknown, module: string): string[] {
   return [...out];
 }
 
-function walkModule(module: Json | undefined, pointer: string, visit: (resource: Json, pointer: string) => void): void {
+/** Visits the resources of a module, then its child modules, depth first, in array order. */
+export function walkModule(module: Json | undefined, pointer: string, visit: (resource: Json, pointer: string) => void): void {
   if (!module) return;
   asArray(module.resources).forEach((r, i) => {
     const o = asObject(r);
@@ -345,7 +408,7 @@ function toValue(value: unknown): Value {
   return value as Value;
 }
 
-function asObject(value: unknown): Json | undefined {
+export function asObject(value: unknown): Json | undefined {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
 }
 
