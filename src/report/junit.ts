@@ -30,6 +30,11 @@ interface Case {
  * waived ones are skipped with the waiver's reason. Pass findings (--include-pass) are passing cases.
  */
 export function renderJunit(report: Report, options: JunitOptions = {}): string {
+  return [...junitChunks(report, options)].join("");
+}
+
+/** {@link renderJunit} in pieces: the counts first (they open the document), then case by case. */
+export function* junitChunks(report: Report, options: JunitOptions = {}): Generator<string> {
   const policy = options.policy ?? defaultPolicy;
   const multipleInputs = new Set(report.inputs.map((i) => `${i.file}\u0000${i.stack ?? ""}`)).size > 1;
   const suites = new Map<string, Case[]>();
@@ -48,44 +53,41 @@ export function renderJunit(report: Report, options: JunitOptions = {}): string 
     c.findings.push(f);
   }
 
-  const lines: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  const suiteXml: string[] = [];
+  const outcomes = new Map<Case, Outcome>();
+  const suiteCounts = new Map<string, { tests: number; failures: number; skipped: number }>();
   let total = { tests: 0, failures: 0, skipped: 0 };
   for (const [ruleId, ruleCases] of suites) {
-    const first = ruleCases[0]!;
-    const body: string[] = [];
     const counts = { tests: 0, failures: 0, skipped: 0 };
     for (const c of ruleCases) {
       const outcome = caseOutcome(c.findings, policy);
+      outcomes.set(c, outcome);
       counts.tests++;
+      if (outcome === "fail") counts.failures++;
+      if (outcome === "warn" || outcome === "suppressed") counts.skipped++;
+    }
+    suiteCounts.set(ruleId, counts);
+    total = { tests: total.tests + counts.tests, failures: total.failures + counts.failures, skipped: total.skipped + counts.skipped };
+  }
+  const waiverCases = waiverSuite(options.waivers ?? [], options.baseDir);
+  if (waiverCases) total = { tests: total.tests + waiverCases.tests, failures: total.failures, skipped: total.skipped + waiverCases.skipped };
+
+  yield '<?xml version="1.0" encoding="UTF-8"?>\n';
+  yield `<testsuites name="${xmlEscape(report.tool.name)}" tests="${total.tests}" failures="${total.failures}" errors="0" skipped="${total.skipped}">\n`;
+  for (const [ruleId, ruleCases] of suites) {
+    const first = ruleCases[0]!;
+    const counts = suiteCounts.get(ruleId)!;
+    yield `  <testsuite name="${xmlEscape(`${ruleId} ${first.slug}: ${first.title}`)}" tests="${counts.tests}" failures="${counts.failures}" errors="0" skipped="${counts.skipped}">\n`;
+    for (const c of ruleCases) {
       const file = displayPath(c.file, options.baseDir);
       const name = multipleInputs ? `${c.stack ?? file}: ${c.address}` : c.address;
       const attrs = `name="${xmlEscape(name)}" classname="${xmlEscape(`${ruleId}.${first.slug}`)}" file="${xmlEscape(file)}"`;
-      const inner = caseBody(c, outcome, policy, options.baseDir);
-      if (outcome === "fail") counts.failures++;
-      if (outcome === "warn" || outcome === "suppressed") counts.skipped++;
-      body.push(inner ? `    <testcase ${attrs}>\n${inner}    </testcase>` : `    <testcase ${attrs}/>`);
+      const inner = caseBody(c, outcomes.get(c)!, policy, options.baseDir);
+      yield inner ? `    <testcase ${attrs}>\n${inner}    </testcase>\n` : `    <testcase ${attrs}/>\n`;
     }
-    total = { tests: total.tests + counts.tests, failures: total.failures + counts.failures, skipped: total.skipped + counts.skipped };
-    suiteXml.push(
-      `  <testsuite name="${xmlEscape(`${ruleId} ${first.slug}: ${first.title}`)}" tests="${counts.tests}" failures="${counts.failures}" errors="0" skipped="${counts.skipped}">`,
-      ...body,
-      "  </testsuite>",
-    );
+    yield "  </testsuite>\n";
   }
-
-  const waiverCases = waiverSuite(options.waivers ?? [], options.baseDir);
-  if (waiverCases) {
-    total = { tests: total.tests + waiverCases.tests, failures: total.failures, skipped: total.skipped + waiverCases.skipped };
-    suiteXml.push(...waiverCases.xml);
-  }
-
-  lines.push(
-    `<testsuites name="${xmlEscape(report.tool.name)}" tests="${total.tests}" failures="${total.failures}" errors="0" skipped="${total.skipped}">`,
-    ...suiteXml,
-    "</testsuites>",
-  );
-  return `${lines.join("\n")}\n`;
+  for (const line of waiverCases?.xml ?? []) yield `${line}\n`;
+  yield "</testsuites>\n";
 }
 
 /** The worst outcome among the verdicts on one resource decides the case. */

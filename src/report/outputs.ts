@@ -5,11 +5,11 @@ import type { RuleMeta } from "../rules/types";
 import type { WaiverOutcome } from "../waivers/types";
 import { jsonLocator, type TextRegion } from "./json-position";
 import { jsonChunks } from "./json";
-import { renderJunit } from "./junit";
+import { junitChunks } from "./junit";
 import { renderMarkdown } from "./markdown";
 import type { GatePolicy } from "./policy";
 import { sarifChunks } from "./sarif";
-import { renderText } from "./text";
+import { textChunks } from "./text";
 import { summarise, type Report } from "./types";
 
 export const FORMATS = ["text", "json", "sarif", "junit", "markdown"] as const;
@@ -85,14 +85,14 @@ export function renderOutputChunks(format: FormatName, report: Report, ctx: Rend
   const shown = ctx.includePass || format === "junit" ? report : withoutPasses(report);
   switch (format) {
     case "text":
-      return [renderText(shown, { policy: ctx.policy, color: ctx.color, verbose: ctx.verbose })];
+      return textChunks(shown, { policy: ctx.policy, color: ctx.color, verbose: ctx.verbose });
     case "json":
       return jsonChunks(shown, ctx.terminal ? "indented" : "lines");
     case "sarif":
       return sarifChunks(shown, { policy: ctx.policy, rules: ctx.rules, baseDir: ctx.baseDir, waivers: ctx.waivers, locate: locatorFor(ctx),
         ruleDocUrl: (id) => `${DOCS_BASE}/${id}.md`, informationUri: DOCS_BASE.replace(/\/blob\/main\/docs\/rules$/, "") });
     case "junit":
-      return [renderJunit(shown, { policy: ctx.policy, waivers: ctx.waivers, baseDir: ctx.baseDir })];
+      return junitChunks(shown, { policy: ctx.policy, waivers: ctx.waivers, baseDir: ctx.baseDir });
     case "markdown":
       return [renderMarkdown(shown, { policy: ctx.policy, waivers: ctx.waivers, baseDir: ctx.baseDir })];
   }

@@ -21,28 +21,39 @@ const STYLE: Record<Outcome | "dim" | "bold", [string, string]> = {
 
 /** Human output: findings grouped by input and resource, each with its fix. */
 export function renderText(report: Report, options: TextOptions): string {
+  return [...textChunks(report, options)].join("");
+}
+
+/** {@link renderText} in pieces, a resource's findings at a time (a large plan's report is tens of MB). */
+export function* textChunks(report: Report, options: TextOptions): Generator<string> {
   const paint = (style: keyof typeof STYLE, text: string) => (options.color ? STYLE[style][0] + text + STYLE[style][1] : text);
-  const lines: string[] = [];
+  // Every line ends with a line break: the pieces join to lines.join("\n") + "\n".
+  const piece = (lines: string[]) => `${lines.join("\n")}\n`;
   const shown = report.findings.filter((f) => !(f.status === "unknown" && options.policy.unknown === "pass"));
   for (const input of report.inputs) {
     const label = input.stack ? `${input.file} (stack ${input.stack})` : input.file;
     const findings = shown.filter((f) => f.file === input.file && f.stack === input.stack);
-    lines.push(paint("bold", `${terminalSafe(label)}: ${input.format === "plan" ? "plan" : "Terraform JSON"}, ${input.resources} resources`));
+    const heading = paint("bold", `${terminalSafe(label)}: ${input.format === "plan" ? "plan" : "Terraform JSON"}, ${input.resources} resources`);
     if (findings.length === 0) {
-      lines.push(`  ${paint("pass", "no problems found")}`, "");
+      yield piece([heading, `  ${paint("pass", "no problems found")}`, ""]);
       continue;
     }
+    yield piece([heading]);
     const byResource = new Map<string, Finding[]>();
-    for (const f of findings) byResource.set(f.address, [...(byResource.get(f.address) ?? []), f]);
+    for (const f of findings) {
+      const group = byResource.get(f.address);
+      if (group) group.push(f);
+      else byResource.set(f.address, [f]);
+    }
     for (const [address, group] of byResource) {
       const path = group[0].constructPath ? ` [${group[0].constructPath}]` : "";
-      lines.push("", `  ${paint("bold", terminalSafe(address + path))}`);
+      const lines = ["", `  ${paint("bold", terminalSafe(address + path))}`];
       for (const f of group) lines.push(...findingLines(f, options, paint));
+      yield piece(lines);
     }
-    lines.push("");
+    yield piece([""]);
   }
-  lines.push(summaryLine(report.findings, options.policy));
-  return lines.join("\n") + "\n";
+  yield piece([summaryLine(report.findings, options.policy)]);
 }
 
 function findingLines(f: Finding, options: TextOptions, paint: (s: keyof typeof STYLE, t: string) => string): string[] {
