@@ -14,7 +14,14 @@ import { withoutInstanceKey } from "../model/addresses";
  */
 export class DependencyReach {
   private readonly reach = new Map<string, ReadonlySet<string>>();
+  /**
+   * Instances of blocks with `count`/`for_each`, in model order. A block without instance keys is
+   * found by its address in the model instead: most are, and listing 100,000 one-resource blocks
+   * was most of this class's cost. An input where that is not exact (an address twice, or a block
+   * both with and without instance keys) lists every block here.
+   */
   private readonly instancesByBlock = new Map<string, Resource[]>();
+  private readonly listsEveryBlock: boolean;
   private readonly blocksByModule = new Map<string, Set<string>>();
   private readonly targetsOfBlock = new Map<string, string[]>();
 
@@ -22,21 +29,35 @@ export class DependencyReach {
     private readonly model: Model,
     isTarget: (resource: Resource) => boolean,
   ) {
+    this.listsEveryBlock = !keysTellBlocksApart(model);
+    const modulePrefixes = new Map<string, string[]>();
     for (const r of model.resources) {
       const block = withoutInstanceKey(r.address);
-      addToList(this.instancesByBlock, block, r);
+      if (this.listsEveryBlock || block !== r.address) addToList(this.instancesByBlock, block, r);
       if (isTarget(r)) addToList(this.targetsOfBlock, block, r.address);
       if (r.module) {
         // depends_on = [module.x] waits for every resource of that module (and of its children).
-        const parts = r.module.split(".module.");
-        for (let i = 1; i <= parts.length; i++) {
-          const key = parts.slice(0, i).join(".module.");
+        let prefixes = modulePrefixes.get(r.module);
+        if (!prefixes) modulePrefixes.set(r.module, (prefixes = moduleAndParents(r.module)));
+        for (const key of prefixes) {
           const set = this.blocksByModule.get(key) ?? new Set<string>();
           set.add(block);
           this.blocksByModule.set(key, set);
         }
       }
     }
+  }
+
+  /** The resources of a block: its listed instances, or the one resource at that address. */
+  private instancesOf(block: string): readonly Resource[] {
+    const listed = this.instancesByBlock.get(block);
+    if (listed || this.listsEveryBlock) return listed ?? NO_RESOURCES;
+    const single = this.model.byAddress.get(block);
+    return single ? [single] : NO_RESOURCES;
+  }
+
+  private isBlock(address: string): boolean {
+    return this.instancesByBlock.has(address) || (!this.listsEveryBlock && this.model.byAddress.has(address));
   }
 
   /** Target addresses the resource is ordered after. */
@@ -98,7 +119,7 @@ export class DependencyReach {
   /** The blocks one block refers to or depends on (its instances share one configuration). */
   private dependencies(block: string): string[] {
     const out = new Set<string>();
-    for (const instance of this.instancesByBlock.get(block) ?? []) {
+    for (const instance of this.instancesOf(block)) {
       for (const address of instance.dependsOn) this.addBlocksOf(address, out);
       for (const address of instance.references) this.addBlocksOf(address, out);
       if (instance.dependsOn.length === 0 && instance.references.length === 0) continue;
@@ -113,12 +134,32 @@ export class DependencyReach {
   private addBlocksOf(address: string, into: Set<string>): void {
     const exact = this.model.byAddress.get(address);
     if (exact) into.add(withoutInstanceKey(exact.address));
-    else if (this.instancesByBlock.has(address)) into.add(address);
+    else if (this.isBlock(address)) into.add(address);
     else if (address.startsWith("module.")) for (const b of this.blocksByModule.get(address) ?? []) into.add(b);
   }
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
+const NO_RESOURCES: readonly Resource[] = [];
+
+/** `module.a.module.b` → `module.a`, `module.a.module.b`. */
+function moduleAndParents(module: string): string[] {
+  const parts = module.split(".module.");
+  return parts.map((_, i) => parts.slice(0, i + 1).join(".module."));
+}
+
+/**
+ * True when every address is unique and no block is written both with and without an instance
+ * key: then a block without instance keys is exactly the one resource at its address.
+ */
+function keysTellBlocksApart(model: Model): boolean {
+  if (model.byAddress.size !== model.resources.length) return false;
+  for (const r of model.resources) {
+    const block = withoutInstanceKey(r.address);
+    if (block !== r.address && model.byAddress.has(block)) return false;
+  }
+  return true;
+}
 
 /** Resources the apply creates (a configuration says what will exist: on a first apply, all of it). */
 export function isCreated(resource: Resource): boolean {
