@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Model } from "../model/types";
 import { InputError, EXPECTED_INPUT } from "./input-error";
@@ -6,7 +6,7 @@ import { readJsonFile } from "./read-json";
 import { isPlanJson, modelFromPlan } from "./plan-json";
 import { isTerraformJson, modelFromTerraformJson } from "./terraform-json";
 import { isCdktfOut, modelsFromCdktfOut } from "./cdktf-out";
-import { modelFromPlanFile, STREAMING_THRESHOLD_BYTES } from "./stream/plan-stream";
+import { looksLikePlanFile, modelFromPlanFile, STREAMING_THRESHOLD_BYTES } from "./stream/plan-stream";
 
 export { InputError } from "./input-error";
 export { modelFromPlan } from "./plan-json";
@@ -22,27 +22,31 @@ export function loadInputs(path: string): Model[] {
     throw new InputError(path, `is a folder without manifest.json or cdk.tf.json; ${EXPECTED_INPUT}`);
   }
   const stat = statSync(path);
-  // Large plans are streamed: half the memory of JSON.parse, and no limit at V8's 512 MB
+  // Plans are streamed: a fraction of the memory of JSON.parse, and no limit at V8's 512 MB
   // string length. Terraform writes format_version first, which tells a plan from a config.
-  if (stat.isFile() && stat.size > streamingThreshold() && startsLikePlan(path)) return [modelFromPlanFile(path)];
+  if (stat.isFile() && stat.size >= streamingThreshold() && looksLikePlanFile(path)) {
+    try {
+      return [modelFromPlanFile(path)];
+    } catch (error) {
+      // Bad input: the whole-file reader says what is wrong in the same words as for any other
+      // file (and takes the rare file the streaming reader refuses but JSON.parse does not).
+      if (!(error instanceof InputError) || stat.size > MAX_STRING_BYTES) throw error;
+    }
+  }
   return [modelFromJson(readJsonFile(path), path)];
 }
 
-/** PREFLIGHT_STREAMING_THRESHOLD_BYTES sets the size for tests and for machines with little memory. */
-function streamingThreshold(): number {
-  const override = Number(process.env.PREFLIGHT_STREAMING_THRESHOLD_BYTES);
-  return Number.isFinite(override) && override > 0 ? override : STREAMING_THRESHOLD_BYTES;
-}
+/** Files up to this size may fit in one V8 string (2^29 - 24 UTF-16 units), and can be parsed whole. */
+const MAX_STRING_BYTES = 2 ** 29 - 24;
 
-function startsLikePlan(file: string): boolean {
-  const head = Buffer.alloc(4096);
-  const fd = openSync(file, "r");
-  try {
-    const read = readSync(fd, head, 0, head.length, 0);
-    return head.subarray(0, read).toString("utf8").includes('"format_version"');
-  } finally {
-    closeSync(fd);
-  }
+/**
+ * PREFLIGHT_STREAMING_THRESHOLD_BYTES sets the size from which plans are streamed, for tests
+ * (`Infinity`: never) and comparisons.
+ */
+function streamingThreshold(): number {
+  const setting = process.env.PREFLIGHT_STREAMING_THRESHOLD_BYTES;
+  const override = setting ? Number(setting) : NaN;
+  return override >= 0 ? override : STREAMING_THRESHOLD_BYTES;
 }
 
 export function modelFromJson(json: unknown, file: string): Model {

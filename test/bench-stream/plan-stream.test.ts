@@ -3,7 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { modelFromPlan } from "../../src/inputs/plan-json";
 import { InputError } from "../../src/inputs/input-error";
-import { looksLikePlanFile, modelFromPlanFile, readPlanSkeleton } from "../../src/inputs/stream/plan-stream";
+import { looksLikePlanFile, modelFromPlanFile } from "../../src/inputs/stream/plan-stream";
+import { loadInputs, modelFromJson } from "../../src/inputs/load";
+import { readJsonFile } from "../../src/inputs/read-json";
 import type { Model } from "../../src/model/types";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -40,7 +42,7 @@ describe("streaming plan reader", () => {
     for (const chunk of [4096, 65536, 1 << 20]) expect(snapshot(modelFromPlanFile(file, chunk))).toEqual(expected);
   });
 
-  it("keeps only data sources of prior_state, at their original positions", () => {
+  it("keeps only data sources of prior_state, at their original positions, and reads the same model as JSON.parse", () => {
     const file = join(dir, "prior.plan.json");
     const plan = {
       format_version: "1.2",
@@ -56,16 +58,13 @@ describe("streaming plan reader", () => {
       },
     };
     writeFileSync(file, JSON.stringify(plan));
-    const skeleton = readPlanSkeleton(file, 5) as { prior_state: { values: { root_module: { resources: unknown[]; child_modules: Array<{ address: string; resources: unknown[] }> } } }; planned_values?: unknown };
-    const root = skeleton.prior_state.values.root_module;
-    expect(0 in root.resources).toBe(false);
-    expect(root.resources[1]).toMatchObject({ address: "data.google_project.d" });
-    expect(root.child_modules[0]).toMatchObject({ address: "module.m", resources: [{ address: "module.m.data.google_project.e" }] });
-    expect(skeleton.planned_values).toBeUndefined();
-    const model = modelFromPlanFile(file);
+    const model = modelFromPlanFile(file, 5);
+    expect(snapshot(model)).toEqual(snapshot(modelFromPlan(plan, file)));
     expect(model.resources.map((r) => [r.address, r.location.pointer])).toEqual([
       ["data.google_project.d", "/prior_state/values/root_module/resources/1"],
       ["module.m.data.google_project.e", "/prior_state/values/root_module/child_modules/0/resources/0"],
+      // in planned_values only: read back from where it lies, as JSON.parse of the file has it
+      ["google_project.p", "/planned_values/root_module/resources/0"],
     ]);
   });
 
@@ -134,5 +133,64 @@ describe("streaming plan reader", () => {
     expect((error as Error).message.startsWith(`${file}: `)).toBe(true);
     expect((error as Error).message).toContain(message);
     expect((error as Error).message).not.toContain("\n");
+  });
+});
+
+describe("every plan is streamed, with the whole-file reader's checks", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "plan-stream-checks-"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const write = (name: string, content: string | Buffer) => {
+    const file = join(dir, name);
+    writeFileSync(file, content);
+    return file;
+  };
+  const errorOf = (read: () => unknown): string => {
+    try {
+      read();
+    } catch (error) {
+      expect(error).toBeInstanceOf(InputError);
+      return (error as Error).message;
+    }
+    throw new Error("no error");
+  };
+  const rc = '"resource_changes":[{"address":"google_project.p","mode":"managed","type":"google_project","name":"p","change":{"actions":["create"],"before":null,"after":{"project_id":"p"},"after_unknown":{}}}]';
+
+  // What JSON.parse of the whole file rejects in the parts the model never reads, the streaming
+  // reader rejects too; loadInputs then says it in the whole-file reader's words.
+  it.each<[string, string | Buffer]>([
+    ["invalid JSON inside planned_values", `{"format_version":"1.2","planned_values":{"root_module":{"x":tru}},${rc}}`],
+    ["a raw line break inside a string of planned_values", `{"format_version":"1.2","planned_values":{"root_module":{"resources":[{"x":"a\nb"}]}},${rc}}`],
+    ["invalid UTF-8 inside planned_values", Buffer.concat([Buffer.from('{"format_version":"1.2","planned_values":{"x":"'), Buffer.from([0xc3, 0x28]), Buffer.from(`"},${rc}}`)])],
+    ["a UTF-8 character cut off at the end", Buffer.concat([Buffer.from(`{"format_version":"1.2",${rc}} `), Buffer.from([0xe2, 0x82])])],
+    ["a NUL byte inside a string no one reads", `{"format_version":"1.2","checks":["\u0000"],${rc}}`],
+    ["nesting deeper than 1,000 levels in planned_values", `{"format_version":"1.2","planned_values":{"x":${"[".repeat(1001)}${"]".repeat(1001)}},${rc}}`],
+    ["nesting deeper than 1,000 levels in a resource change", `{"format_version":"1.2","resource_changes":[{"x":${"[".repeat(1000)}${"]".repeat(1000)}}]}`],
+    ["a key longer than 4,096 characters in a part no one reads", `{"format_version":"1.2","relevant_attributes":[{"${"k".repeat(5000)}":1}],${rc}}`],
+    ["an address longer than 4,096 characters in planned_values", `{"format_version":"1.2","planned_values":{"root_module":{"resources":[{"address":"${"a".repeat(5000)}"}]}},${rc}}`],
+    ["a top-level key longer than 4,096 characters", `{"format_version":"1.2","${"k".repeat(5000)}":1,${rc}}`],
+    ["a raw tab in a top-level key", `{"format_version":"1.2","a\tb":1,${rc}}`],
+    ["content after the plan", `{"format_version":"1.2",${rc}} x`],
+    ["a format_version this reader does not know", `{"format_version":"9.0",${rc}}`],
+    ["a truncated plan", `{"format_version":"1.2",${rc}`],
+  ])("%s", (_label, content) => {
+    const file = write("bad.json", content);
+    const whole = errorOf(() => modelFromJson(readJsonFile(file), file));
+    expect(errorOf(() => modelFromPlanFile(file, 7)).startsWith(`${file}: `)).toBe(true);
+    expect(errorOf(() => loadInputs(file))).toBe(whole);
+  });
+
+  it.each<[string, string]>([
+    ["a later resource_changes replaces an earlier one", `{"format_version":"1.2","resource_changes":[{"address":"google_project.q","type":"google_project","change":{"actions":["create"],"after":{}}}],${rc}}`],
+    ["a later prior_state replaces an earlier one", `{"format_version":"1.2",${rc},"prior_state":{"values":{"root_module":{"resources":[{"address":"data.google_project.d","mode":"data","type":"google_project","name":"d","values":{}}]}}},"prior_state":null}`],
+    ["child_modules written before resources", `{"format_version":"1.2","planned_values":{"root_module":{"child_modules":[{"resources":[{"address":"module.m.google_project.c","mode":"managed","type":"google_project","name":"c","values":{}}]}],"resources":[{"address":"google_project.r","mode":"managed","type":"google_project","name":"r","values":{}}]}}}`],
+    ["text in several scripts and escapes, cut anywhere", `{"format_version":"1.2",${rc.replace('"project_id":"p"', '"project_id":"p","labels":{"k\\u00e9":"é€𝄞\\"\\\\\\\\","ü":"\\ud834\\udd1e"}')}}`],
+  ])("%s: the same model as JSON.parse, whatever the chunk size", (_label, text) => {
+    const file = write("odd.json", text);
+    const expected = snapshot(modelFromPlan(JSON.parse(text), file));
+    for (const chunk of [1, 2, 3, 5, 7, 4096]) expect(snapshot(modelFromPlanFile(file, chunk))).toEqual(expected);
+    expect(snapshot(loadInputs(file)[0])).toEqual(expected);
   });
 });

@@ -11,15 +11,31 @@ import { closeSync, openSync, readSync } from "node:fs";
  */
 
 export type PathPart = string | number;
-/** `descend`: walk into the container; `parse`: hand the whole value over; `skip`: ignore it. */
-export type Selection = "descend" | "parse" | "skip";
+/**
+ * `descend`: walk into the container; `parse`: hand the whole value over; `skip`: ignore it;
+ * `mark`: ignore it but report where it is, to be read later.
+ */
+export type Selection = "descend" | "parse" | "skip" | "mark";
 export type ValueKind = "object" | "array" | "scalar";
+
+/** What the scan saw of a parsed or marked value, for free: lets a reader skip a second walk. */
+export interface ValueExtent {
+  /** Byte offsets in the whole input, end exclusive. */
+  start: number;
+  end: number;
+  /** Deepest nesting of objects and arrays inside the value, itself counted (0 for a scalar). */
+  depth: number;
+  /** Longest string in the value, keys included, in bytes of the input (escapes included). */
+  longestString: number;
+}
 
 export interface SplitHandlers {
   /** Decides, at the first byte of a value, what to do with it. */
   select(path: readonly PathPart[], kind: ValueKind): Selection;
   /** Receives every value selected with `parse`. */
-  value(path: readonly PathPart[], value: unknown): void;
+  value(path: readonly PathPart[], value: unknown, extent: ValueExtent): void;
+  /** Receives the extent of every value selected with `mark`. */
+  marked?(path: readonly PathPart[], extent: ValueExtent): void;
 }
 
 export class JsonSplitError extends Error {
@@ -63,6 +79,12 @@ interface Frame {
 interface ValueScan {
   path: PathPart[];
   capture: Buffer[] | undefined;
+  mark: boolean;
+  start: number;
+  maxDepth: number;
+  /** Offset of the opening quote of the string being read. */
+  stringStart: number;
+  longestString: number;
   /** Start of the not yet captured part of the value in the current chunk. */
   segmentStart: number;
   depth: number;
@@ -198,7 +220,12 @@ export class JsonSplitter {
     }
     this.scan = {
       path,
-      capture: selection === "skip" ? undefined : [],
+      capture: selection === "skip" || selection === "mark" ? undefined : [],
+      mark: selection === "mark",
+      start: this.offset + i,
+      maxDepth: kind === "scalar" ? 0 : 1,
+      stringStart: 0,
+      longestString: 0,
       segmentStart: i,
       depth: 0,
       inString: false,
@@ -211,37 +238,56 @@ export class JsonSplitter {
   /** Walks a skipped or captured value; returns where it stopped (chunk end or value end). */
   private continueValue(chunk: Buffer, i: number, n: number): number {
     const s = this.scan as ValueScan;
+    if (s.bare) {
+      for (; i < n; i++) {
+        const b = chunk[i];
+        if (b === COMMA || b === CLOSE_OBJECT || b === CLOSE_ARRAY || isSpace(b)) return this.finishValue(chunk, i);
+      }
+      return n;
+    }
+    // the hot loop of the splitter: state in locals, written back when it stops
+    const base = this.offset;
+    let { depth, maxDepth, longestString, stringStart, inString } = s;
+    let end = -1;
     while (i < n) {
-      if (s.inString) {
+      if (inString) {
         const q = chunk.indexOf(QUOTE, i);
-        if (q === -1) return n;
-        if (isEscaped(chunk, q, s.segmentStart, s.carriedBackslashes)) {
-          i = q + 1;
-          continue;
+        if (q === -1) {
+          i = n;
+          break;
         }
-        s.inString = false;
         i = q + 1;
-        if (s.depth === 0) return this.finishValue(chunk, i);
+        if ((q > s.segmentStart ? chunk[q - 1] === BACKSLASH : s.carriedBackslashes > 0) && isEscaped(chunk, q, s.segmentStart, s.carriedBackslashes)) continue;
+        inString = false;
+        if (base + q - stringStart - 1 > longestString) longestString = base + q - stringStart - 1;
+        if (depth === 0) {
+          end = i;
+          break;
+        }
         continue;
       }
       const b = chunk[i];
-      if (s.bare) {
-        if (b === COMMA || b === CLOSE_OBJECT || b === CLOSE_ARRAY || isSpace(b)) return this.finishValue(chunk, i);
-        i++;
-        continue;
-      }
       if (b === QUOTE) {
-        s.inString = true;
+        inString = true;
         s.carriedBackslashes = 0;
-      } else if (b === OPEN_OBJECT || b === OPEN_ARRAY) s.depth++;
-      else if (b === CLOSE_OBJECT || b === CLOSE_ARRAY) {
-        s.depth--;
-        if (s.depth === 0) return this.finishValue(chunk, i + 1);
-        if (s.depth < 0) this.fail("unbalanced bracket", i);
+        stringStart = base + i;
+      } else if (b === OPEN_OBJECT || b === OPEN_ARRAY) {
+        if (++depth > maxDepth) maxDepth = depth;
+      } else if (b === CLOSE_OBJECT || b === CLOSE_ARRAY) {
+        if (--depth <= 0) {
+          if (depth < 0) this.fail("unbalanced bracket", i);
+          end = i + 1;
+          break;
+        }
       }
       i++;
     }
-    return n;
+    s.depth = depth;
+    s.maxDepth = maxDepth;
+    s.longestString = longestString;
+    s.stringStart = stringStart;
+    s.inString = inString;
+    return end === -1 ? n : this.finishValue(chunk, end);
   }
 
   private carryOver(s: ValueScan, chunk: Buffer, n: number): void {
@@ -252,6 +298,8 @@ export class JsonSplitter {
   private finishValue(chunk: Buffer, end: number): number {
     const s = this.scan as ValueScan;
     this.scan = undefined;
+    const extent = (): ValueExtent => ({ start: s.start, end: this.offset + end, depth: s.maxDepth, longestString: s.longestString });
+    if (s.mark) this.handlers.marked?.(s.path, extent());
     if (s.capture) {
       s.capture.push(chunk.subarray(s.segmentStart, end));
       const bytes = s.capture.length === 1 ? s.capture[0] : Buffer.concat(s.capture);
@@ -262,7 +310,7 @@ export class JsonSplitter {
         const detail = error instanceof Error ? error.message.split("\n")[0] : String(error);
         this.fail(`invalid JSON value at ${formatPath(s.path)} (${detail})`, end);
       }
-      this.handlers.value(s.path, value);
+      this.handlers.value(s.path, value, extent());
     }
     this.valueDone();
     return end;
@@ -280,6 +328,8 @@ export class JsonSplitter {
       }
       k.parts.push(chunk.subarray(k.segmentStart, q));
       const raw = k.parts.length === 1 ? k.parts[0] : Buffer.concat(k.parts);
+      // as JSON.parse: a raw control character in a string is an error
+      for (let j = 0; j < raw.length; j++) if (raw[j] < 0x20) this.fail("control character in a property name", q);
       this.key = undefined;
       const frame = this.frames[this.frames.length - 1];
       frame.key = raw.includes(BACKSLASH) ? (JSON.parse(`"${raw.toString("utf8")}"`) as string) : raw.toString("utf8");
@@ -315,8 +365,8 @@ export function formatPath(path: readonly PathPart[]): string {
   return path.length === 0 ? "(root)" : path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("");
 }
 
-/** Splits a file, reading it in chunks. */
-export function splitJsonFile(file: string, handlers: SplitHandlers, chunkSize = 8 << 20): void {
+/** Splits a file, reading it in chunks; `inspect` sees each chunk first (to validate its bytes). */
+export function splitJsonFile(file: string, handlers: SplitHandlers, chunkSize = 8 << 20, inspect?: (chunk: Buffer) => void): void {
   const fd = openSync(file, "r");
   try {
     const splitter = new JsonSplitter(handlers);
@@ -325,7 +375,9 @@ export function splitJsonFile(file: string, handlers: SplitHandlers, chunkSize =
       const chunk = Buffer.allocUnsafe(chunkSize);
       const read = readSync(fd, chunk, 0, chunkSize, null);
       if (read === 0) break;
-      splitter.push(read === chunkSize ? chunk : chunk.subarray(0, read));
+      const bytes = read === chunkSize ? chunk : chunk.subarray(0, read);
+      inspect?.(bytes);
+      splitter.push(bytes);
     }
     splitter.end();
   } finally {
