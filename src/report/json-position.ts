@@ -118,6 +118,11 @@ export function jsonSpanLocator(text: string): (pointer: string) => { start: num
 
 function computeLineStarts(text: string): number[] {
   const starts = [0];
+  if (text.indexOf("\r") < 0) {
+    // The common case (no CR at all): jump from line feed to line feed.
+    for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+    return starts;
+  }
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 10) starts.push(i + 1);
@@ -231,23 +236,26 @@ class Scanner {
       return;
     }
     if (c === "{" || c === "[") {
+      const text = this.text;
+      let pos = this.pos;
       let depth = 0;
-      while (this.pos < this.text.length) {
-        const ch = this.text[this.pos];
-        if (ch === '"') {
-          this.skipString();
+      while (pos < text.length) {
+        const ch = text.charCodeAt(pos);
+        if (ch === 34) {
+          pos = this.afterString(pos);
           continue;
         }
-        if (ch === "{" || ch === "[") depth++;
-        else if (ch === "}" || ch === "]") {
+        if (ch === 123 || ch === 91) depth++;
+        else if (ch === 125 || ch === 93) {
           depth--;
           if (depth === 0) {
-            this.pos++;
+            this.pos = pos + 1;
             return;
           }
         }
-        this.pos++;
+        pos++;
       }
+      this.pos = pos;
       throw new Error("unterminated container");
     }
     // number, true, false, null
@@ -257,15 +265,24 @@ class Scanner {
   }
 
   private skipString(): void {
-    this.pos++;
-    while (this.pos < this.text.length) {
-      const c = this.text.charCodeAt(this.pos);
-      if (c === 92) this.pos += 2;
-      else if (c === 34) {
-        this.pos++;
-        return;
-      } else this.pos++;
+    this.pos = this.afterString(this.pos);
+  }
+
+  /** From the opening quote at `open` to just after the closing one, jumping from quote to quote. */
+  private afterString(open: number): number {
+    const text = this.text;
+    let from = open + 1;
+    for (;;) {
+      const quote = text.indexOf('"', from);
+      if (quote < 0) {
+        this.pos = text.length;
+        throw new Error("unterminated string");
+      }
+      // Escaped when an odd number of backslashes precede it.
+      let backslashes = 0;
+      while (text.charCodeAt(quote - 1 - backslashes) === 92) backslashes++;
+      if (backslashes % 2 === 0) return quote + 1;
+      from = quote + 1;
     }
-    throw new Error("unterminated string");
   }
 }

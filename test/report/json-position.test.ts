@@ -12,6 +12,16 @@ describe("json-position", () => {
     expect(at("")).toEqual({ startLine: 1, startColumn: 1, endLine: 4, endColumn: 2 });
   });
 
+  it("skips strings that end in escaped backslashes or hold escaped quotes, and counts LF-only lines", () => {
+    const lf = '{\n  "a": ["x\\\\", "\\"]\\\\", {"q": "\\\\\\""}],\n  "b": {\n    "c": 1\n  }\n}';
+    expect(JSON.parse(lf)).toEqual({ a: ["x\\", '"]\\', { q: '\\"' }], b: { c: 1 } });
+    const at = jsonLocator(lf);
+    expect(at("/b")).toEqual({ startLine: 3, startColumn: 3, endLine: 3, endColumn: 6 });
+    expect(at("/b/c")).toEqual({ startLine: 4, startColumn: 5, endLine: 4, endColumn: 8 });
+    expect(findPointerSpan(lf, "/a/2")).toEqual({ start: lf.indexOf('{"q"'), end: lf.indexOf("}]") + 1 });
+    expect(at("/a")).toEqual({ startLine: 2, startColumn: 3, endLine: 2, endColumn: 6 });
+  });
+
   it("takes the last of duplicate names, as JSON.parse does", () => {
     expect(jsonLocator(text)("/dup/k")?.startLine).toBe(3);
     expect(findPointerSpan(text, "/dup")).toEqual({ start: text.lastIndexOf('"dup"'), end: text.lastIndexOf('"dup"') + 5 });
