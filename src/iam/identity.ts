@@ -75,14 +75,23 @@ export class IdentityResolver {
   /** An IAM member string: `serviceAccount:…`, `user:…`, `group:…`, or unknown. */
   member(value: Value | undefined): Identity {
     if (typeof value === "string") {
-      const [prefix, ...rest] = value.split(":");
-      const email = rest.join(":");
-      if (prefix === "serviceAccount") return this.email(email);
-      if (rest.length === 0) return { key: value, display: value, kind: "other" };
-      return { key: `${prefix}:${email.toLowerCase()}`, display: value, kind: "other" };
+      // Many grants name the same member: one Identity per member text (identities are never changed).
+      let identity = this.memberIdentities.get(value);
+      if (!identity) this.memberIdentities.set(value, (identity = this.memberText(value)));
+      return identity;
     }
     if (isUnknown(value)) return this.fromUnknown(value, true);
     return { kind: "unknown", display: "(no member)", reason: "the member is not set" };
+  }
+
+  private readonly memberIdentities = new Map<string, Identity>();
+
+  private memberText(value: string): Identity {
+    const [prefix, ...rest] = value.split(":");
+    const email = rest.join(":");
+    if (prefix === "serviceAccount") return this.email(email);
+    if (rest.length === 0) return { key: value, display: value, kind: "other" };
+    return { key: `${prefix}:${email.toLowerCase()}`, display: value, kind: "other" };
   }
 
   /** A node `service_account` value: an email, `default`, unset, or unknown. */

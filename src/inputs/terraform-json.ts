@@ -1,4 +1,4 @@
-import type { ProviderConfig, Resource, Suppression, Value, Values } from "../model/types";
+import type { ProviderConfig, Resource, SourceLocation, Suppression, Value, Values } from "../model/types";
 import { isObject } from "../model/access";
 import { buildModel, type ModelDraft } from "../model/build";
 import type { Model } from "../model/types";
@@ -33,8 +33,7 @@ export function terraformJsonDraft(json: unknown, source: TerraformJsonSource): 
   const resources: Resource[] = [];
   for (const [mode, key] of [["managed", "resource"], ["data", "data"]] as const) {
     forEachBody(config[key], (type, name, body) => {
-      const pointer = `/${key}/${escapePointer(type)}/${escapePointer(name)}`;
-      resources.push(fromBody(mode, type, name, body, source.file, pointer));
+      resources.push(fromBody(mode, type, name, body, new BodyLocation(source.file, key, type, name)));
     });
   }
   const variables: Record<string, Value> = {};
@@ -83,7 +82,7 @@ function forEachBody(section: unknown, visit: (type: string, name: string, body:
 /** Keys of a resource body that are meta-arguments or CDKTF metadata, not values of the resource. */
 const NOT_VALUES = new Set(["//", "depends_on", "provider", "lifecycle", "count", "for_each"]);
 
-function fromBody(mode: "managed" | "data", type: string, name: string, body: Json, file: string, pointer: string): Resource {
+function fromBody(mode: "managed" | "data", type: string, name: string, body: Json, location: SourceLocation): Resource {
   const meta = asObject(body["//"]);
   const values: Values = {};
   for (const k of Object.keys(body)) if (!NOT_VALUES.has(k)) values[k] = body[k] as Value;
@@ -100,7 +99,7 @@ function fromBody(mode: "managed" | "data", type: string, name: string, body: Js
     dependsOn: asList(body.depends_on).flatMap((d) => (typeof d === "string" ? [stripInterpolation(d)] : [])),
     references: [],
     constructPath: typeof asObject(meta?.metadata)?.path === "string" ? redactCredentials(asObject(meta?.metadata)!.path as string) : undefined,
-    location: { file, pointer },
+    location,
     suppressions: readSuppressions(meta),
   };
 }
@@ -155,6 +154,24 @@ function readSuppressions(meta: Json | undefined): Suppression[] {
 function stackName(config: Json): string | undefined {
   const name = asObject(asObject(config["//"])?.metadata)?.stackName;
   return typeof name === "string" ? redactCredentials(name) : undefined;
+}
+
+/**
+ * Where a resource body is: `/resource/TYPE/NAME` in the file. The JSON pointer is spelled out
+ * when read (for the resources that have findings): 100,000 pointer strings built up front were
+ * 13 MB of a large stack's model.
+ */
+class BodyLocation implements SourceLocation {
+  constructor(
+    readonly file: string,
+    private readonly section: "resource" | "data",
+    private readonly type: string,
+    private readonly name: string,
+  ) {}
+
+  get pointer(): string {
+    return `/${this.section}/${escapePointer(this.type)}/${escapePointer(this.name)}`;
+  }
 }
 
 function escapePointer(segment: string): string {
