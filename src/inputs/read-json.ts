@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { InputError, EXPECTED_INPUT } from "./input-error";
 
@@ -60,12 +61,13 @@ export function parseJsonBytes(bytes: Buffer, file: string): unknown {
     throw new InputError(file, "is UTF-16 encoded; expected UTF-8 JSON (on Windows PowerShell, write it with `Out-File -Encoding utf8`)");
   }
   if (bytes.includes(0)) throw new InputError(file, `is a binary file (a saved plan?); run \`terraform show -json\` on it first; ${EXPECTED_INPUT}`);
+  // Bytes that are not UTF-8 are an error, not silently replaced (names would change). Checked
+  // natively without decoding, then decoded once; a byte order mark goes, as TextDecoder drops it.
+  if (!isUtf8(bytes)) throw new InputError(file, "is not valid UTF-8; expected UTF-8 JSON");
   let text: string;
   try {
-    // fatal: bytes that are not UTF-8 are an error, not silently replaced (names would change).
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException)?.code === "ERR_ENCODING_INVALID_ENCODED_DATA") throw new InputError(file, "is not valid UTF-8; expected UTF-8 JSON");
+    text = bytes.toString("utf8", bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0);
+  } catch {
     throw new InputError(file, "is too large to read as one string; expected at most 512 MB");
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
