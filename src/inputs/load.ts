@@ -30,14 +30,15 @@ export function loadInputs(path: string): Model[] {
     } catch (error) {
       // Bad input: the whole-file reader says what is wrong in the same words as for any other
       // file (and takes the rare file the streaming reader refuses but JSON.parse does not).
-      if (!(error instanceof InputError) || stat.size > MAX_STRING_BYTES) throw error;
+      // Not for large files: parsing one whole would take gigabytes just to word a message.
+      if (!(error instanceof InputError) || stat.size > WHOLE_FILE_ANSWER_BYTES) throw error;
     }
   }
   return [modelFromJson(readJsonFile(path), path)];
 }
 
-/** Files up to this size may fit in one V8 string (2^29 - 24 UTF-16 units), and can be parsed whole. */
-const MAX_STRING_BYTES = 2 ** 29 - 24;
+/** Up to this size, bad plans are answered by the whole-file reader (the size plans were streamed from before). */
+const WHOLE_FILE_ANSWER_BYTES = 64 * 1024 * 1024;
 
 /**
  * PREFLIGHT_STREAMING_THRESHOLD_BYTES sets the size from which plans are streamed, for tests
