@@ -74,7 +74,9 @@ export function boundedRequest(request: LiveRequest, env: NodeJS.ProcessEnv): { 
   const maxProjects = limit("PREFLIGHT_LIVE_MAX_PROJECTS", LIVE_LIMITS.projects);
   const maxAccounts = limit("PREFLIGHT_LIVE_MAX_ACCOUNTS", LIVE_LIMITS.serviceAccounts);
   const hierarchy = Object.keys(request.resourceCallerPermissions ?? {}).sort();
-  if (request.projects.length <= maxProjects && hierarchy.length <= maxProjects && request.serviceAccounts.length <= maxAccounts && request.actAsChecks.length <= maxAccounts) return { request };
+  // Repositories are bounded like accounts: a project may hold many.
+  const repositories = [...(request.artifactRepositories ?? [])].sort();
+  if (request.projects.length <= maxProjects && hierarchy.length <= maxProjects && request.serviceAccounts.length <= maxAccounts && request.actAsChecks.length <= maxAccounts && repositories.length <= maxAccounts) return { request };
   const keptHierarchy = new Set(hierarchy.slice(0, maxProjects));
   const projects = [...request.projects].sort().slice(0, maxProjects);
   const kept = new Set(projects);
@@ -86,12 +88,12 @@ export function boundedRequest(request: LiveRequest, env: NodeJS.ProcessEnv): { 
     actAsChecks: [...request.actAsChecks].sort().slice(0, maxAccounts),
     callerPermissions: Object.fromEntries(Object.entries(request.callerPermissions).filter(([project]) => kept.has(project))),
     ...(request.defaultServiceAccountProjects && { defaultServiceAccountProjects: request.defaultServiceAccountProjects.filter((p) => kept.has(p)) }),
-    ...(request.artifactRepositories && { artifactRepositories: request.artifactRepositories.filter((name) => kept.has(name.split("/")[1] ?? "")) }),
+    ...(request.artifactRepositories && { artifactRepositories: repositories.filter((name) => kept.has(name.split("/")[1] ?? "")).slice(0, maxAccounts) }),
     ...(request.resourceCallerPermissions && { resourceCallerPermissions: Object.fromEntries(Object.entries(request.resourceCallerPermissions).filter(([name]) => keptHierarchy.has(name))) }),
   };
   return {
     request: bounded,
-    notice: `reading ${projects.length} of ${request.projects.length} projects${hierarchy.length > maxProjects ? ` (and ${maxProjects} of ${hierarchy.length} folders and organisations)` : ""} and ${accounts.length} of ${request.serviceAccounts.length} service accounts (PREFLIGHT_LIVE_MAX_PROJECTS / PREFLIGHT_LIVE_MAX_ACCOUNTS raise the limits); checks on the others stay unknown`,
+    notice: `reading ${projects.length} of ${request.projects.length} projects${hierarchy.length > maxProjects ? ` (and ${maxProjects} of ${hierarchy.length} folders and organisations)` : ""} and ${accounts.length} of ${request.serviceAccounts.length} service accounts${repositories.length > maxAccounts ? ` (and at most ${maxAccounts} of ${repositories.length} Artifact Registry repositories)` : ""} (PREFLIGHT_LIVE_MAX_PROJECTS / PREFLIGHT_LIVE_MAX_ACCOUNTS raise the limits); checks on the others stay unknown`,
   };
 }
 

@@ -33,3 +33,11 @@ test("folders and organisations whose IAM the plan changes are bounded like proj
   expect(bounded.projects).toHaveLength(3);
   expect(notice).toMatch(/reading 3 of 3 projects \(and 200 of 1000 folders and organisations\)/);
 });
+
+test("Artifact Registry repositories are bounded like service accounts", () => {
+  const repositories = Array.from({ length: 3_000 }, (_, i) => `projects/p-00000/locations/europe/repositories/r${String(i).padStart(4, "0")}`);
+  const { request: bounded, notice } = boundedRequest({ ...request(3, 3), artifactRepositories: repositories }, {});
+  expect(bounded.artifactRepositories).toHaveLength(LIVE_LIMITS.serviceAccounts);
+  expect(bounded.artifactRepositories?.[0]).toBe(repositories[0]);
+  expect(notice).toMatch(/at most 2000 of 3000 Artifact Registry repositories/);
+});
