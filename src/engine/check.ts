@@ -25,8 +25,8 @@ export function checkModel(model: Model, options: CheckOptions = {}): Finding[] 
   const iam = new IamIndex(model, options.live);
   const ctx: RuleContext = { model, iam, gke: gkeFacts(model, iam), live: options.live };
   const rules = options.rules ? allRules.filter((r) => options.rules!.includes(r.meta.id)) : allRules;
-  const findings = rules.flatMap((rule) => rule.check(ctx).map((v) => toFinding(rule, v, model)));
-  const kept = options.includePass ? findings : findings.filter((f) => f.status !== "pass");
+  // Pass verdicts are most verdicts: drop them before they become findings, unless asked for.
+  const kept = rules.flatMap((rule) => rule.check(ctx).flatMap((v) => (options.includePass || v.status !== "pass" ? [toFinding(rule, v, model)] : [])));
   return applySuppressions(kept, model, options.now ?? new Date()).map(boundFindingText).sort(compareFindings);
 }
 

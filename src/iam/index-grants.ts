@@ -127,6 +127,19 @@ export class IamIndex {
 
   /** Every grant that may concern this identity on this project (a superset; callers still compare). */
   private relevantGrants(identity: Identity, project: string): Grant[] {
+    // Asked many times for the same Identity object (every role, every permission): look it up by
+    // the object first, without building the text key.
+    let ofIdentity = this.relevantByIdentity.get(identity);
+    if (!ofIdentity) this.relevantByIdentity.set(identity, (ofIdentity = new Map()));
+    let grants = ofIdentity.get(project);
+    if (!grants) ofIdentity.set(project, (grants = this.relevantGrantsByKey(identity, project)));
+    return grants;
+  }
+
+  /** Identities are never changed, so what concerns one object stays true. */
+  private readonly relevantByIdentity = new WeakMap<Identity, Map<string, Grant[]>>();
+
+  private relevantGrantsByKey(identity: Identity, project: string): Grant[] {
     const cacheKey = identity.key === undefined ? undefined : `${project}|${identity.key}|${identity.kind}|${identity.createdBy ? "c" : ""}`;
     const cached = cacheKey && this.relevantCache.get(cacheKey);
     if (cached) return cached;
@@ -369,6 +382,12 @@ export class IamIndex {
     for (const [role, answer] of roleAnswers) {
       if (answer.holds === "no" && answer.by) report.stripped.push({ resource: answer.by, role, why: answer.why ?? "" });
     }
+    // Why a permission no role answers for may still be held: the same for every permission, so found once.
+    let why: { reason: string | undefined } | undefined;
+    const otherwise = (): string | undefined => {
+      why ??= { reason: this.uncertainGrant(identity, project, (r) => isUnknown(r) || !roleAnswers.has(r)) ?? this.outsideGrantsPossible(identity, project) };
+      return why.reason;
+    };
     for (const permission of required) {
       const denied = this.denied(identity, project, permission);
       if (denied === "yes") {
@@ -399,7 +418,7 @@ export class IamIndex {
         report.missing.push(permission);
         continue;
       }
-      maybe ??= this.uncertainGrant(identity, project, (r) => isUnknown(r) || !roleAnswers.has(r)) ?? this.outsideGrantsPossible(identity, project);
+      maybe ??= otherwise();
       if (maybe) report.undetermined.push({ permission, reason: maybe });
       else report.missing.push(permission);
     }
