@@ -50,9 +50,10 @@ export const ROLE_FOR_PERMISSION: Readonly<Record<string, string>> = {
 /**
  * The same for folder and organisation IAM. These roles are not in the bundled role table; their
  * contents are from iann0036/iam-dataset at 1818bc70 (gcp/roles/resourcemanager.folderIamAdmin.json,
- * resourcemanager.organizationAdmin.json), read 2026-11-28.
+ * resourcemanager.organizationAdmin.json, resourcemanager.projectCreator.json), read 2026-11-28.
  */
 export const ROLE_FOR_HIERARCHY_PERMISSION: Readonly<Record<string, string>> = {
+  "resourcemanager.projects.create": "roles/resourcemanager.projectCreator",
   "resourcemanager.folders.getIamPolicy": "roles/resourcemanager.folderIamAdmin",
   "resourcemanager.folders.setIamPolicy": "roles/resourcemanager.folderIamAdmin",
   "resourcemanager.organizations.getIamPolicy": "roles/resourcemanager.organizationAdmin",
@@ -133,6 +134,16 @@ export function deployerRequirements(ctx: RuleContext): DeployerRequirement[] {
     }
   }
   let ancestry: ProjectAncestry | undefined;
+  // A new project is created under its folder or organisation: Resource Manager checks
+  // resourcemanager.projects.create there. Without a parent the caller's organisation, if any, is used.
+  for (const r of ctx.model.byType.get("google_project") ?? []) {
+    if (r.mode !== "managed" || !isCreated(r)) continue;
+    ancestry ??= new ProjectAncestry(ctx.model, ctx.iam.catalog);
+    const folder = r.values.folder_id;
+    const organization = r.values.org_id;
+    if (folder !== undefined && folder !== null && folder !== "") need("resourcemanager.projects.create", undefined, r, undefined, { scope: "folder", node: ancestry.node(folder, "folder") });
+    else if (organization !== undefined && organization !== null && organization !== "") need("resourcemanager.projects.create", undefined, r, undefined, { scope: "organization", node: ancestry.node(organization, "organization") });
+  }
   for (const level of HIERARCHY_IAM) {
     for (const [type, list] of ctx.model.byType) {
       if (!type.startsWith(level.prefix) || !HIERARCHY_IAM_KINDS.has(type.slice(level.prefix.length))) continue;

@@ -172,6 +172,22 @@ describe("preflight --live", () => {
     });
   });
 
+  test("GKE009: a stack that creates its project in an organisation: resourcemanager.projects.create is tested there", async () => {
+    const example = join(__dirname, "..", "..", "examples", "terraform-json", "bad-default-sa.cdk.tf.json");
+    const creates = (run: Run) => run.findings.filter((finding) => finding.ruleId === "GKE009" && finding.address === "google_project.sandbox").map((finding) => finding.status);
+    for (const [held, expected] of [[["resourcemanager.projects.create"], "pass"], [[], "fail"]] as const) {
+      const fixture: Fixture = { projects: [], organizations: { "1234567890": { callerPermissions: [...held] } } };
+      await withEmulator(fixture, async (emulator) => {
+        const run = await preflight([example, "--format", "json", "--include-pass", "--live", "--api-endpoint", emulator.url], { GOOGLE_OAUTH_ACCESS_TOKEN: FAKE_TOKEN });
+        expect(creates(run)).toEqual([expected]);
+        // Besides the GKE roles (read on every run), only that test.
+        const calls = emulator.requests.map((request) => `${request.method} ${request.path}`).filter((call) => !call.startsWith("GET /v1/roles/"));
+        expect(calls).toEqual(["POST /v3/organizations/1234567890:testIamPermissions"]);
+        expect(run.stdout + run.stderr).not.toContain(FAKE_TOKEN);
+      });
+    }
+  });
+
   test("a cdktf.out folder with two stacks is read once per distinct thing and decided live", async () => {
     const out = mkdtempSync(join(tmpdir(), "preflight-cdktf-out-"));
     const stack = readFileSync(join(__dirname, "fixtures", "acme-stack.cdk.tf.json"), "utf8");
@@ -214,7 +230,11 @@ describe("preflight --live", () => {
   });
 
   test("when the apply creates everything, --live has nothing to read and needs no credentials", async () => {
-    const created = join(__dirname, "..", "..", "examples", "terraform-json", "bad-default-sa.cdk.tf.json");
+    // The example's project, without the organisation it is created in (whose permissions --live would test).
+    const example = JSON.parse(readFileSync(join(__dirname, "..", "..", "examples", "terraform-json", "bad-default-sa.cdk.tf.json"), "utf8")) as { resource: { google_project: Record<string, Record<string, unknown>> } };
+    for (const project of Object.values(example.resource.google_project)) delete project.org_id;
+    const created = join(mkdtempSync(join(tmpdir(), "preflight-created-")), "cdk.tf.json");
+    writeFileSync(created, JSON.stringify(example));
     const offline = await preflight([created, "--format", "json"]);
     const run = await preflight([created, "--format", "json", "--live"]);
     expect(run.stderr).toBe("preflight: --live: nothing to read (no existing project or service account is named; --project names one)\n");

@@ -54,7 +54,7 @@ describe("GKE009 deployer-act-as on plan JSON", () => {
 describe("GKE009 deployer-act-as on cdk.tf.json", () => {
   test("unknown: the default account of a new project needs actAs too", () => {
     const findings = tfFindings(RULE, cdkTfJson("bad-default-sa"));
-    expect(verdicts(findings)).toEqual(["unknown google_container_cluster.cluster", "unknown google_container_cluster.cluster"]);
+    expect(verdicts(findings)).toEqual(["unknown google_container_cluster.cluster", "unknown google_container_cluster.cluster", "unknown google_project.sandbox"]);
     expect(findings.some((f) => f.message.includes("Compute Engine default service account of acme-sandbox"))).toBe(true);
   });
 
@@ -114,8 +114,24 @@ describe("GKE009: folder and organisation IAM the plan changes", () => {
     expect(hierarchy(planFindings(RULE, [{ ...folderGrant, actions: ["delete"] }])).map((f) => f.status)).toEqual(["unknown"]);
   });
 
+  test("a project the apply creates needs resourcemanager.projects.create on its folder or organisation (Resource Manager checks the parent)", () => {
+    const project = (parent: Record<string, unknown>) => ({ type: "google_project", name: "team", values: { project_id: "acme-team", name: "acme-team", number: computed, ...parent } });
+    const inFolder = hierarchy(planFindings(RULE, [project({ folder_id: "731000000001" })]));
+    expect(inFolder.map((f) => `${f.status} ${f.address} ${f.message}`)).toEqual([`unknown google_project.team To apply this plan, the deployer needs on ${FOLDER}: resourcemanager.projects.create`]);
+    expect(inFolder[0].details?.requiredPermissions).toEqual([{ permission: "resourcemanager.projects.create", on: FOLDER, role: "roles/resourcemanager.projectCreator", because: ["google_project.team"] }]);
+    const inOrg = hierarchy(planFindings(RULE, [project({ org_id: ORG })], { live: withHeld({ [`organizations/${ORG}`]: ["resourcemanager.projects.create"] }) }));
+    expect(inOrg.map((f) => `${f.status} ${f.address}`)).toEqual(["pass google_project.team"]);
+    const denied = hierarchy(planFindings(RULE, [project({ org_id: ORG })], { live: withHeld({ [`organizations/${ORG}`]: [] }) }));
+    expect(denied.map((f) => `${f.status} ${f.address}`)).toEqual(["fail google_project.team"]);
+    // No parent named: the caller's own organisation (if any) is used, which the plan does not say.
+    expect(hierarchy(planFindings(RULE, [project({})]))).toEqual([]);
+    // An existing project is not created.
+    expect(hierarchy(planFindings(RULE, [{ ...project({ org_id: ORG }), actions: ["no-op"] }]))).toEqual([]);
+  });
+
   test("the suggested folder and organisation roles are the ones whose contents are cited", () => {
     expect(ROLE_FOR_HIERARCHY_PERMISSION).toEqual({
+      "resourcemanager.projects.create": "roles/resourcemanager.projectCreator",
       "resourcemanager.folders.getIamPolicy": "roles/resourcemanager.folderIamAdmin",
       "resourcemanager.folders.setIamPolicy": "roles/resourcemanager.folderIamAdmin",
       "resourcemanager.organizations.getIamPolicy": "roles/resourcemanager.organizationAdmin",
