@@ -35,7 +35,8 @@ export const gke002ContainerServiceAgent: Rule = {
       if (seenProjects.has(project.key)) continue;
       seenProjects.add(project.key);
       const agent = agentIdentity("gke-agent", project.key, ctx.iam.catalog);
-      const remediation = grantRoleRemediation({
+      // Built only for the verdicts that carry it (most projects pass).
+      const remediation = () => grantRoleRemediation({
         summary: `Give the GKE service agent of ${project.key} back ${AGENT_ROLE} (and list it in any authoritative binding or policy for the project).`,
         project: project.key,
         projectNumber: ctx.iam.catalog.numberOf(project.key),
@@ -51,12 +52,12 @@ export const gke002ContainerServiceAgent: Rule = {
         const via = answer.via.map((g) => g.resource?.address ?? "the live IAM policy").join(", ");
         verdicts.push({ status: "pass", address: cluster.resource.address, message: `The GKE service agent of ${project.key} holds ${AGENT_ROLE} (${via})`, details });
       } else if (answer.holds === "no" && answer.by) {
-        verdicts.push({ status: "fail", address: answer.by.address, message: `${answer.why}: ${named} loses ${AGENT_ROLE} on ${project.key}, so GKE cannot manage the cluster ${cluster.resource.address}`, remediation, details });
+        verdicts.push({ status: "fail", address: answer.by.address, message: `${answer.why}: ${named} loses ${AGENT_ROLE} on ${project.key}, so GKE cannot manage the cluster ${cluster.resource.address}`, remediation: remediation(), details });
       } else if (answer.holds === "no") {
         if (ctx.iam.catalog.isCreatedHere(project.key)) {
           verdicts.push({ status: "pass", address: cluster.resource.address, message: `${project.key} is created by this configuration; GKE grants ${AGENT_ROLE} to its service agent when container.googleapis.com is enabled, and nothing here removes it`, details });
         } else {
-          verdicts.push({ status: "fail", address: cluster.resource.address, message: `${named.replace(/^the/, "The")} does not hold ${AGENT_ROLE} on ${project.key} (${answer.why})`, remediation, details });
+          verdicts.push({ status: "fail", address: cluster.resource.address, message: `${named.replace(/^the/, "The")} does not hold ${AGENT_ROLE} on ${project.key} (${answer.why})`, remediation: remediation(), details });
         }
       } else {
         verdicts.push({
@@ -65,7 +66,7 @@ export const gke002ContainerServiceAgent: Rule = {
           message: `Cannot tell whether the GKE service agent of ${project.key} still holds ${AGENT_ROLE}; nothing in this input removes it`,
           reason: answer.reason,
           decideWith: "--live reads the project's IAM policy",
-          remediation,
+          remediation: remediation(),
           details,
         });
       }

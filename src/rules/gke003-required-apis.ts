@@ -31,7 +31,8 @@ function checkApi(cluster: ClusterFacts, api: string, ctx: RuleContext): Verdict
   if (project.key === undefined) {
     return { status: "unknown", address, message: `The project of ${address} is not known, so ${api} cannot be checked`, reason: project.reason };
   }
-  const remediation = enableApiRemediation({
+  // Built only for the verdicts that carry it (most clusters pass).
+  const remediation = () => enableApiRemediation({
     summary: `Enable ${api} on ${project.key} in this configuration and make the cluster depend on it.`,
     project: project.key,
     api,
@@ -48,17 +49,17 @@ function checkApi(cluster: ClusterFacts, api: string, ctx: RuleContext): Verdict
       status: "fail",
       address: destroyed.address,
       message: `The plan destroys ${destroyed.address}, which disables ${api} on ${project.key} while ${address} needs it`,
-      remediation: { ...remediation, summary: `Keep ${destroyed.address} (or set disable_on_destroy = false before removing it).` },
+      remediation: { ...remediation(), summary: `Keep ${destroyed.address} (or set disable_on_destroy = false before removing it).` },
       details,
     };
   }
   const live = ctx.live?.projects[project.key];
   if (live && !isLiveError(live) && Array.isArray(live.enabledServices)) {
     if (live.enabledServices.includes(api)) return { status: "pass", address, message: `${api} is enabled on ${project.key} (read live)`, details };
-    return { status: "fail", address, message: `${api} is not enabled on ${project.key} (read live), and this configuration does not enable it`, remediation, details };
+    return { status: "fail", address, message: `${api} is not enabled on ${project.key} (read live), and this configuration does not enable it`, remediation: remediation(), details };
   }
   if (ctx.iam.catalog.isCreatedHere(project.key)) {
-    return { status: "fail", address, message: `${project.key} is created by this configuration, which does not enable ${api} on it`, remediation, details };
+    return { status: "fail", address, message: `${project.key} is created by this configuration, which does not enable ${api} on it`, remediation: remediation(), details };
   }
   const liveReason = live && isLiveError(live) ? live.error : live && !isLiveError(live) && isLiveError(live.enabledServices) ? live.enabledServices.error : undefined;
   return {
@@ -67,7 +68,7 @@ function checkApi(cluster: ClusterFacts, api: string, ctx: RuleContext): Verdict
     message: `Nothing in this input enables ${api} on ${project.key}; it may have been enabled outside Terraform`,
     reason: liveReason ? `the enabled services could not be read: ${liveReason}` : "the enabled services of an existing project are not in the plan",
     decideWith: "--live, or add a google_project_service for it",
-    remediation,
+    remediation: remediation(),
     details,
   };
 }

@@ -52,7 +52,7 @@ function checkService(r: Resource, ctx: RuleContext, major: number | undefined, 
   const disables = disablesOnDestroy(r, major);
   const explicit = booleanAttribute(values, "disable_on_destroy");
   const source = explicit === true ? "disable_on_destroy = true" : `disable_on_destroy is unset, which means true with google provider ${ctx.model.googleProviderVersion ?? "< 7.0"}`;
-  const fix = remediation(r, api, where);
+  const fix = () => remediation(r, api, where); // built only for the verdicts that carry it (most pass)
   const details = { api, project: where, disableOnDestroy: disables, providerVersion: ctx.model.googleProviderVersion ?? null };
 
   if (r.change === "delete") {
@@ -66,11 +66,11 @@ function checkService(r: Resource, ctx: RuleContext, major: number | undefined, 
           ? `The plan destroys ${r.address} with disable_dependent_services = true: disabling ${api} also disables ${CONTAINER_API} on ${where}, which clusters still use`
           : `The plan destroys ${r.address} while ${CONTAINER_API} stays enabled on ${where}: the apply fails with "${api} is depended on by … ${CONTAINER_API}"`,
         ...(disables === "unknown" ? { reason: "the google provider version is not stated, so the default of disable_on_destroy is not known", decideWith: "pin the google provider version, or set disable_on_destroy explicitly" } : {}),
-        remediation: fix,
+        remediation: fix(),
         details,
       };
     }
-    if (disables === true) return { status: "fail", address: r.address, message: `The plan destroys ${r.address} (${source}): ${api} is disabled for the whole of ${where}`, remediation: fix, details };
+    if (disables === true) return { status: "fail", address: r.address, message: `The plan destroys ${r.address} (${source}): ${api} is disabled for the whole of ${where}`, remediation: fix(), details };
   }
   if (disables === false) return { status: "pass", address: r.address, message: `${r.address} leaves ${api} enabled on ${where} if it is ever destroyed (disable_on_destroy = false${explicit === false ? "" : `, the default of provider ${ctx.model.googleProviderVersion}`})`, details };
   if (project && ctx.iam.catalog.isCreatedHere(project)) {
@@ -83,11 +83,11 @@ function checkService(r: Resource, ctx: RuleContext, major: number | undefined, 
       message: `${r.address} does not set disable_on_destroy and the google provider version is not stated: with provider < 7.0 (which the prebuilt CDKTF bindings pin), destroying or renaming it disables ${api} on ${where}`,
       reason: isUnknown(explicit) ? "disable_on_destroy is only known after apply" : "no google provider version constraint in the input",
       decideWith: "set disable_on_destroy = false explicitly, or pin the provider version",
-      remediation: fix,
+      remediation: fix(),
       details,
     };
   }
-  return { status: "fail", address: r.address, message: `${r.address}: ${source}; destroying or renaming it disables ${api} for the whole of ${where}, and every cluster there with it`, remediation: fix, details };
+  return { status: "fail", address: r.address, message: `${r.address}: ${source}; destroying or renaming it disables ${api} for the whole of ${where}, and every cluster there with it`, remediation: fix(), details };
 }
 
 function remediation(r: Resource, api: string, project: string): ReturnType<typeof textRemediation> {

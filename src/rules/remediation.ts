@@ -45,9 +45,21 @@ export function memberText(identity: Identity, project: string | undefined, proj
   return { shell: `serviceAccount:${email}`, ts: JSON.stringify(`serviceAccount:${email}`), hcl: JSON.stringify(`serviceAccount:${email}`) };
 }
 
+// The same resources come back in many fixes (every cluster of a project waits for the same
+// API and IAM resources): their variable names are worked out once.
+const variableOf = new WeakMap<Resource, string>();
+
 /** `gke/nodes_sa` → `nodesSa`: the variable a CDKTF user most likely holds the construct in. */
 export function constructVariable(resource: Resource): string {
-  const id = resource.constructPath?.split("/").pop() ?? resource.name;
+  let variable = variableOf.get(resource);
+  if (variable === undefined) {
+    variable = variableFromId(resource.constructPath?.split("/").pop() ?? resource.name);
+    variableOf.set(resource, variable);
+  }
+  return variable;
+}
+
+function variableFromId(id: string): string {
   const camel = id.replace(/[-_ ]+([A-Za-z0-9])/g, (_, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9_$]/g, "");
   const variable = camel.charAt(0).toLowerCase() + camel.slice(1);
   return /^[A-Za-z_$]/.test(variable) ? variable : `r${variable}`;
