@@ -4,8 +4,8 @@ import type { Report } from "./types";
  * How the JSON report is laid out (the content is the same either way):
  * - `indented`: two-space indentation, for reading on a terminal;
  * - `lines`: one top-level member, input, finding or waiver per line. For files and pipes: a
- *   tenth smaller than indented, still one `grep` hit per finding, and rendered piece by piece
- *   so a 100 MB report is never one string.
+ *   tenth smaller than indented, still one `grep` hit per finding.
+ * Either way it is rendered piece by piece, so a 100 MB report is never one string.
  */
 export type JsonLayout = "indented" | "lines";
 
@@ -14,29 +14,36 @@ export type JsonLayout = "indented" | "lines";
  * details are rendered by their toJSON, never by their (possibly sensitive) content.
  */
 export function renderJson(report: Report, layout: JsonLayout = "indented"): string {
-  return layout === "indented" ? `${JSON.stringify(report, null, 2)}\n` : [...jsonLines(report)].join("");
+  return [...jsonChunks(report, layout)].join("");
 }
 
-/** The report in pieces, in order; joined, they are {@link renderJson} in the given layout. */
-export function jsonChunks(report: Report, layout: JsonLayout): Iterable<string> {
-  return layout === "indented" ? [renderJson(report, layout)] : jsonLines(report);
-}
-
-// Arrays at the top level (inputs, findings, waivers) get one element per line; other
-// members one line each. Members JSON leaves out (undefined) are left out here too.
-function* jsonLines(report: Report): Generator<string> {
+/**
+ * The report in pieces, in order, a top-level member or an array element at a time; joined, they
+ * are {@link renderJson}. Indented pieces are byte for byte JSON.stringify(report, null, 2).
+ */
+export function* jsonChunks(report: Report, layout: JsonLayout): Generator<string> {
+  const indented = layout === "indented";
+  // Rendered at depth 1 (members) or 2 (array elements): JSON strings never hold a raw line
+  // break, so shifting every line break shifts exactly the lines of the value.
+  const at = (value: unknown, depth: number): string | undefined =>
+    indented ? JSON.stringify(value, null, 2)?.replace(/\n/g, `\n${"  ".repeat(depth)}`) : JSON.stringify(value);
+  // Members JSON.stringify leaves out (undefined, functions) are left out here too.
   const members = Object.entries(report).filter(([, value]) => value !== undefined && typeof value !== "function" && typeof value !== "symbol");
+  if (members.length === 0) {
+    yield "{}\n";
+    return;
+  }
   yield "{\n";
   for (const [i, [key, value]] of members.entries()) {
     const end = i === members.length - 1 ? "\n" : ",\n";
     if (!Array.isArray(value) || value.length === 0) {
-      yield `  ${JSON.stringify(key)}: ${JSON.stringify(value)}${end}`;
+      yield `  ${JSON.stringify(key)}: ${at(value, 1)}${end}`;
       continue;
     }
     yield `  ${JSON.stringify(key)}: [\n`;
     for (let j = 0; j < value.length; j++) {
-      // JSON.stringify turns holes and undefined array elements into null; so does this.
-      yield `    ${JSON.stringify(value[j]) ?? "null"}${j === value.length - 1 ? "\n" : ",\n"}`;
+      // JSON.stringify turns undefined array elements into null; so does this.
+      yield `    ${at(value[j], 2) ?? "null"}${j === value.length - 1 ? "\n" : ",\n"}`;
     }
     yield `  ]${end}`;
   }

@@ -12,8 +12,11 @@ const all = reportOf([failGke001, unknownGke002, waivedGke003, passGke003, hosti
 const ctx: RenderContext = { policy: defaultPolicy, includePass: true, color: false, baseDir: process.cwd() };
 
 describe("JSON report layouts", () => {
-  it("indented is JSON.stringify with two spaces, as before", () => {
+  it("indented is JSON.stringify with two spaces, as before, also in pieces", () => {
     expect(renderJson(all, "indented")).toBe(`${JSON.stringify(all, null, 2)}\n`);
+    const nested = { ...all, inputs: [], waivers: [{ state: "stale", waiver: { source: { file: "w.yaml", line: 3 }, tags: [[], {}, [1, [2]]] } }] } as unknown as Report;
+    expect(renderJson(nested, "indented")).toBe(`${JSON.stringify(nested, null, 2)}\n`);
+    expect([...jsonChunks(all, "indented")].length).toBeGreaterThan(all.findings.length);
   });
 
   it("lines holds the same content, one finding per line", () => {
