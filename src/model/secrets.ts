@@ -1,6 +1,7 @@
 import type { Value, Values } from "./types";
 import { isUnknown, Unknown } from "./unknown";
 import { isObject } from "./access";
+import { setOwn } from "./own-property";
 
 /**
  * Credentials never enter the model, so no report can print them. The readers already replace
@@ -43,14 +44,31 @@ export function hiddenCredential(): Unknown {
   return new Unknown("looks like a credential; preflight does not read credentials");
 }
 
-/** A copy of `value` with credentials hidden (for values that are not resolved, e.g. a plan's `before`). */
+/**
+ * `value` with credentials hidden (for values that are not resolved, e.g. a plan's `before`).
+ * Copy on write: what holds no credential is shared, not copied (a plan's `before` is about as
+ * large as its values). A key named `__proto__` stays a data key of the copy.
+ */
 export function withoutCredentials<T extends Value>(value: T): T {
   if (typeof value === "string") return (looksLikeCredential(value) ? hiddenCredential() : value) as T;
-  if (Array.isArray(value)) return value.map(withoutCredentials) as T;
+  if (Array.isArray(value)) {
+    let out: Value[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const hidden = withoutCredentials(value[i]);
+      if (hidden !== value[i]) (out ??= value.slice())[i] = hidden;
+    }
+    return (out ?? value) as T;
+  }
   if (isObject(value)) {
-    const out: Values = {};
-    for (const [k, v] of Object.entries(value)) out[k] = isSecretAttribute(k) && v !== null && !isUnknown(v) ? hiddenCredential() : withoutCredentials(v);
-    return out as T;
+    let out: Values | undefined;
+    for (const k of Object.keys(value)) {
+      const v = value[k];
+      const hidden = isSecretAttribute(k) && v !== null && !isUnknown(v) ? hiddenCredential() : withoutCredentials(v);
+      if (hidden === v) continue;
+      out ??= { ...value };
+      setOwn(out, k, hidden);
+    }
+    return (out ?? value) as T;
   }
   return value;
 }
