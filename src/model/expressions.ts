@@ -148,26 +148,33 @@ function parseReferenceUncached(reference: string): ParsedReference {
   return parseLocalReference(reference);
 }
 
+/** A name, or an index in brackets (`[0]`, `["a"]`), in a reference. */
+const TOKEN = /([A-Za-z_][\w-]*)|\[(\d+|"[^"]*")\]/g;
+
 function parseLocalReference(reference: string): ParsedReference {
-  const tokens = [...reference.matchAll(/([A-Za-z_][\w-]*)|\[(\d+|"[^"]*")\]/g)].map((m) =>
-    m[1] !== undefined ? { name: m[1] } : { index: m[2].replace(/^"|"$/g, "") },
-  );
-  const names = (from: number) => tokens.slice(from).map((t) => ("name" in t ? t.name! : t.index!));
-  // Plans carry reference strings as written by whoever made the file: some have no name at all.
-  const first = tokens[0] && "name" in tokens[0] ? tokens[0].name : "";
-  if (first === "var" || first === "local" || first === "module") {
-    return { kind: first, target: `${first}.${names(1)[0] ?? ""}`, attributePath: names(2) };
+  // Each token's text (an index without its quotes), and whether it was an index. One pass, no
+  // intermediate objects: every distinct reference of a configuration goes through here.
+  const words: string[] = [];
+  const isIndex: boolean[] = [];
+  TOKEN.lastIndex = 0; // shared: nothing else runs during the loop, and its last exec resets it
+  for (let m = TOKEN.exec(reference); m; m = TOKEN.exec(reference)) {
+    words.push(m[1] !== undefined ? m[1] : m[2].replace(/^"|"$/g, ""));
+    isIndex.push(m[1] === undefined);
   }
-  if (NON_RESOURCE_NAMESPACES.has(first ?? "")) return { kind: "other", target: first ?? "", attributePath: names(1) };
+  // Plans carry reference strings as written by whoever made the file: some have no name at all.
+  const first = words.length > 0 && !isIndex[0] ? words[0] : "";
+  if (first === "var" || first === "local" || first === "module") {
+    return { kind: first, target: `${first}.${words[1] ?? ""}`, attributePath: words.slice(2) };
+  }
+  if (NON_RESOURCE_NAMESPACES.has(first)) return { kind: "other", target: first, attributePath: words.slice(1) };
   const isData = first === "data";
   const offset = isData ? 1 : 0;
-  const type = names(offset)[0] ?? "";
-  const name = names(offset + 1)[0] ?? "";
+  const type = words[offset] ?? "";
+  const name = words[offset + 1] ?? "";
   let rest = offset + 2;
   let index: string | undefined;
-  const maybeIndex = tokens[rest];
-  if (maybeIndex && "index" in maybeIndex) {
-    index = maybeIndex.index;
+  if (rest < words.length && isIndex[rest]) {
+    index = words[rest];
     rest++;
   }
   return {
@@ -175,6 +182,6 @@ function parseLocalReference(reference: string): ParsedReference {
     target: `${isData ? "data." : ""}${type}.${name}`,
     type,
     index,
-    attributePath: names(rest),
+    attributePath: words.slice(rest),
   };
 }

@@ -15,8 +15,12 @@ import { withoutInstanceKey } from "./addresses";
  */
 export class ReferenceResolver {
   private readonly resolved = new Map<string, Resolution>();
-  /** Resources, variables and locals being resolved: meeting one again is a cycle. */
-  private readonly inProgress = new Set<string>();
+  /**
+   * Resources, variables and locals being resolved, innermost last: meeting one again is a
+   * cycle. A stack, not a Set: entries come and go in nested order, at most a few hundred deep
+   * (see MAX_LEVEL), and a Set resized itself on nearly every add and delete.
+   */
+  private readonly inProgress: string[] = [];
   /** Nested values and references followed so far, see {@link MAX_LEVEL}. */
   private level = 0;
   /** Instances of blocks with `count`/`for_each` by their block address (`x.y[0]` under `x.y`). */
@@ -66,7 +70,7 @@ export class ReferenceResolver {
   private resolution(resource: Resource): Resolution {
     const cached = this.resolved.get(resource.address);
     if (cached) return cached;
-    this.inProgress.add(resource.address);
+    this.inProgress.push(resource.address);
     try {
       const references: string[] = [];
       const values = this.resolveValue(resource.values, resource.module, references) as Values;
@@ -74,7 +78,7 @@ export class ReferenceResolver {
       this.resolved.set(resource.address, resolution);
       return resolution;
     } finally {
-      this.inProgress.delete(resource.address);
+      this.inProgress.pop();
     }
   }
 
@@ -210,7 +214,7 @@ export class ReferenceResolver {
     if (ref.kind === "other") return new Unknown(`\`${reference}\` is only known when Terraform expands the resource`, [reference]);
     const target = this.findTarget(ref, module);
     if (!target) return new Unknown(`\`${reference}\` points to nothing in the input`, [reference]);
-    if (this.inProgress.has(target.address)) return new Unknown(`\`${reference}\` is part of a reference cycle`, [reference]);
+    if (this.inProgress.includes(target.address)) return new Unknown(`\`${reference}\` is part of a reference cycle`, [reference]);
     return this.follow(reference, () => this.attributeOf(target, ref, reference));
   }
 
@@ -228,15 +232,15 @@ export class ReferenceResolver {
 
   private lookupPath(key: string, root: Value | undefined, path: string[], reference: string, module: string, what: string): Value {
     if (root === undefined) return new Unknown(`the ${what} \`${reference}\` has no value in the input`, [reference]);
-    if (this.inProgress.has(key)) return new Unknown(`\`${reference}\` is part of a reference cycle`, [reference]);
-    this.inProgress.add(key);
+    if (this.inProgress.includes(key)) return new Unknown(`\`${reference}\` is part of a reference cycle`, [reference]);
+    this.inProgress.push(key);
     try {
       const resolved = this.follow(reference, () => this.resolveValue(root, module));
       const found = walk(resolved, path);
       if (found === undefined) return new Unknown(`\`${reference}\` has no value in the input`, [reference]);
       return found;
     } finally {
-      this.inProgress.delete(key);
+      this.inProgress.pop();
     }
   }
 
