@@ -1,3 +1,3 @@
 export { JsonSplitter, JsonSplitError, splitJsonFile, formatPath } from "./json-splitter";
 export type { PathPart, Selection, ValueKind, ValueExtent, SplitHandlers } from "./json-splitter";
-export { modelFromPlanFile, looksLikePlanFile, needsStreaming, STREAMING_THRESHOLD_BYTES } from "./plan-stream";
+export { modelFromPlanFile, looksLikePlanFile, STREAMING_THRESHOLD_BYTES } from "./plan-stream";

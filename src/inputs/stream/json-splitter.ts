@@ -2,8 +2,9 @@ import { closeSync, openSync, readSync } from "node:fs";
 
 /**
  * A streaming JSON splitter: walks a JSON document in chunks of bytes, never as one string,
- * and hands the values the caller selects to `JSON.parse` one by one. Built for plans larger
- * than V8's maximum string length (~512 MB), where `JSON.parse` of the whole file is impossible.
+ * and hands the values the caller selects to `JSON.parse` one by one. Reads plans without
+ * holding their text or their parsed tree whole, including plans larger than V8's maximum
+ * string length (~512 MB), where `JSON.parse` of the whole file is impossible.
  *
  * The walk only understands structure (objects, arrays, strings, where a value ends); the
  * selected values are parsed by the native `JSON.parse`, which keeps it fast. Skipped values

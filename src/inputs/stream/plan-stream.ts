@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import type { Model } from "../../model/types";
 import { buildModel } from "../../model/build";
 import { getOwn, setOwn } from "../../model/own-property";
@@ -61,15 +61,12 @@ export function looksLikePlanFile(file: string): boolean {
 }
 
 /**
- * Plans at least this large are read by streaming (every plan: it is as fast as `JSON.parse`
- * of the whole text and holds a fraction of the memory; see docs/performance.md). Files too
- * large for one V8 string (2^29 - 24 characters) can only be streamed.
+ * Plans at least this large are read by streaming: every plan. Measured on the generated
+ * monorepo plans (reader alone, CPU and peak RSS): at 29 MB about 5 % more CPU than readFile +
+ * JSON.parse and 30 % less memory, at 290 MB 10 % less CPU and 25 % less memory. Files too large
+ * for one V8 string (2^29 - 24 characters) can only be streamed.
  */
 export const STREAMING_THRESHOLD_BYTES = 0;
-
-export function needsStreaming(file: string): boolean {
-  return statSync(file).size > STREAMING_THRESHOLD_BYTES;
-}
 
 const PRIOR_STATE_PATH = ["prior_state", "values", "root_module"];
 const PLANNED_VALUES_PATH = ["planned_values", "root_module"];
