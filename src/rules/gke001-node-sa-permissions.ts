@@ -38,7 +38,7 @@ function checkUse(use: NodeIdentityUse, ctx: RuleContext): Verdict {
       address: resource.address,
       message: `The node service account of ${where} cannot be checked: ${identity.reason ?? "it is not known before apply"}`,
       reason: identity.reason,
-      decideWith: "set node_config.service_account to a google_service_account created in this configuration, or check it with --live",
+      decideWith: "set node_config.service_account to a literal email or to a google_service_account of this configuration (--live cannot see a value computed during apply)",
     };
   }
   if (project.key === undefined) {

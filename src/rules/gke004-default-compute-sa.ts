@@ -58,7 +58,7 @@ function checkUse(use: NodeIdentityUse): Verdict {
       address: resource.address,
       message: `Cannot tell whether ${where} runs its nodes as the Compute Engine default service account: ${identity.reason ?? "the account is only known after apply"}`,
       reason: identity.reason,
-      decideWith: "set the service account from a google_service_account of this configuration, or run with --live",
+      decideWith: "set the service account to a literal email or to a google_service_account of this configuration (--live cannot see a value computed during apply)",
       details,
     };
   }

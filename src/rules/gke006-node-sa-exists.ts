@@ -49,7 +49,7 @@ function checkUse(use: NodeIdentityUse, ctx: RuleContext, readByData: Map<string
   const who = identity.display;
   const details = { identity: identity.email ?? identity.display, where: use.where };
   if (identity.key === undefined) {
-    return { status: "unknown", address, message: `The node service account of ${address} (${use.where}) is only known after apply, so its existence cannot be checked`, reason: identity.reason, decideWith: "name a google_service_account of this configuration, or run with --live", details };
+    return { status: "unknown", address, message: `The node service account of ${address} (${use.where}) is only known after apply, so its existence cannot be checked`, reason: identity.reason, decideWith: "name the account by a literal email or by a google_service_account of this configuration (--live cannot see a value computed during apply)", details };
   }
   const account = identity.createdBy;
   if (account && account.mode === "managed") {
