@@ -52,6 +52,9 @@ export interface PermissionReport {
   stripped: Array<{ resource: Resource; role: string; why: string }>;
 }
 
+const NO_SETS: readonly AuthoritativeSet[] = [];
+const NO_REMOVALS: readonly Removal[] = [];
+
 const PROJECT_IAM = {
   member: "google_project_iam_member",
   binding: "google_project_iam_binding",
@@ -302,13 +305,17 @@ export class IamIndex {
 
   private roleVerdict(identity: Identity, project: string, role: string): Answer {
     // 1. Authoritative resources that stay decide the member list of their roles.
-    const sets = this.authoritativeByProject.get(project) ?? [];
+    const sets = this.authoritativeByProject.get(project) ?? NO_SETS;
     const policy = sets.find((a) => a.kind === "policy");
-    const relevant = sets.filter((a) => a.kind === "policy" || a.role === role);
+    const relevant = sets.length ? sets.filter((a) => a.kind === "policy" || a.role === role) : NO_SETS;
     const grants = this.relevantGrants(identity, project);
     // A grant on a folder or organisation above the project holds whatever the project's own policy says.
-    const inherited = grants.filter((g) => g.kind === "inherited" && !g.destroyed && !g.conditional && g.role === role && g.project.key === project && sameIdentity(g.identity, identity) === "yes");
-    if (inherited.length) return { holds: "yes", via: inherited };
+    // (Loops that make a list only when something matches: this runs per identity, project and role.)
+    let inherited: Grant[] | undefined;
+    for (const g of grants) {
+      if (g.kind === "inherited" && !g.destroyed && !g.conditional && g.role === role && g.project.key === project && sameIdentity(g.identity, identity) === "yes") (inherited ??= []).push(g);
+    }
+    if (inherited) return { holds: "yes", via: inherited };
     for (const set of relevant) {
       if (isUnknown(set.bindings)) return { holds: "maybe", reason: `${set.resource.address} sets the project's ${set.kind === "policy" ? "whole IAM policy" : `members of ${role}`} from a value only known after apply` };
       const matching = set.bindings.filter((b) => b.role === role);
@@ -322,12 +329,15 @@ export class IamIndex {
       }
     }
     // 2. Explicit removals.
-    const removal = (this.removalsByProject.get(project) ?? []).find((r) => r.role === role && sameIdentity(r.identity, identity) === "yes");
+    const removal = (this.removalsByProject.get(project) ?? NO_REMOVALS).find((r) => r.role === role && sameIdentity(r.identity, identity) === "yes");
     if (removal) return { holds: "no", why: `${removal.resource.address} removes ${role} from ${identity.display}`, by: removal.resource };
     // 3. Non-authoritative grants that stay.
-    const kept = grants.filter((g) => !g.destroyed && g.kind !== "policy" && g.role === role && g.project.key === project);
-    const definite = kept.filter((g) => !g.conditional && sameIdentity(g.identity, identity) === "yes" && !this.destroyedLiveGrant(g));
-    if (definite.length) return { holds: "yes", via: definite };
+    let definite: Grant[] | undefined;
+    for (const g of grants) {
+      const kept = !g.destroyed && g.kind !== "policy" && g.role === role && g.project.key === project;
+      if (kept && !g.conditional && sameIdentity(g.identity, identity) === "yes" && !this.destroyedLiveGrant(g)) (definite ??= []).push(g);
+    }
+    if (definite) return { holds: "yes", via: definite };
     const destroyed = grants.find((g) => g.destroyed && g.role === role && g.project.key === project && sameIdentity(g.identity, identity) === "yes");
     const uncertain = this.uncertainGrant(identity, project, (r) => r === role || isUnknown(r));
     if (uncertain) return { holds: "maybe", reason: uncertain };
@@ -377,15 +387,16 @@ export class IamIndex {
   permissions(identity: Identity, project: string, required: readonly string[]): PermissionReport {
     const report: PermissionReport = { granted: new Map(), missing: [], undetermined: [], stripped: [] };
     const roles = this.candidateRoles(identity, project);
-    const roleAnswers = new Map<string, Answer>();
-    for (const role of roles) roleAnswers.set(role, this.roleVerdict(identity, project, role));
-    for (const [role, answer] of roleAnswers) {
-      if (answer.holds === "no" && answer.by) report.stripped.push({ resource: answer.by, role, why: answer.why ?? "" });
-    }
+    // Roles and their answers side by side: read once per required permission, without entry pairs.
+    const roleList = [...roles];
+    const answers = roleList.map((role) => this.roleVerdict(identity, project, role));
+    answers.forEach((answer, i) => {
+      if (answer.holds === "no" && answer.by) report.stripped.push({ resource: answer.by, role: roleList[i], why: answer.why ?? "" });
+    });
     // Why a permission no role answers for may still be held: the same for every permission, so found once.
     let why: { reason: string | undefined } | undefined;
     const otherwise = (): string | undefined => {
-      why ??= { reason: this.uncertainGrant(identity, project, (r) => isUnknown(r) || !roleAnswers.has(r)) ?? this.outsideGrantsPossible(identity, project) };
+      why ??= { reason: this.uncertainGrant(identity, project, (r) => isUnknown(r) || !roles.has(r)) ?? this.outsideGrantsPossible(identity, project) };
       return why.reason;
     };
     for (const permission of required) {
@@ -400,10 +411,12 @@ export class IamIndex {
       }
       const via: Grant[] = [];
       let maybe: string | undefined;
-      for (const [role, answer] of roleAnswers) {
+      for (let i = 0; i < roleList.length; i++) {
+        const role = roleList[i];
+        const answer = answers[i];
         const contains = this.roleContains(role, permission);
         if (contains === false) continue;
-        if (answer.holds === "yes" && contains === true) via.push(...answer.via);
+        if (answer.holds === "yes" && contains === true) for (const g of answer.via) via.push(g);
         else if (answer.holds === "yes") maybe ??= `${role} is granted, but its permissions are not in the bundled role table (--live reads them)`;
         else if (answer.holds === "maybe" && contains === true) maybe ??= answer.reason;
       }
