@@ -160,7 +160,7 @@ function waitedFor(reached: ReadonlySet<string>, cluster: Resource | undefined, 
 function describe(missing: Array<{ resource: Resource; why: string; grantTo?: string }>): string {
   const clauses = missing.filter((m) => !m.grantTo).map((m) => m.why);
   const byAccount = new Map<string, string[]>();
-  for (const m of missing) if (m.grantTo) byAccount.set(m.grantTo, [...(byAccount.get(m.grantTo) ?? []), m.resource.address]);
+  for (const m of missing) if (m.grantTo) addToList(byAccount, m.grantTo, m.resource.address);
   for (const [account, grants] of byAccount) {
     const list = grants.length <= 3 ? grants.join(", ") : `${grants.slice(0, 3).join(", ")} and ${grants.length - 3} more`;
     clauses.push(`does not wait for the grant${grants.length > 1 ? "s" : ""} to its node account ${account} (${list})`);
