@@ -8,6 +8,7 @@
 import type { IConstruct } from "constructs";
 import { findRule } from "../rules/index";
 import { isResource, isStack, type ResourceLike } from "./brands";
+import { byCodeUnits } from "../model/order";
 
 export const SUPPRESSION_METADATA_TYPE = "cdktf-gke-preflight/suppression";
 /** Path of the suppressions inside a resource's block in cdk.tf.json. */
@@ -90,7 +91,7 @@ export function effectiveSuppressions(resource: IConstruct): SuppressionEntry[] 
     for (const s of ownSuppressions(scope)) if (!byRule.has(s.ruleId)) byRule.set(s.ruleId, s);
     if (isStack(scope)) break;
   }
-  return [...byRule.values()].sort((a, b) => a.ruleId.localeCompare(b.ruleId));
+  return [...byRule.values()].sort((a, b) => byCodeUnits(a.ruleId, b.ruleId));
 }
 
 /**
@@ -129,7 +130,7 @@ function visitSuppressions(construct: IConstruct, fromAbove: ReadonlyMap<string,
     here = new Map([...base, ...mine]);
   }
   if (here.size > 0 && isResource(construct)) {
-    writeSuppressions(construct, [...here.values()].sort((a, b) => a.ruleId.localeCompare(b.ruleId)));
+    writeSuppressions(construct, [...here.values()].sort((a, b) => byCodeUnits(a.ruleId, b.ruleId)));
   }
   for (const child of construct.node.children) visitSuppressions(child, here);
 }

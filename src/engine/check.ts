@@ -7,6 +7,7 @@ import { gkeFacts } from "../gke/node-identities";
 import { modelFromTerraformJson } from "../inputs/terraform-json";
 import { applySuppressions } from "./suppressions";
 import { boundFindingText } from "./bounded-text";
+import { byCodeUnits } from "../model/order";
 
 export interface CheckOptions {
   live?: LiveFacts;
@@ -74,10 +75,10 @@ const STATUS_ORDER = { fail: 0, unknown: 1, pass: 2 } as const;
 
 function compareFindings(a: Finding, b: Finding): number {
   return (
-    a.file.localeCompare(b.file) ||
+    byCodeUnits(a.file, b.file) ||
     STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
-    a.address.localeCompare(b.address) ||
-    a.ruleId.localeCompare(b.ruleId) ||
-    a.message.localeCompare(b.message)
+    byCodeUnits(a.address, b.address) ||
+    byCodeUnits(a.ruleId, b.ruleId) ||
+    byCodeUnits(a.message, b.message)
   );
 }

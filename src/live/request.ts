@@ -4,6 +4,7 @@ import { gkeFacts } from "../gke/node-identities";
 import { deployerRequirements } from "../rules/gke009-deployer-act-as";
 import { existingRepositoryName } from "../rules/gke011-registry-pull";
 import type { LiveRequest } from "./request-types";
+import { byCodeUnits } from "../model/order";
 
 export type { LiveRequest, LiveOptions } from "./request-types";
 
@@ -131,7 +132,7 @@ export function withDefaultProject(model: Model, project: string): Model {
 }
 
 function sortedLists(map: Map<string, Set<string>>): Record<string, string[]> {
-  return Object.fromEntries([...map].sort(([a], [b]) => a.localeCompare(b)).map(([key, set]) => [key, [...set].sort()]));
+  return Object.fromEntries([...map].sort(([a], [b]) => byCodeUnits(a, b)).map(([key, set]) => [key, [...set].sort()]));
 }
 
 function resourcesOf(model: Model, types: readonly string[]): Resource[] {
