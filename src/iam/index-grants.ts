@@ -1,7 +1,7 @@
 import type { Model, Resource, Value } from "../model/types";
 import { isUnknown, Unknown } from "../model/unknown";
 import { stringAttribute, stringList, block, blocks } from "../model/access";
-import type { LiveFacts, LiveBinding } from "../live/facts";
+import type { LiveFacts, LiveBinding, LiveDenyRule } from "../live/facts";
 import { isLiveError } from "../live/facts";
 import { roleHasPermission } from "../knowledge/roles";
 import { ProjectCatalog, type ProjectResolution } from "./projects";
@@ -464,27 +464,84 @@ export class IamIndex {
    * it cannot be told (deny policies unreadable, a conditional deny rule that matches).
    */
   private denied(identity: Identity, project: string, permission: string): "yes" | "no" | { maybe: string } {
-    if (!this.live) return "no";
-    const entry = this.live.projects[project];
-    if (!entry || isLiveError(entry) || entry.denyRules === undefined) return "no";
-    if (isLiveError(entry.denyRules)) return { maybe: `the IAM deny policies of ${project} could not be read: ${entry.denyRules.error}` };
-    if (!identity.email) return "no";
-    const principal = `principal://iam.googleapis.com/projects/-/serviceAccounts/${identity.email}`;
-    const matching = entry.denyRules.filter((rule) =>
-      (rule.deniedPrincipals.includes(principal) || rule.deniedPrincipals.includes("principalSet://goog/public:all")) &&
-      !rule.exceptionPrincipals.includes(principal) &&
-      rule.deniedPermissions.some((p) => permissionMatches(p, permission)) &&
-      !rule.exceptionPermissions.some((p) => permissionMatches(p, permission)),
-    );
+    const read = this.denyRulesFor(identity, project);
+    if (read === undefined) return "no";
+    if ("unreadable" in read) return { maybe: read.unreadable };
+    const matching = read.rules.filter((rule) => deniesPermission(rule, permission));
     if (matching.some((rule) => !rule.condition)) return "yes";
-    if (matching.length) return { maybe: `the deny policy ${matching[0].policy} denies ${permission} under a condition (${matching[0].condition!.expression})` };
+    if (matching.length) return { maybe: conditionalDenial(matching[0], permission) };
     return "no";
+  }
+
+  /**
+   * The deny rules read live that name the identity (or everyone) without excepting it, or why
+   * they could not be read; undefined when there is nothing to weigh (offline, the project not
+   * read, an identity without an email).
+   */
+  private denyRulesFor(identity: Identity, project: string): { rules: LiveDenyRule[] } | { unreadable: string } | undefined {
+    if (!this.live) return undefined;
+    const entry = this.live.projects[project];
+    if (!entry || isLiveError(entry) || entry.denyRules === undefined) return undefined;
+    if (isLiveError(entry.denyRules)) return { unreadable: `the IAM deny policies of ${project} could not be read: ${entry.denyRules.error}` };
+    if (!identity.email) return undefined;
+    const principal = `principal://iam.googleapis.com/projects/-/serviceAccounts/${identity.email}`;
+    const rules = entry.denyRules.filter((rule) =>
+      (rule.deniedPrincipals.includes(principal) || rule.deniedPrincipals.includes("principalSet://goog/public:all")) && !rule.exceptionPrincipals.includes(principal),
+    );
+    return { rules };
+  }
+
+  /**
+   * Which of the permissions the deny policies read live take from the identity, each with the
+   * policy that does it; and which cannot be told (deny policies unreadable, or denied only
+   * under a condition). Offline, or for a project --live did not read, both lists are empty.
+   */
+  denials(identity: Identity, project: string, permissions: readonly string[]): Denials {
+    const result: Denials = { denied: [], undetermined: [] };
+    const read = this.denyRulesFor(identity, project);
+    if (read === undefined) return result;
+    if ("unreadable" in read) {
+      for (const permission of permissions) result.undetermined.push({ permission, reason: read.unreadable });
+      return result;
+    }
+    if (read.rules.length === 0) return result;
+    for (const permission of permissions) {
+      let conditional: LiveDenyRule | undefined;
+      let firm: LiveDenyRule | undefined;
+      for (const rule of read.rules) {
+        if (!deniesPermission(rule, permission)) continue;
+        if (!rule.condition) {
+          firm = rule;
+          break;
+        }
+        conditional ??= rule;
+      }
+      if (firm) result.denied.push({ permission, policy: firm.policy, ...(firm.attachedTo !== undefined && { attachedTo: firm.attachedTo }) });
+      else if (conditional) result.undetermined.push({ permission, reason: conditionalDenial(conditional, permission) });
+    }
+    return result;
   }
 
   /** Deny rules that would deny the identity one of the permissions, for reporting. */
   deniedPermissions(identity: Identity, project: string, permissions: readonly string[]): string[] {
     return permissions.filter((p) => this.denied(identity, project, p) === "yes");
   }
+}
+
+/** What {@link IamIndex.denials} finds. */
+export interface Denials {
+  /** Denied by an unconditional deny rule: `policy` is its full name, `attachedTo` where it is attached. */
+  denied: Array<{ permission: string; policy: string; attachedTo?: string }>;
+  undetermined: Array<{ permission: string; reason: string }>;
+}
+
+/** Whether a rule (already known to name the principal) denies this permission. */
+function deniesPermission(rule: LiveDenyRule, permission: string): boolean {
+  return rule.deniedPermissions.some((p) => permissionMatches(p, permission)) && !rule.exceptionPermissions.some((p) => permissionMatches(p, permission));
+}
+
+function conditionalDenial(rule: LiveDenyRule, permission: string): string {
+  return `the deny policy ${rule.policy} denies ${permission} under a condition (${rule.condition!.expression})`;
 }
 
 /** Deny policies name permissions as `service.googleapis.com/resource.verb`, or with wildcards. */

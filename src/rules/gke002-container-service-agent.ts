@@ -1,14 +1,22 @@
-import type { Rule, RuleContext, Verdict } from "./types";
-import { agentIdentity } from "../iam/identity";
+import type { Remediation, Rule, RuleContext, Verdict } from "./types";
+import { agentIdentity, type Identity } from "../iam/identity";
+import type { Denials } from "../iam/index-grants";
+import { GKE_SERVICE_AGENT_ROLE, permissionsOfRole } from "../knowledge/roles";
 import { grantRoleRemediation } from "./remediation";
+import { sh } from "./shell";
 import { CLUSTER } from "../gke/node-identities";
+import { isLiveError } from "../live/facts";
 
-const AGENT_ROLE = "roles/container.serviceAgent";
+const AGENT_ROLE = GKE_SERVICE_AGENT_ROLE;
+/** How many denied permissions a message names before saying how many there are. */
+const NAMED = 3;
 
 /**
  * GKE002: the GKE service agent keeps roles/container.serviceAgent on each cluster's project.
  * GKE grants it when the API is enabled; only an authoritative IAM resource, an explicit
- * removal or a destroyed grant in the configuration can take it away before apply.
+ * removal or a destroyed grant in the configuration can take it away before apply. With --live,
+ * an IAM deny policy that takes any permission of that role from the agent fails too: the role
+ * is then held but part of it cannot be used.
  */
 export const gke002ContainerServiceAgent: Rule = {
   meta: {
@@ -35,42 +43,138 @@ export const gke002ContainerServiceAgent: Rule = {
       if (seenProjects.has(project.key)) continue;
       seenProjects.add(project.key);
       const agent = agentIdentity("gke-agent", project.key, ctx.iam.catalog);
-      // Built only for the verdicts that carry it (most projects pass).
-      const remediation = () => grantRoleRemediation({
-        summary: `Give the GKE service agent of ${project.key} back ${AGENT_ROLE} (and list it in any authoritative binding or policy for the project).`,
-        project: project.key,
-        projectNumber: ctx.iam.catalog.numberOf(project.key),
-        identity: agent,
-        role: AGENT_ROLE,
-        resourceName: "gke_service_agent",
-      });
-      const answer = ctx.iam.holdsRole(agent, project.key, AGENT_ROLE);
-      const details = { identity: agent.display, project: project.key, role: AGENT_ROLE };
-      // "the GKE service agent service-1@…" when the number is known, else the description alone.
-      const named = agent.email ? `the GKE service agent ${agent.email}` : agent.display;
-      if (answer.holds === "yes") {
-        const via = answer.via.map((g) => g.resource?.address ?? "the live IAM policy").join(", ");
-        verdicts.push({ status: "pass", address: cluster.resource.address, message: `The GKE service agent of ${project.key} holds ${AGENT_ROLE} (${via})`, details });
-      } else if (answer.holds === "no" && answer.by) {
-        verdicts.push({ status: "fail", address: answer.by.address, message: `${answer.why}: ${named} loses ${AGENT_ROLE} on ${project.key}, so GKE cannot manage the cluster ${cluster.resource.address}`, remediation: remediation(), details });
-      } else if (answer.holds === "no") {
-        if (ctx.iam.catalog.isCreatedHere(project.key)) {
-          verdicts.push({ status: "pass", address: cluster.resource.address, message: `${project.key} is created by this configuration; GKE grants ${AGENT_ROLE} to its service agent when container.googleapis.com is enabled, and nothing here removes it`, details });
-        } else {
-          verdicts.push({ status: "fail", address: cluster.resource.address, message: `${named.replace(/^the/, "The")} does not hold ${AGENT_ROLE} on ${project.key} (${answer.why})`, remediation: remediation(), details });
-        }
-      } else {
-        verdicts.push({
-          status: "unknown",
-          address: cluster.resource.address,
-          message: `Cannot tell whether the GKE service agent of ${project.key} still holds ${AGENT_ROLE}; nothing in this input removes it`,
-          reason: answer.reason,
-          decideWith: "--live reads the project's IAM policy",
-          remediation: remediation(),
-          details,
-        });
-      }
+      verdicts.push(withDenyPolicies(roleVerdict(cluster.resource.address, project.key, agent, ctx), agent, project.key, ctx));
     }
     return verdicts;
   },
 };
+
+/** Whether the agent holds the role after apply, from the grants in the input and those read live. */
+function roleVerdict(clusterAddress: string, project: string, agent: Identity, ctx: RuleContext): Verdict {
+  // Built only for the verdicts that carry it (most projects pass).
+  const remediation = () =>
+    grantRoleRemediation({
+      summary: `Give the GKE service agent of ${project} back ${AGENT_ROLE} (and list it in any authoritative binding or policy for the project).`,
+      project,
+      projectNumber: ctx.iam.catalog.numberOf(project),
+      identity: agent,
+      role: AGENT_ROLE,
+      resourceName: "gke_service_agent",
+    });
+  const answer = ctx.iam.holdsRole(agent, project, AGENT_ROLE);
+  const details = { identity: agent.display, project, role: AGENT_ROLE };
+  // "the GKE service agent service-1@…" when the number is known, else the description alone.
+  const named = agentName(agent);
+  if (answer.holds === "yes") {
+    // Live facts hold a project under its id and its number: the same live grant can come twice.
+    const via = [...new Set(answer.via.map((g) => g.resource?.address ?? "the live IAM policy"))].join(", ");
+    return { status: "pass", address: clusterAddress, message: `The GKE service agent of ${project} holds ${AGENT_ROLE} (${via})`, details };
+  }
+  if (answer.holds === "no" && answer.by) {
+    return { status: "fail", address: answer.by.address, message: `${answer.why}: ${named} loses ${AGENT_ROLE} on ${project}, so GKE cannot manage the cluster ${clusterAddress}`, remediation: remediation(), details };
+  }
+  if (answer.holds === "no") {
+    if (ctx.iam.catalog.isCreatedHere(project)) {
+      return { status: "pass", address: clusterAddress, message: `${project} is created by this configuration; GKE grants ${AGENT_ROLE} to its service agent when container.googleapis.com is enabled, and nothing here removes it`, details };
+    }
+    return { status: "fail", address: clusterAddress, message: `${named.replace(/^the/, "The")} does not hold ${AGENT_ROLE} on ${project} (${answer.why})`, remediation: remediation(), details };
+  }
+  return {
+    status: "unknown",
+    address: clusterAddress,
+    message: `Cannot tell whether the GKE service agent of ${project} still holds ${AGENT_ROLE}; nothing in this input removes it`,
+    reason: answer.reason,
+    decideWith: "--live reads the project's IAM policy",
+    remediation: remediation(),
+    details,
+  };
+}
+
+function agentName(agent: Identity): string {
+  return agent.email ? `the GKE service agent ${agent.email}` : agent.display;
+}
+
+/**
+ * Weighs the IAM deny policies --live read. A deny rule beats any grant, so one that takes a
+ * permission of the role from the agent fails even where the role is held; a failure the
+ * role check found already stands as it is (restoring the role comes first). Offline there
+ * are no deny facts and the role verdict is returned unchanged.
+ */
+function withDenyPolicies(verdict: Verdict, agent: Identity, project: string, ctx: RuleContext): Verdict {
+  if (verdict.status === "fail") return verdict;
+  const { permissions, source } = agentRolePermissions(ctx);
+  const found = ctx.iam.denials(agent, project, permissions);
+  if (found.denied.length > 0) return deniedVerdict(verdict, found.denied, source, agent, project);
+  // Denied only under a condition, or the deny policies could not be read: a pass is no longer
+  // certain; an unknown keeps its own reason.
+  if (found.undetermined.length > 0 && verdict.status === "pass") {
+    const first = found.undetermined[0];
+    return {
+      ...verdict,
+      status: "unknown",
+      message: `${verdict.message}, but whether an IAM deny policy takes ${found.undetermined.length === 1 ? first.permission : "some of its permissions"} from the agent cannot be told`,
+      reason: first.reason,
+      decideWith: "read the deny policies of the project and its folders and organisation (roles/iam.denyReviewer), or check the tags a conditional deny rule tests",
+      details: { ...verdict.details, undeterminedPermissions: found.undetermined.slice(0, NAMED).map((u) => u.permission), undeterminedCount: found.undetermined.length },
+    };
+  }
+  return verdict;
+}
+
+function deniedVerdict(verdict: Verdict, denied: Denials["denied"], source: string, agent: Identity, project: string): Verdict {
+  const policies = [...new Set(denied.map((d) => d.policy))];
+  const first = denied[0];
+  const names = denied.slice(0, NAMED).map((d) => d.permission).join(", ");
+  const more = denied.length > NAMED ? ` and ${denied.length - NAMED} more` : "";
+  const policyText = policies.length === 1 ? `The IAM deny policy ${policies[0]}` : `${policies.length} IAM deny policies (${policies.join(", ")})`;
+  return {
+    status: "fail",
+    address: verdict.address,
+    message: `${policyText} denies ${agentName(agent)} ${denied.length} permission${denied.length === 1 ? "" : "s"} of ${AGENT_ROLE} on ${project} (${names}${more}), so GKE cannot manage the cluster's resources with them`,
+    remediation: denyRemediation(agent, project, first.attachedTo ?? `projects/${project}`, policyId(first.policy)),
+    details: { ...verdict.details, denyPolicies: policies, deniedPermissions: denied.slice(0, NAMED).map((d) => d.permission), deniedCount: denied.length, rolePermissionsFrom: source },
+  };
+}
+
+/** The role's permissions as read live, else the bundled subset (the role is stored filtered). */
+function agentRolePermissions(ctx: RuleContext): { permissions: readonly string[]; source: string } {
+  const live = ctx.live?.roles[AGENT_ROLE];
+  if (Array.isArray(live)) return { permissions: live, source: "roles.get (live)" };
+  const reason = live && isLiveError(live) ? `; roles.get failed: ${live.error}` : "";
+  return { permissions: permissionsOfRole(AGENT_ROLE) ?? [], source: `bundled role table (a subset of the role${reason})` };
+}
+
+/** `policies/…/denypolicies/ID` → `ID`. */
+function policyId(name: string): string {
+  return name.slice(name.lastIndexOf("/") + 1);
+}
+
+function denyRemediation(agent: Identity, project: string, attachedTo: string, id: string): Remediation {
+  const principal = `principal://iam.googleapis.com/projects/-/serviceAccounts/${agent.email ?? "service-PROJECT_NUMBER@container-engine-robot.iam.gserviceaccount.com"}`;
+  const attachment = `cloudresourcemanager.googleapis.com/${attachedTo}`;
+  return {
+    summary: `In the deny rule that matches, add the GKE service agent of ${project} to exceptionPrincipals (${principal}), or remove the permissions of ${AGENT_ROLE} from its deniedPermissions.`,
+    gcloud: [
+      sh`gcloud iam policies list --attachment-point=${attachment} --kind=denypolicies`,
+      sh`gcloud iam policies get ${id} --attachment-point=${attachment} --kind=denypolicies --format=json > policy.json`,
+      "# edit policy.json: add the agent to the rule's exceptionPrincipals, then:",
+      sh`gcloud iam policies update ${id} --attachment-point=${attachment} --kind=denypolicies --policy-file=policy.json`,
+    ],
+    cdktf: [
+      `// In the IamDenyPolicy (@cdktf/provider-google/lib/iam-deny-policy) that holds the rule:`,
+      `denyRule: {`,
+      `  deniedPrincipals: [/* as before */],`,
+      `  exceptionPrincipals: [${JSON.stringify(principal)}],`,
+      `  deniedPermissions: [/* as before */],`,
+      `},`,
+    ].join("\n"),
+    hcl: [
+      `# In the google_iam_deny_policy that holds the rule:`,
+      `deny_rule {`,
+      `  denied_principals    = [ /* as before */ ]`,
+      `  exception_principals = [${JSON.stringify(principal)}]`,
+      `  denied_permissions   = [ /* as before */ ]`,
+      `}`,
+    ].join("\n"),
+  };
+}
