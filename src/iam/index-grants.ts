@@ -495,8 +495,11 @@ export class IamIndex {
    * Which of the permissions the deny policies read live take from the identity, each with the
    * policy that does it; and which cannot be told (deny policies unreadable, or denied only
    * under a condition). Offline, or for a project --live did not read, both lists are empty.
+   * `unlisted`, when `permissions` is only part of what the identity needs, says whether a
+   * permission may be needed without being listed: a deny rule on such a permission leaves it
+   * undetermined rather than unnoticed.
    */
-  denials(identity: Identity, project: string, permissions: readonly string[]): Denials {
+  denials(identity: Identity, project: string, permissions: readonly string[], unlisted?: (permission: string) => boolean): Denials {
     const result: Denials = { denied: [], undetermined: [] };
     const read = this.denyRulesFor(identity, project);
     if (read === undefined) return result;
@@ -518,6 +521,15 @@ export class IamIndex {
       }
       if (firm) result.denied.push({ permission, policy: firm.policy, ...(firm.attachedTo !== undefined && { attachedTo: firm.attachedTo }) });
       else if (conditional) result.undetermined.push({ permission, reason: conditionalDenial(conditional, permission) });
+    }
+    if (unlisted) {
+      for (const rule of read.rules) {
+        for (const pattern of rule.deniedPermissions) {
+          const permission = shortPermission(pattern);
+          if (!unlisted(permission) || rule.exceptionPermissions.some((p) => permissionMatches(p, permission))) continue;
+          result.undetermined.push({ permission, reason: `the deny policy ${rule.policy} denies ${permission}${rule.condition ? ` under a condition (${rule.condition.expression})` : ""}, which may be one of the permissions needed: the list of them is incomplete` });
+        }
+      }
     }
     return result;
   }
@@ -544,10 +556,15 @@ function conditionalDenial(rule: LiveDenyRule, permission: string): string {
   return `the deny policy ${rule.policy} denies ${permission} under a condition (${rule.condition!.expression})`;
 }
 
+/** `compute.googleapis.com/networks.get` → `compute.networks.get` (wildcards kept). */
+function shortPermission(pattern: string): string {
+  const [service, rest] = pattern.includes("/") ? pattern.split("/") : ["", pattern];
+  return service ? `${service.split(".")[0]}.${rest}` : rest;
+}
+
 /** Deny policies name permissions as `service.googleapis.com/resource.verb`, or with wildcards. */
 function permissionMatches(pattern: string, permission: string): boolean {
-  const [service, rest] = pattern.includes("/") ? pattern.split("/") : ["", pattern];
-  const short = service ? `${service.split(".")[0]}.${rest}` : rest;
+  const short = shortPermission(pattern);
   if (short === permission) return true;
   if (short.endsWith("*")) return permission.startsWith(short.slice(0, -1));
   return false;

@@ -1,7 +1,7 @@
 import type { Remediation, Rule, RuleContext, Verdict } from "./types";
 import { agentIdentity, type Identity } from "../iam/identity";
 import type { Denials } from "../iam/index-grants";
-import { GKE_SERVICE_AGENT_ROLE, permissionsOfRole } from "../knowledge/roles";
+import { GKE_SERVICE_AGENT_ROLE, coversPermission, permissionsOfRole, roleInfo } from "../knowledge/roles";
 import { grantRoleRemediation } from "./remediation";
 import { sh } from "./shell";
 import { CLUSTER } from "../gke/node-identities";
@@ -102,8 +102,8 @@ function agentName(agent: Identity): string {
  */
 function withDenyPolicies(verdict: Verdict, agent: Identity, project: string, ctx: RuleContext): Verdict {
   if (verdict.status === "fail") return verdict;
-  const { permissions, source } = agentRolePermissions(ctx);
-  const found = ctx.iam.denials(agent, project, permissions);
+  const { permissions, source, unlisted } = agentRolePermissions(ctx);
+  const found = ctx.iam.denials(agent, project, permissions, unlisted);
   if (found.denied.length > 0) return deniedVerdict(verdict, found.denied, source, agent, project);
   // Denied only under a condition, or the deny policies could not be read: a pass is no longer
   // certain; an unknown keeps its own reason.
@@ -114,7 +114,7 @@ function withDenyPolicies(verdict: Verdict, agent: Identity, project: string, ct
       status: "unknown",
       message: `${verdict.message}, but whether an IAM deny policy takes ${found.undetermined.length === 1 ? first.permission : "some of its permissions"} from the agent cannot be told`,
       reason: first.reason,
-      decideWith: "read the deny policies of the project and its folders and organisation (roles/iam.denyReviewer), or check the tags a conditional deny rule tests",
+      decideWith: "let --live read the deny policies of the project, its folders and organisation (roles/iam.denyReviewer) and the role's permissions (iam.roles.get); a conditional deny rule depends on the tags it tests",
       details: { ...verdict.details, undeterminedPermissions: found.undetermined.slice(0, NAMED).map((u) => u.permission), undeterminedCount: found.undetermined.length },
     };
   }
@@ -136,12 +136,20 @@ function deniedVerdict(verdict: Verdict, denied: Denials["denied"], source: stri
   };
 }
 
-/** The role's permissions as read live, else the bundled subset (the role is stored filtered). */
-function agentRolePermissions(ctx: RuleContext): { permissions: readonly string[]; source: string } {
+/**
+ * The role's permissions as read live, else the bundled subset (the role is stored filtered):
+ * then a permission outside the prefixes it was transcribed for may belong to the role unseen.
+ */
+function agentRolePermissions(ctx: RuleContext): { permissions: readonly string[]; source: string; unlisted?: (permission: string) => boolean } {
   const live = ctx.live?.roles[AGENT_ROLE];
   if (Array.isArray(live)) return { permissions: live, source: "roles.get (live)" };
   const reason = live && isLiveError(live) ? `; roles.get failed: ${live.error}` : "";
-  return { permissions: permissionsOfRole(AGENT_ROLE) ?? [], source: `bundled role table (a subset of the role${reason})` };
+  const info = roleInfo(AGENT_ROLE);
+  return {
+    permissions: permissionsOfRole(AGENT_ROLE) ?? [],
+    source: `bundled role table (a subset of the role${reason})`,
+    unlisted: (permission) => !info || !coversPermission(info, permission),
+  };
 }
 
 /** `policies/…/denypolicies/ID` → `ID`. */

@@ -120,6 +120,18 @@ describe("GKE002 with deny policies read live", () => {
     expect(f.details?.rolePermissionsFrom).toMatch(/^bundled role table/);
   });
 
+  test("with only the bundled subset, a deny rule outside the prefixes it covers leaves it unknown; inside them, the table decides", () => {
+    const failed = { roles: { [ROLE]: { error: "HTTP 403" } } };
+    // compute.firewalls.* is not transcribed in the bundled subset: the role may hold it.
+    const outside = gke002(live([rule({ deniedPermissions: ["compute.googleapis.com/firewalls.create"] })], failed));
+    expect(outside.status).toBe("unknown");
+    expect(outside.reason).toBe(`the deny policy ${POLICY} denies compute.firewalls.create, which may be one of the permissions needed: the list of them is incomplete`);
+    // compute.networks.* is transcribed whole: a permission not in it is not in the role.
+    expect(gke002(live([rule({ deniedPermissions: ["compute.googleapis.com/networks.fakeVerb"] })], failed)).status).toBe("pass");
+    // Read live, the role's own list decides: firewalls.create is not in this (emulated) role.
+    expect(gke002(live([rule({ deniedPermissions: ["compute.googleapis.com/firewalls.create"] })])).status).toBe("pass");
+  });
+
   test("offline nothing changes: the scenario stays unknown", () => {
     expect(statuses(checkPlan(plan), "GKE002")).toEqual(["unknown google_container_cluster.primary"]);
   });
