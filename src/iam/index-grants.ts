@@ -273,9 +273,13 @@ export class IamIndex {
   }
 
   private readLive(): void {
+    // A project read live may be stored under its id and under its number: one policy, added once.
+    const added = new Set<string>();
     for (const [key, project] of Object.entries(this.live?.projects ?? {})) {
       if (isLiveError(project)) continue;
       const resolution: ProjectResolution = { key: this.catalog.canonical(project.projectId ?? key), createdHere: false };
+      if (added.has(resolution.key)) continue;
+      added.add(resolution.key);
       const add = (bindings: LiveBinding[], kind: "live" | "inherited") => {
         for (const b of bindings) for (const m of b.members) {
           this.grants.push({ role: b.role, identity: this.identities.member(m), project: resolution, kind, conditional: b.condition !== undefined, destroyed: false });
@@ -405,10 +409,9 @@ export class IamIndex {
         report.missing.push(permission);
         continue;
       }
-      if (denied !== "no") {
-        report.undetermined.push({ permission, reason: denied.maybe });
-        continue;
-      }
+      // An unreadable or conditional deny only matters for a permission that is granted:
+      // one no role gives is missing whatever the deny policies say.
+      const denyDoubt = denied === "no" ? undefined : denied.maybe;
       const via: Grant[] = [];
       let maybe: string | undefined;
       for (let i = 0; i < roleList.length; i++) {
@@ -421,7 +424,8 @@ export class IamIndex {
         else if (answer.holds === "maybe" && contains === true) maybe ??= answer.reason;
       }
       if (via.length) {
-        report.granted.set(permission, via);
+        if (denyDoubt) report.undetermined.push({ permission, reason: denyDoubt });
+        else report.granted.set(permission, via);
         continue;
       }
       // The apply takes away a role that gave the permission: the configuration's own intent

@@ -1,3 +1,5 @@
+import { IamIndex } from "../../src/iam/index-grants";
+import { modelFromTerraformJson } from "../../src/inputs/terraform-json";
 import { buildPlan, computed, ref } from "../support/plan-builder";
 import { apis, cluster, grant, nodeAccount, nodePool, PROJECT, projectData, agentGrant } from "../support/scenarios";
 import { checkPlan, checkTf, statuses, tfJson } from "../support/tf-json";
@@ -127,6 +129,24 @@ describe("GKE001 with deny policies read live", () => {
     expect(unreadable.reason).toMatch(/deny policies of p1 could not be read/);
     const [conditional] = checkTf(base, { live: live([rule({ condition: { expression: "resource.matchTag('env', 'prod')" } })]) }).filter((x) => x.ruleId === "GKE001");
     expect(conditional.status).toBe("unknown");
+  });
+
+  test("unreadable deny policies do not hide a permission no role gives: still a fail", () => {
+    const withoutGrant = tfJson({ ...sa, ...gkeCluster(), google_project_iam_member: member("m", "roles/logging.logWriter") }, { project: "p1" });
+    const [f] = checkTf(withoutGrant, { live: live({ error: "403 permission denied", missingPermission: "iam.denypolicies.list" }) }).filter((x) => x.ruleId === "GKE001");
+    expect(f.status).toBe("fail");
+    expect(f.details?.missingPermissions).toContain("monitoring.timeSeries.create");
+    expect(f.details?.missingPermissions).not.toContain("logging.logEntries.create");
+  });
+
+  test("a live policy stored under the project's id and its number counts once", () => {
+    const binding = { role: "roles/container.defaultNodeServiceAccount", members: ["serviceAccount:gke-nodes@p1.iam.gserviceaccount.com"] };
+    const entry = { projectId: "p1", projectNumber: "42", iamPolicy: [binding], ancestorPolicies: {}, denyRules: [] };
+    const facts = { projects: { p1: entry, "42": entry }, serviceAccounts: {}, roles: {} } as never;
+    const iam = new IamIndex(modelFromTerraformJson(tfJson({ ...sa, ...gkeCluster() }, { project: "p1" }) as never, { file: "cdk.tf.json" }), facts);
+    const identity = iam.identities.member("serviceAccount:gke-nodes@p1.iam.gserviceaccount.com");
+    const answer = iam.holdsRole(identity, "p1", "roles/container.defaultNodeServiceAccount");
+    expect(answer.holds === "yes" && answer.via.length).toBe(1);
   });
 
   test("no matching deny rule: pass", () => {
