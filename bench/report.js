@@ -102,12 +102,13 @@ function readersTable(rows) {
   if (!plans.length) return "";
   const cell = (x) => (!x ? "–" : x.error ? `error: ${x.error}` : `${ms(x.ms)} ms, ${rssMB(x.rssKiB)} MB`);
   return [
-    "The reader alone (file → model, `bench/load-only.js`, process wall time and peak RSS): the current",
-    "`loadInputs` (read, `JSON.parse`, model) against the streaming reader of `src/inputs/stream`",
-    "(parses each resource change on its own and skips `planned_values` and managed resources of",
-    "`prior_state`, which the model does not use).",
+    "The reader alone (file → model, `bench/load-only.js`, process wall time and peak RSS): the",
+    "whole-file reader (read, `JSON.parse`, model; what `loadInputs` used for plans up to 64 MB",
+    "before every plan was streamed) against the streaming reader of `src/inputs/stream`, which",
+    "`loadInputs` now uses for every plan (two passes: the small parts first, then each resource",
+    "change turned into a resource as it is read, its JSON dropped).",
     "",
-    table(["resources", "file MB", "floor ms", "loadInputs (JSON.parse)", "streaming reader"],
+    table(["resources", "file MB", "floor ms", "whole-file reader", "streaming reader (used)"],
       plans.map((s) => [s.resources.toLocaleString("en-US"), fmtMB(s.bytes), ms(s.floor.ms), cell(s.readers.parse), cell(s.readers.stream)])),
   ].join("\n");
 }
@@ -267,7 +268,10 @@ ${coldSection(r.cold)}
 IAM members, clusters, node pools, with deep imports of \`@cdktf/provider-google\`), then times
 \`app.synth()\` with and without \`GkePreflight.of(app)\`, each in its own process, runs alternating. As
 \`cdktf synth\` does, it sets \`CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS\`, so the findings become
-annotations in the manifest and both runs write every file.
+annotations in the manifest and both runs write every file. The run with the aspect counts the
+library's own loading too (\`require\` and \`GkePreflight.of\`, about 16 ms), as a user's synth pays it.
+\`node bench/aspect.js --phases\` splits the cost by step; main-thread CPU times (\`mainCpuMs\` in
+docs/performance.json) are steadier than wall times on a busy machine.
 
 ${aspectSection(r.aspect, r.measuredAt?.aspect)}
 
