@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { setOwn } from "../../src/model/own-property";
+import { needsEscape, runtimeMisreadsEscapedKeys } from "../support/v8-escaped-keys";
 import { JsonSplitter, JsonSplitError, type PathPart, type Selection } from "../../src/inputs/stream/json-splitter";
 
 /** Splits `text` fed in chunks of the given sizes (cycled), with a selection policy. */
@@ -43,22 +44,33 @@ const tricky = fc.oneof(
   fc.string(),
   fc.constantFrom('a"b', "back\\slash", "\\", "\\\\", '\\"', "end\\", "ünïcödé ✓ 🚀", "\u0000\u001f", "{[}]", ",:"),
 );
-const json = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: "small", withCrossShrink: true },
-    fc.constantFrom(null, true, false, 0, -1.5e-7, 12345678901234),
-    tricky,
-    fc.array(tie("value"), { maxLength: 5 }),
-    fc.dictionary(tricky, tie("value"), { maxKeys: 5 }),
-  ),
-})).value;
+/** Any JSON value whose object keys come from `keys`. */
+const jsonWithKeys = (keys: fc.Arbitrary<string>) =>
+  fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
+      fc.constantFrom(null, true, false, 0, -1.5e-7, 12345678901234),
+      tricky,
+      fc.array(tie("value"), { maxLength: 5 }),
+      fc.dictionary(keys, tie("value"), { maxKeys: 5 }),
+    ),
+  })).value;
+const json = jsonWithKeys(tricky);
+/**
+ * Values the splitter hands to the native JSON.parse whole: on a runtime whose JSON.parse
+ * misreads escaped keys (see test/support/v8-escaped-keys.ts) their keys need no escape,
+ * since what would be tested there is V8, not the splitter.
+ */
+const BUGGY_RUNTIME = runtimeMisreadsEscapedKeys();
+const parsedWhole = BUGGY_RUNTIME ? jsonWithKeys(tricky.filter((k) => !needsEscape(k))) : json;
 
 describe("JsonSplitter", () => {
   it("rebuilds any JSON document exactly, whatever the chunk boundaries", () => {
     fc.assert(
       fc.property(json, fc.array(fc.integer({ min: 1, max: 17 }), { minLength: 1, maxLength: 6 }), fc.boolean(), (value, sizes, pretty) => {
         const text = JSON.stringify(value, null, pretty ? 2 : undefined);
-        expect(rebuild(text, sizes)).toEqual(JSON.parse(text));
+        // The generated value is the oracle, not JSON.parse(text): see parsedWhole below.
+        expect(rebuild(text, sizes)).toEqual(value);
       }),
       { numRuns: 400 },
     );
@@ -66,7 +78,7 @@ describe("JsonSplitter", () => {
 
   it("hands over parsed values and skips others, whatever the chunk boundaries", () => {
     fc.assert(
-      fc.property(fc.dictionary(tricky, json, { maxKeys: 8 }), fc.integer({ min: 1, max: 9 }), (doc, size) => {
+      fc.property(fc.dictionary(tricky, parsedWhole, { maxKeys: 8 }), fc.integer({ min: 1, max: 9 }), (doc, size) => {
         const text = JSON.stringify(doc);
         const keys = Object.keys(doc);
         const wanted = new Set(keys.filter((_, i) => i % 2 === 0));
@@ -84,6 +96,12 @@ describe("JsonSplitter", () => {
     expect(rebuilt).toEqual(JSON.parse(text));
     expect(Object.getPrototypeOf(rebuilt)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it("decodes escaped keys itself, right even where the runtime's JSON.parse misreads them", () => {
+    JSON.parse('{"h":[],"\\\\":0}'); // the trigger of the V8 bug, where there is one
+    const keys = split('{"h":1,"\\"":2,"\\n":3}', [2], (path) => (path.length === 0 ? "descend" : "parse")).map((g) => g.path[0]);
+    expect(keys).toEqual(["h", '"', "\n"]);
   });
 
   it("gives array indices and object keys in the path", () => {
