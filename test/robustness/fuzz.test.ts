@@ -224,9 +224,11 @@ describe("invariants", () => {
   test("output is deterministic: the same input gives the same bytes in every format", () => {
     fc.assert(
       fc.property(fc.nat(seeds.length - 1), fc.array(mutation, { maxLength: 4 }), (i, mutations) => {
-        const doc = applyMutations(seeds[i].doc, mutations);
-        const first = runAll(doc);
-        const second = runAll(JSON.parse(JSON.stringify(doc)) as Json);
+        // Both runs read the same JSON text, as the tool always does: a mutation may put a value
+        // JSON has no form for (Infinity is written as null), found by a random seed.
+        const text = JSON.stringify(applyMutations(seeds[i].doc, mutations)) ?? "null";
+        const first = runAll(JSON.parse(text) as Json);
+        const second = runAll(JSON.parse(text) as Json);
         expect(second).toEqual(first);
       }),
       params(budget(100)),
