@@ -30,12 +30,33 @@ export async function loadCredentials(accessToken: string | undefined, env: Node
     return { client, token, source: accessToken !== undefined ? "access token option" : "GOOGLE_OAUTH_ACCESS_TOKEN" };
   }
   try {
-    const client = await new GoogleAuth({ scopes: SCOPES }).getClient();
+    const client = await withoutMetadataLookupWarnings(() => new GoogleAuth({ scopes: SCOPES }).getClient());
     return { client, source: "application default credentials" };
   } catch (error) {
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
     throw new LiveSetupError(
       `--live: no Google credentials (${redact(reason ?? "")}); set GOOGLE_OAUTH_ACCESS_TOKEN or run \`gcloud auth application-default login\``,
     );
+  }
+}
+
+/**
+ * Where no metadata server answers (a laptop, a GitHub runner), gcp-metadata prints a two-line
+ * MetadataLookupWarning before our own one-line error, which already says there are no
+ * credentials. Other warnings pass through.
+ */
+async function withoutMetadataLookupWarnings<T>(work: () => Promise<T>): Promise<T> {
+  const original = process.emitWarning;
+  const filtered = function (this: NodeJS.Process, warning: string | Error, ...rest: unknown[]): void {
+    const option = rest[0];
+    const type = typeof option === "string" ? option : (option as { type?: string } | undefined)?.type;
+    if (type === "MetadataLookupWarning" || (warning instanceof Error && warning.name === "MetadataLookupWarning")) return;
+    (original as (...args: unknown[]) => void).call(process, warning, ...rest);
+  };
+  process.emitWarning = filtered as typeof process.emitWarning;
+  try {
+    return await work();
+  } finally {
+    process.emitWarning = original;
   }
 }
