@@ -81,7 +81,7 @@ function checkWaiver(item: unknown, source: Waiver["source"]): Waiver {
   };
   if (!isRecord(item)) return fail(`is not a mapping; ${EXPECTED}`);
   const unknownKey = Object.keys(item).find((k) => !KNOWN_KEYS.has(k));
-  if (unknownKey) return fail(`unknown key "${unknownKey}" (known: ruleId, address, constructPath, reason, expires, ticket)`);
+  if (unknownKey) return fail(`unknown key "${unknownKey}" (known: ruleId or rule, address, constructPath, reason, expires, ticket)`);
   if (item["rule"] !== undefined && item["ruleId"] !== undefined) return fail("has both rule and ruleId; keep ruleId");
   const ruleId = item["ruleId"] ?? item["rule"];
   if (typeof ruleId !== "string" || !/^[A-Za-z][A-Za-z0-9_-]*$/.test(ruleId)) {
