@@ -61,7 +61,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option("-v, --verbose", "print the CDKTF and Terraform fixes in text output")
     .option("--no-color", "never colour text output")
     .option("--live", "read the Google project (only reading) to decide what the input cannot tell; see docs/live.md")
-    .option("--project <id>", "project for resources that name none and whose provider sets none")
+    .option("--project <id>", "default project of the google provider when the input sets none (with or without --live)")
     .option("--api-endpoint <url>", "root of every Google API endpoint for --live (Private Service Connect, an emulator); also PREFLIGHT_API_ENDPOINT")
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
@@ -114,7 +114,8 @@ async function runCheck(input: string, flags: CheckFlags, io: CliIo): Promise<nu
   try {
     const waiversFile = flags.waivers ?? findWaiversFile(input);
     const waivers = waiversFile ? loadWaiversFile(waiversFile) : [];
-    const { models, live } = await liveFactsFor(loadInputs(input), flags, io);
+    // --project is the google provider's default project: given to model building, before references are resolved.
+    const { models, live } = await liveFactsFor(loadInputs(input, flags.project ? { defaultProject: flags.project } : {}), flags, io);
     const checked = reportFor(models, { includePass: needsPassFindings(outputs, Boolean(flags.includePass)), ...(live ? { live } : {}) });
     const waived = applyWaivers(checked.findings, waivers, new Date());
     const report = { ...checked, findings: waived.findings, summary: summarise(waived.findings), ...(waiversFile ? { waivers: waived.outcomes } : {}) };

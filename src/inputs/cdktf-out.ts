@@ -1,12 +1,13 @@
 import { existsSync, realpathSync, statSync } from "node:fs";
 import { join, relative, resolve, isAbsolute } from "node:path";
+import type { BuildOptions } from "../model/build";
 import type { Model } from "../model/types";
 import { excerpt, InputError, quoted } from "./input-error";
 import { readJsonFile } from "./read-json";
 import { isTerraformJson, modelFromTerraformJson } from "./terraform-json";
 
 /** A `cdktf.out` folder: every stack listed in its manifest.json. */
-export function modelsFromCdktfOut(folder: string): Model[] {
+export function modelsFromCdktfOut(folder: string, options: BuildOptions = {}): Model[] {
   const manifestFile = join(folder, "manifest.json");
   const manifest = readJsonFile(manifestFile) as { stacks?: Record<string, { synthesizedStackPath?: unknown; name?: unknown }> };
   if (typeof manifest !== "object" || manifest === null || typeof manifest.stacks !== "object" || manifest.stacks === null) {
@@ -35,7 +36,7 @@ export function modelsFromCdktfOut(folder: string): Model[] {
     const shown = join(folder, path);
     const json = readJsonFile(shown);
     if (!isTerraformJson(json)) throw new InputError(shown, "expected a Terraform JSON configuration (cdk.tf.json)");
-    models.push(modelFromTerraformJson(json, { file: shown, stack: name }));
+    models.push(modelFromTerraformJson(json, { file: shown, stack: name }, options));
   }
   return models;
 }

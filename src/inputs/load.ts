@@ -1,5 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
+import type { BuildOptions } from "../model/build";
 import type { Model } from "../model/types";
 import { InputError, EXPECTED_INPUT } from "./input-error";
 import { readJsonFile } from "./read-json";
@@ -12,13 +13,16 @@ export { InputError } from "./input-error";
 export { modelFromPlan } from "./plan-json";
 export { modelFromTerraformJson } from "./terraform-json";
 
+/** How models are built from what is read (e.g. a default provider project). */
+export type LoadOptions = BuildOptions;
+
 /** Reads a plan JSON, a Terraform JSON config or a cdktf.out folder, detected from content. */
-export function loadInputs(path: string): Model[] {
+export function loadInputs(path: string, options: LoadOptions = {}): Model[] {
   if (!existsSync(path)) throw new InputError(path, "no such file or folder");
   if (statSync(path).isDirectory()) {
-    if (isCdktfOut(path)) return modelsFromCdktfOut(path);
+    if (isCdktfOut(path)) return modelsFromCdktfOut(path, options);
     const single = join(path, "cdk.tf.json");
-    if (existsSync(single)) return [modelFromJson(readJsonFile(single), single)];
+    if (existsSync(single)) return [modelFromJson(readJsonFile(single), single, options)];
     throw new InputError(path, `is a folder without manifest.json or cdk.tf.json; ${EXPECTED_INPUT}`);
   }
   const stat = statSync(path);
@@ -26,7 +30,7 @@ export function loadInputs(path: string): Model[] {
   // string length. Terraform writes format_version first, which tells a plan from a config.
   if (stat.isFile() && stat.size >= streamingThreshold() && looksLikePlanFile(path)) {
     try {
-      return [modelFromPlanFile(path)];
+      return [modelFromPlanFile(path, undefined, options)];
     } catch (error) {
       // Bad input: the whole-file reader says what is wrong in the same words as for any other
       // file (and takes the rare file the streaming reader refuses but JSON.parse does not).
@@ -34,7 +38,7 @@ export function loadInputs(path: string): Model[] {
       if (!(error instanceof InputError) || stat.size > WHOLE_FILE_ANSWER_BYTES) throw error;
     }
   }
-  return [modelFromJson(readJsonFile(path), path)];
+  return [modelFromJson(readJsonFile(path), path, options)];
 }
 
 /** Up to this size, bad plans are answered by the whole-file reader (the size plans were streamed from before). */
@@ -50,9 +54,9 @@ function streamingThreshold(): number {
   return override >= 0 ? override : STREAMING_THRESHOLD_BYTES;
 }
 
-export function modelFromJson(json: unknown, file: string): Model {
-  if (isPlanJson(json)) return modelFromPlan(json, file);
-  if (isTerraformJson(json)) return modelFromTerraformJson(json, { file });
+export function modelFromJson(json: unknown, file: string, options: LoadOptions = {}): Model {
+  if (isPlanJson(json)) return modelFromPlan(json, file, options);
+  if (isTerraformJson(json)) return modelFromTerraformJson(json, { file }, options);
   const shape = Array.isArray(json) ? "a JSON array" : json === null ? "null" : typeof json === "object" ? "a JSON object of another kind" : `a JSON ${typeof json}`;
   if (typeof json === "object" && json !== null && "values" in json && "format_version" in json) {
     throw new InputError(file, "is Terraform state (`terraform show -json` without a plan file); run `terraform plan -out plan.out && terraform show -json plan.out`");

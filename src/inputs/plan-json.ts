@@ -2,7 +2,7 @@ import type { Change, ProviderConfig, Resource, Value, Values } from "../model/t
 import { Unknown } from "../model/unknown";
 import { isObject } from "../model/access";
 import { setOwn } from "../model/own-property";
-import { buildModel, type ModelDraft } from "../model/build";
+import { buildModel, type BuildOptions, type ModelDraft } from "../model/build";
 import type { Model } from "../model/types";
 import { excerpt, InputError } from "./input-error";
 import { assertNesting } from "./nesting";
@@ -19,8 +19,8 @@ export function isPlanJson(json: unknown): boolean {
 
 type Json = Record<string, unknown>;
 
-export function modelFromPlan(json: unknown, file: string): Model {
-  return buildModel(planDraft(json, file));
+export function modelFromPlan(json: unknown, file: string, options: BuildOptions = {}): Model {
+  return buildModel(planDraft(json, file), options);
 }
 
 export function planDraft(json: unknown, file: string): ModelDraft {

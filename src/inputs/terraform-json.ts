@@ -1,6 +1,6 @@
 import type { ProviderConfig, Resource, SourceLocation, Suppression, Value, Values } from "../model/types";
 import { isObject } from "../model/access";
-import { buildModel, type ModelDraft } from "../model/build";
+import { buildModel, type BuildOptions, type ModelDraft } from "../model/build";
 import type { Model } from "../model/types";
 import { parseTemplate } from "../model/expressions";
 import { redactCredentials } from "../model/secrets";
@@ -20,8 +20,8 @@ export interface TerraformJsonSource {
   stack?: string;
 }
 
-export function modelFromTerraformJson(json: unknown, source: TerraformJsonSource): Model {
-  return buildModel(terraformJsonDraft(json, source));
+export function modelFromTerraformJson(json: unknown, source: TerraformJsonSource, options: BuildOptions = {}): Model {
+  return buildModel(terraformJsonDraft(json, source), options);
 }
 
 type Json = Record<string, unknown>;

@@ -1,7 +1,8 @@
 import type { Model } from "../model/types";
 import { terminalSafe } from "../report/terminal-text";
 import { isLiveError, type LiveError, type LiveFacts } from "./facts";
-import { liveRequestFor, withDefaultProject } from "./request";
+import { isGoogleProviderKey } from "../model/build";
+import { liveRequestFor } from "./request";
 import type { LiveOptions, LiveRequest } from "./request-types";
 
 /**
@@ -26,18 +27,22 @@ export class LiveUsageError extends Error {
   override name = "LiveUsageError";
 }
 
+/**
+ * `--project` is given to model building (`loadInputs(path, { defaultProject })`), before references
+ * are resolved; `models` come with it applied. Here only the providers that kept their own project are told.
+ */
 export async function liveFactsFor(models: Model[], flags: LiveFlags, io: LiveIo, options: Pick<LiveOptions, "accessToken"> = {}): Promise<{ models: Model[]; live?: LiveFacts }> {
-  const withProject = flags.project ? models.map((model) => withDefaultProject(model, flags.project!)) : models;
+  if (flags.project) for (const line of projectFlagNotices(models, flags.project)) io.stderr(`preflight: ${terminalSafe(line)}\n`);
   if (!flags.live) {
     if (flags.apiEndpoint) io.stderr("preflight: --api-endpoint has no effect without --live\n");
-    return { models: withProject };
+    return { models: models };
   }
-  const { request, notice } = boundedRequest(liveRequestFor(withProject), io.env);
+  const { request, notice } = boundedRequest(liveRequestFor(models), io.env);
   if (notice) io.stderr(`preflight: --live: ${notice}\n`);
   if (request.projects.length === 0 && request.serviceAccounts.length === 0 && Object.keys(request.resourceCallerPermissions ?? {}).length === 0) {
     // Everything here is created by the apply (or its project is unknown): nothing exists to read yet.
     io.stderr("preflight: --live: nothing to read (no existing project or service account is named; --project names one)\n");
-    return { models: withProject };
+    return { models: models };
   }
   const { readLive } = require("./read") as typeof import("./read");
   const progress = io.stderrIsTty ? progressLine(io.stderr) : undefined;
@@ -51,12 +56,24 @@ export async function liveFactsFor(models: Model[], flags: LiveFlags, io: LiveIo
     progress?.clear();
     // Notices name projects and accounts as the input wrote them: keep them to one safe line.
     for (const line of liveNotices(facts)) io.stderr(`preflight: ${terminalSafe(line)}\n`);
-    return { models: withProject, live: facts };
+    return { models: models, live: facts };
   } catch (error) {
     progress?.clear();
     if (error instanceof Error && (error.name === "LiveSetupError" || error.name === "EndpointError")) throw new LiveUsageError(error.message);
     throw error;
   }
+}
+
+/** Google providers whose own (known) project differs from `--project`: the input's project is used. */
+export function projectFlagNotices(models: readonly Model[], project: string): string[] {
+  const lines: string[] = [];
+  for (const model of models) {
+    for (const config of model.providers.values()) {
+      if (!isGoogleProviderKey(config.key) || typeof config.project !== "string" || config.project === project) continue;
+      lines.push(`--project ${project} not used for provider ${config.key} in ${model.file}: the input sets project ${config.project}, which is used`);
+    }
+  }
+  return lines;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Model, ProviderConfig, Resource } from "../model/types";
+import type { Model, Resource } from "../model/types";
 import { IamIndex } from "../iam/index-grants";
 import { gkeFacts } from "../gke/node-identities";
 import { deployerRequirements } from "../rules/gke009-deployer-act-as";
@@ -112,23 +112,6 @@ export function liveRequestFor(models: readonly Model[]): LiveRequest {
     ...(repositories.size > 0 && { artifactRepositories: [...repositories].sort() }),
     ...(hierarchyPermissions.size > 0 && { resourceCallerPermissions: sortedLists(hierarchyPermissions) }),
   };
-}
-
-/**
- * `--project`: the project for resources that name none and whose provider configuration sets
- * none (common in cdk.tf.json, where the project comes from the environment at apply time).
- */
-export function withDefaultProject(model: Model, project: string): Model {
-  const providers = new Map<string, ProviderConfig>(model.providers);
-  const keys = new Set([...providers.keys(), ...model.resources.map((resource) => resource.providerKey)]);
-  for (const key of keys) {
-    if (!/(^|[:.])google(-beta)?($|\.)/.test(key)) continue;
-    const config = providers.get(key);
-    if (config === undefined) providers.set(key, { key, project });
-    // A provider project that is unset or unknown before apply (a variable) takes the flag's value.
-    else if (typeof config.project !== "string" || config.project === "") providers.set(key, { ...config, project });
-  }
-  return { ...model, providers };
 }
 
 function sortedLists(map: Map<string, Set<string>>): Record<string, string[]> {

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { loadInputs } from "../../src/inputs/load";
 import { modelFromTerraformJson } from "../../src/inputs/terraform-json";
-import { liveRequestFor, withDefaultProject } from "../../src/live/request";
+import { liveRequestFor } from "../../src/live/request";
 
 const EXAMPLES = join(__dirname, "..", "..", "examples");
 
@@ -80,7 +80,7 @@ describe("liveRequestFor: what --live reads, from the models", () => {
   });
 
   test("--project fills the provider's missing project, so the default account's project becomes known", () => {
-    const model = withDefaultProject(modelFromTerraformJson(stack(), { file: "cdk.tf.json", stack: "gke" }), "shop-prod");
+    const model = modelFromTerraformJson(stack(), { file: "cdk.tf.json", stack: "gke" }, { defaultProject: "shop-prod" });
     const request = liveRequestFor([model]);
     expect(request.defaultServiceAccountProjects).toEqual(["shop-prod"]);
     expect(request.projects).toEqual(["shop-prod"]);
@@ -134,8 +134,8 @@ describe("liveRequestFor: what --live reads, from the models", () => {
     expect(request.callerPermissions["shop-prod"]).not.toContain("resourcemanager.folders.setIamPolicy");
   });
 
-  test("withDefaultProject leaves a provider's own project alone", () => {
-    const model = modelFromTerraformJson({ provider: { google: [{ project: "kept" }] }, resource: {} }, { file: "cdk.tf.json" });
-    expect(withDefaultProject(model, "other").providers.get("google")?.project).toBe("kept");
+  test("a default project leaves a provider's own project alone", () => {
+    const model = modelFromTerraformJson({ provider: { google: [{ project: "kept" }] }, resource: {} }, { file: "cdk.tf.json" }, { defaultProject: "other" });
+    expect(model.providers.get("google")?.project).toBe("kept");
   });
 });

@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import type { Model } from "../../model/types";
-import { buildModel } from "../../model/build";
+import { buildModel, type BuildOptions } from "../../model/build";
 import { getOwn, setOwn } from "../../model/own-property";
 import { InputError, EXPECTED_INPUT } from "../input-error";
 import { asObject, PLANNED_VALUES_ROOT, PlanDraftBuilder, PRIOR_STATE_ROOT, walkModule } from "../plan-json";
@@ -25,7 +25,7 @@ import { Utf8Check } from "./utf8-check";
  * length ({@link assertNestingAt}); the splitter measures depth and string length as it scans,
  * so a value is walked again only when it comes near a limit.
  */
-export function modelFromPlanFile(file: string, chunkSize?: number): Model {
+export function modelFromPlanFile(file: string, chunkSize?: number, options: BuildOptions = {}): Model {
   rejectNonUtf8(file, head(file, 4));
   const fd = openSync(file, "r");
   try {
@@ -45,7 +45,7 @@ export function modelFromPlanFile(file: string, chunkSize?: number): Model {
     });
     const after = fstatSync(fd);
     if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) throw new InputError(file, "changed while it was being read; run preflight again");
-    return buildModel(builder.draft());
+    return buildModel(builder.draft(), options);
   } finally {
     closeSync(fd);
   }
