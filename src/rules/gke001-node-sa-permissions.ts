@@ -1,6 +1,8 @@
-import type { Rule, RuleContext, Verdict } from "./types";
+import type { Remediation, Rule, RuleContext, Verdict } from "./types";
+import type { Denials } from "../iam/index-grants";
 import { DEFAULT_NODE_SA_PERMISSIONS } from "../knowledge/roles";
-import { grantRoleRemediation } from "./remediation";
+import { bothRemediations, denyExceptionRemediation, grantRoleRemediation } from "./remediation";
+import { deniedAndUngranted, denyPoliciesText } from "./deny";
 import { CLUSTER, NODE_POOL, type NodeIdentityUse, distinctNodeIdentities } from "../gke/node-identities";
 
 const MINIMUM_ROLE = "roles/container.defaultNodeServiceAccount";
@@ -64,6 +66,10 @@ function checkUse(use: NodeIdentityUse, ctx: RuleContext): Verdict {
     strippedBy: report.stripped.map((s) => `${s.role} (${s.resource.address})`),
   };
   if (report.missing.length > 0) {
+    // A permission an unconditional deny rule takes away is "missing" to the index whatever is
+    // granted: told apart here, because granting the role again does nothing against a deny rule.
+    const denied = ctx.iam.denials(identity, project.key, report.missing).denied;
+    if (denied.length > 0) return deniedVerdict(use, who, where, project.key, report.missing, denied, remediation, details, ctx);
     const stripped = report.stripped.length ? `; ${report.stripped[0].why}` : "";
     return {
       status: "fail",
@@ -90,6 +96,47 @@ function checkUse(use: NodeIdentityUse, ctx: RuleContext): Verdict {
     address: resource.address,
     message: `${capitalise(who)} used by ${where} holds every permission of ${MINIMUM_ROLE} on ${project.key}`,
     details,
+  };
+}
+
+/**
+ * A deny policy read live takes some of the permissions away. Those no held role gives either
+ * are missing by grant as well: then the message says both, and both fixes are given.
+ */
+function deniedVerdict(
+  use: NodeIdentityUse,
+  who: string,
+  where: string,
+  project: string,
+  missing: string[],
+  denied: Denials["denied"],
+  grantFix: () => Remediation,
+  details: Record<string, unknown>,
+  ctx: RuleContext,
+): Verdict {
+  const { identity, resource } = use;
+  const deniedNames = denied.map((d) => d.permission);
+  const ungranted = new Set([...missing.filter((p) => !deniedNames.includes(p)), ...deniedAndUngranted(ctx.iam, identity, project, deniedNames)]);
+  const notGranted = missing.filter((p) => ungranted.has(p));
+  const policies = denyPoliciesText(denied);
+  const denyFix = denyExceptionRemediation({
+    email: identity.email ?? "SERVICE_ACCOUNT_EMAIL",
+    who: identity.display,
+    short: "the node service account",
+    what: deniedNames.join(", "),
+    attachedTo: denied[0].attachedTo ?? `projects/${project}`,
+    policy: denied[0].policy,
+  });
+  const total = DEFAULT_NODE_SA_PERMISSIONS.length;
+  const message = notGranted.length
+    ? `${capitalise(who)} used by ${where} lacks ${notGranted.length} of the ${total} permissions of ${MINIMUM_ROLE} on ${project}: ${notGranted.join(", ")}; and ${policies} denies it ${deniedNames.join(", ")}`
+    : `${capitalise(who)} used by ${where} is granted every permission of ${MINIMUM_ROLE} on ${project}, but ${policies} denies it ${deniedNames.length === 1 ? "one" : deniedNames.length} of them: ${deniedNames.join(", ")}; a deny rule wins over any grant`;
+  return {
+    status: "fail",
+    address: resource.address,
+    message,
+    remediation: notGranted.length ? bothRemediations(grantFix(), denyFix) : denyFix,
+    details: { ...details, missingPermissions: notGranted, deniedPermissions: deniedNames, denyPolicies: [...new Set(denied.map((d) => d.policy))] },
   };
 }
 

@@ -1,9 +1,8 @@
-import type { Remediation, Rule, RuleContext, Verdict } from "./types";
+import type { Rule, RuleContext, Verdict } from "./types";
 import { agentIdentity, type Identity } from "../iam/identity";
 import type { Denials } from "../iam/index-grants";
 import { GKE_SERVICE_AGENT_ROLE, coversPermission, permissionsOfRole, roleInfo } from "../knowledge/roles";
-import { grantRoleRemediation } from "./remediation";
-import { sh } from "./shell";
+import { denyExceptionRemediation, grantRoleRemediation } from "./remediation";
 import { CLUSTER } from "../gke/node-identities";
 import { isLiveError } from "../live/facts";
 
@@ -131,7 +130,14 @@ function deniedVerdict(verdict: Verdict, denied: Denials["denied"], source: stri
     status: "fail",
     address: verdict.address,
     message: `${policyText} denies ${agentName(agent)} ${denied.length} permission${denied.length === 1 ? "" : "s"} of ${AGENT_ROLE} on ${project} (${names}${more}), so GKE cannot manage the cluster's resources with them`,
-    remediation: denyRemediation(agent, project, first.attachedTo ?? `projects/${project}`, policyId(first.policy)),
+    remediation: denyExceptionRemediation({
+      email: agent.email ?? "service-PROJECT_NUMBER@container-engine-robot.iam.gserviceaccount.com",
+      who: `the GKE service agent of ${project}`,
+      short: "the agent",
+      what: `the permissions of ${AGENT_ROLE}`,
+      attachedTo: first.attachedTo ?? `projects/${project}`,
+      policy: first.policy,
+    }),
     details: { ...verdict.details, denyPolicies: policies, deniedPermissions: denied.slice(0, NAMED).map((d) => d.permission), deniedCount: denied.length, rolePermissionsFrom: source },
   };
 }
@@ -149,40 +155,5 @@ function agentRolePermissions(ctx: RuleContext): { permissions: readonly string[
     permissions: permissionsOfRole(AGENT_ROLE) ?? [],
     source: `bundled role table (a subset of the role${reason})`,
     unlisted: (permission) => !info || !coversPermission(info, permission),
-  };
-}
-
-/** `policies/…/denypolicies/ID` → `ID`. */
-function policyId(name: string): string {
-  return name.slice(name.lastIndexOf("/") + 1);
-}
-
-function denyRemediation(agent: Identity, project: string, attachedTo: string, id: string): Remediation {
-  const principal = `principal://iam.googleapis.com/projects/-/serviceAccounts/${agent.email ?? "service-PROJECT_NUMBER@container-engine-robot.iam.gserviceaccount.com"}`;
-  const attachment = `cloudresourcemanager.googleapis.com/${attachedTo}`;
-  return {
-    summary: `In the deny rule that matches, add the GKE service agent of ${project} to exceptionPrincipals (${principal}), or remove the permissions of ${AGENT_ROLE} from its deniedPermissions.`,
-    gcloud: [
-      sh`gcloud iam policies list --attachment-point=${attachment} --kind=denypolicies`,
-      sh`gcloud iam policies get ${id} --attachment-point=${attachment} --kind=denypolicies --format=json > policy.json`,
-      "# edit policy.json: add the agent to the rule's exceptionPrincipals, then:",
-      sh`gcloud iam policies update ${id} --attachment-point=${attachment} --kind=denypolicies --policy-file=policy.json`,
-    ],
-    cdktf: [
-      `// In the IamDenyPolicy (@cdktf/provider-google/lib/iam-deny-policy) that holds the rule:`,
-      `denyRule: {`,
-      `  deniedPrincipals: [/* as before */],`,
-      `  exceptionPrincipals: [${JSON.stringify(principal)}],`,
-      `  deniedPermissions: [/* as before */],`,
-      `},`,
-    ].join("\n"),
-    hcl: [
-      `# In the google_iam_deny_policy that holds the rule:`,
-      `deny_rule {`,
-      `  denied_principals    = [ /* as before */ ]`,
-      `  exception_principals = [${JSON.stringify(principal)}]`,
-      `  denied_permissions   = [ /* as before */ ]`,
-      `}`,
-    ].join("\n"),
   };
 }

@@ -5,7 +5,9 @@ import { block, blocks, stringAttribute } from "../model/access";
 import { sameIdentity } from "../iam/index-grants";
 import type { Identity } from "../iam/identity";
 import { CLUSTER, NODE_POOL, type NodeIdentityUse, distinctNodeIdentities } from "../gke/node-identities";
-import { grantRoleRemediation } from "./remediation";
+import { bothRemediations, denyExceptionRemediation, grantRoleRemediation } from "./remediation";
+import { deniedAndUngranted, denyPoliciesText } from "./deny";
+import type { Denials } from "../iam/index-grants";
 import type { ProjectCatalog } from "../iam/projects";
 import { isLiveError, type LiveBinding } from "../live/facts";
 
@@ -166,23 +168,42 @@ function checkUse(use: NodeIdentityUse, repositories: Resource[], repoGrants: Ma
   if (!identity.key) {
     return { status: "unknown", address, message: `The node account of ${address} (${use.where}) is only known after apply, so its access to ${repositories[0].address} cannot be checked`, reason: identity.reason, decideWith: "name a google_service_account of this configuration, or run with --live" };
   }
-  const failing: Resource[] = [];
+  const failing: Array<{ repo: Resource; ungranted: boolean; denied?: Denials["denied"][number] }> = [];
   const undecided: Array<{ repo: Resource; reason: string }> = [];
   for (const repo of repositories) {
     const answer = canPull(identity, repo, repoGrants.get(repo.address) ?? [], changes.get(repo.address), answers, ctx);
-    if (answer === "fail") failing.push(repo);
+    if (answer === "fail") failing.push({ repo, ungranted: true });
+    else if (typeof answer === "object" && "denied" in answer) failing.push({ repo, ungranted: answer.ungranted, denied: answer.denied });
     else if (typeof answer === "object") undecided.push({ repo, reason: answer.reason });
   }
-  const details = { identity: identity.email ?? identity.display, repositories: repositories.map((r) => r.address), cannotPull: failing.map((r) => r.address), undecided: undecided.map((u) => u.repo.address) };
+  const details = { identity: identity.email ?? identity.display, repositories: repositories.map((r) => r.address), cannotPull: failing.map((f) => f.repo.address), undecided: undecided.map((u) => u.repo.address) };
   if (failing.length) {
-    const repo = failing[0];
-    const project = ctx.iam.catalog.projectOf(repo).key;
+    const ungranted = failing.filter((f) => f.ungranted);
+    const denied = failing.flatMap((f) => (f.denied ? [f.denied] : []));
+    const project = ctx.iam.catalog.projectOf((ungranted[0] ?? failing[0]).repo).key;
+    const grantFix = () => grantRoleRemediation({ summary: `Grant ${READER} to ${identity.display} on ${project ?? "the registry's project"} (or on the repository).`, project, projectNumber: project ? ctx.iam.catalog.numberOf(project) : undefined, identity, role: READER, resourceName: "nodes_registry_reader" });
+    const repos = failing.map((f) => f.repo.address).join(", ");
+    if (denied.length === 0) {
+      return { status: "fail", address, message: `Nodes of ${address} run as ${identity.display}, which cannot pull from ${repos} (no ${PULL}): private images end in ImagePullBackOff`, remediation: grantFix(), details };
+    }
+    // A deny rule wins over any grant: granting the reader role does nothing against it.
+    const denyFix = denyExceptionRemediation({
+      email: identity.email ?? "SERVICE_ACCOUNT_EMAIL",
+      who: identity.display,
+      short: "the node service account",
+      what: PULL,
+      attachedTo: denied[0].attachedTo ?? `projects/${ctx.iam.catalog.projectOf(failing.find((f) => f.denied)!.repo).key ?? "PROJECT_ID"}`,
+      policy: denied[0].policy,
+    });
+    const why = ungranted.length
+      ? `no grant gives it ${PULL}${ungranted.length < failing.length ? ` on ${ungranted.map((f) => f.repo.address).join(", ")}` : ""}, and ${denyPoliciesText(denied)} denies it`
+      : `${denyPoliciesText(denied)} denies it ${PULL}, whatever is granted`;
     return {
       status: "fail",
       address,
-      message: `Nodes of ${address} run as ${identity.display}, which cannot pull from ${failing.map((r) => r.address).join(", ")} (no ${PULL}): private images end in ImagePullBackOff`,
-      remediation: grantRoleRemediation({ summary: `Grant ${READER} to ${identity.display} on ${project ?? "the registry's project"} (or on the repository).`, project, projectNumber: project ? ctx.iam.catalog.numberOf(project) : undefined, identity, role: READER, resourceName: "nodes_registry_reader" }),
-      details,
+      message: `Nodes of ${address} run as ${identity.display}, which cannot pull from ${repos}: ${why}; private images end in ImagePullBackOff`,
+      remediation: ungranted.length ? bothRemediations(grantFix(), denyFix) : denyFix,
+      details: { ...details, denyPolicies: [...new Set(denied.map((d) => d.policy))] },
     };
   }
   if (undecided.length) {
@@ -191,7 +212,27 @@ function checkUse(use: NodeIdentityUse, repositories: Resource[], repoGrants: Ma
   return { status: "pass", address, message: `${identity.display} (nodes of ${address}) can pull from every Artifact Registry repository of this configuration`, details };
 }
 
-function canPull(identity: Identity, repo: Resource, grants: RepoGrant[], changes: RepoPolicyChanges | undefined, answers: Map<string, Verdict["status"] | { reason: string }>, ctx: RuleContext): Verdict["status"] | { reason: string } {
+/** Whether the account can pull: a deny rule taking the permission, with whether a grant is missing as well. */
+type PullAnswer = Verdict["status"] | { reason: string } | { denied: Denials["denied"][number]; ungranted: boolean };
+
+/**
+ * Whether the account can pull from the repository: first what grants it the permission, then
+ * the IAM deny policies --live read, which win over any grant (project or repository level).
+ */
+function canPull(identity: Identity, repo: Resource, grants: RepoGrant[], changes: RepoPolicyChanges | undefined, answers: Map<string, Verdict["status"] | { reason: string }>, ctx: RuleContext): PullAnswer {
+  const granted = grantAnswer(identity, repo, grants, changes, answers, ctx);
+  const project = ctx.iam.catalog.projectOf(repo).key;
+  if (!project) return granted;
+  const found = ctx.iam.denials(identity, project, [PULL]);
+  // Denied: it cannot pull whatever is granted; whether a grant is missing too decides the fix.
+  if (found.denied.length) return { denied: found.denied[0], ungranted: granted === "fail" };
+  // Denied only under a condition, or the deny policies could not be read: a grant is no longer enough.
+  if (granted === "pass" && found.undetermined.length) return { reason: found.undetermined[0].reason };
+  return granted;
+}
+
+/** Whether a grant gives the account the permission on the repository, deny policies aside. */
+function grantAnswer(identity: Identity, repo: Resource, grants: RepoGrant[], changes: RepoPolicyChanges | undefined, answers: Map<string, Verdict["status"] | { reason: string }>, ctx: RuleContext): Verdict["status"] | { reason: string } {
   for (const g of grants) {
     if (g.conditional || !g.role || sameIdentity(g.identity, identity) !== "yes") continue;
     if (ctx.iam.roleContains(g.role, PULL) === true) return "pass";
@@ -204,21 +245,25 @@ function canPull(identity: Identity, repo: Resource, grants: RepoGrant[], change
   let answer = answers.get(key);
   if (!answer) {
     const report = ctx.iam.permissions(identity, project, [PULL]);
-    answer = report.granted.size ? "pass" : report.undetermined.length ? { reason: report.undetermined[0].reason } : "fail";
+    // The index counts a denied permission as missing: a held role that gives it is still a grant here
+    // (canPull weighs the deny rule). Conditional or unreadable deny rules come back undetermined.
+    const denied = report.missing.length ? ctx.iam.denials(identity, project, report.missing).denied.map((d) => d.permission) : [];
+    const grantedButDenied = denied.length > 0 && deniedAndUngranted(ctx.iam, identity, project, denied).length === 0;
+    answer = report.granted.size || grantedButDenied ? "pass" : report.undetermined.length ? { reason: report.undetermined[0].reason } : "fail";
     answers.set(key, answer);
   }
   if (answer !== "fail") return answer;
   // A repository grant that may apply (conditional, member or role known only after apply) leaves it open.
   const maybe = grants.find((g) => sameIdentity(g.identity, identity) !== "no" && (!g.role || ctx.iam.roleContains(g.role, PULL) !== false));
   if (maybe) return { reason: `${maybe.resource.address} may grant it (${maybe.conditional ? "under an IAM condition" : "its member or role is only known after apply"})` };
-  return liveRepositoryAnswer(identity, repo, project, changes, ctx);
+  return liveRepositoryAnswer(identity, repo, changes, ctx);
 }
 
 /**
  * Nothing in the configuration or the project policy lets the account pull: the repository's own
  * live policy still may, when the repository exists already and the account is not new.
  */
-function liveRepositoryAnswer(identity: Identity, repo: Resource, project: string, changes: RepoPolicyChanges | undefined, ctx: RuleContext): "pass" | "fail" | { reason: string } {
+function liveRepositoryAnswer(identity: Identity, repo: Resource, changes: RepoPolicyChanges | undefined, ctx: RuleContext): "pass" | "fail" | { reason: string } {
   const name = existingRepositoryName(repo, ctx.iam.catalog);
   if (!name) return "fail";
   // An account this apply creates cannot be named in a policy written before it.
@@ -244,7 +289,7 @@ function liveRepositoryAnswer(identity: Identity, repo: Resource, project: strin
       if (contains === false) continue;
       if (contains === "unknown") maybe ??= `${binding.role} is granted on ${repo.address}, but its permissions could not be read`;
       else if (binding.condition) maybe ??= `${binding.role} is granted on ${repo.address} only under an IAM condition (${binding.condition.expression})`;
-      else return ctx.iam.deniedPermissions(identity, project, [PULL]).length ? "fail" : "pass";
+      else return "pass"; // deny rules are weighed by canPull
     }
   }
   return maybe ? { reason: maybe } : "fail";

@@ -234,3 +234,55 @@ export function serviceAccountUserRemediation(args: { summary: string; account: 
     ].join("\n"),
   };
 }
+
+/** `policies/…/denypolicies/ID` → `ID`. */
+export function denyPolicyId(name: string): string {
+  return name.slice(name.lastIndexOf("/") + 1);
+}
+
+/**
+ * The fix for an IAM deny rule that takes permissions from a service account: make the account
+ * an exception principal of the rule (or stop denying the permissions). Granting more roles does
+ * nothing against a deny rule. `who` names the account in the summary, `short` in the edit step,
+ * `what` the permissions in question.
+ */
+export function denyExceptionRemediation(args: { email: string; who: string; short: string; what: string; attachedTo: string; policy: string }): Remediation {
+  const principal = `principal://iam.googleapis.com/projects/-/serviceAccounts/${args.email}`;
+  const attachment = `cloudresourcemanager.googleapis.com/${args.attachedTo}`;
+  const id = denyPolicyId(args.policy);
+  return {
+    summary: `In the deny rule that matches, add ${args.who} to exceptionPrincipals (${principal}), or remove ${args.what} from its deniedPermissions.`,
+    gcloud: [
+      sh`gcloud iam policies list --attachment-point=${attachment} --kind=denypolicies`,
+      sh`gcloud iam policies get ${id} --attachment-point=${attachment} --kind=denypolicies --format=json > policy.json`,
+      `# edit policy.json: add ${args.short} to the rule's exceptionPrincipals, then:`,
+      sh`gcloud iam policies update ${id} --attachment-point=${attachment} --kind=denypolicies --policy-file=policy.json`,
+    ],
+    cdktf: [
+      `// In the IamDenyPolicy (@cdktf/provider-google/lib/iam-deny-policy) that holds the rule:`,
+      `denyRule: {`,
+      `  deniedPrincipals: [/* as before */],`,
+      `  exceptionPrincipals: [${JSON.stringify(principal)}],`,
+      `  deniedPermissions: [/* as before */],`,
+      `},`,
+    ].join("\n"),
+    hcl: [
+      `# In the google_iam_deny_policy that holds the rule:`,
+      `deny_rule {`,
+      `  denied_principals    = [ /* as before */ ]`,
+      `  exception_principals = [${JSON.stringify(principal)}]`,
+      `  denied_permissions   = [ /* as before */ ]`,
+      `}`,
+    ].join("\n"),
+  };
+}
+
+/** Two fixes that are both needed, one after the other. */
+export function bothRemediations(first: Remediation, second: Remediation): Remediation {
+  return {
+    summary: `${first.summary} ${second.summary}`,
+    gcloud: [...first.gcloud, ...second.gcloud],
+    cdktf: `${first.cdktf}\n\n${second.cdktf}`,
+    hcl: `${first.hcl}\n\n${second.hcl}`,
+  };
+}

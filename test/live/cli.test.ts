@@ -87,7 +87,10 @@ describe("preflight --live", () => {
     const { run } = await live(loadFixture("acme-deny"));
     expect(run.code).toBe(1);
     expect(statusesOf(run, "GKE001")).toEqual(["fail"]);
-    expect(run.findings.find((finding) => finding.ruleId === "GKE001")?.message).toMatch(/lacks 1 of the 6 permissions .*: monitoring\.timeSeries\.create$/);
+    // Granted, then denied: the message names the deny policy, not a missing grant, and the fix is the deny rule's.
+    const gke001 = run.findings.find((finding) => finding.ruleId === "GKE001");
+    expect(gke001?.message).toMatch(/is granted every permission of .*the IAM deny policy .*denypolicies\/no-metrics-from-ci \(attached to organizations\/\d+\) denies it one of them: monitoring\.timeSeries\.create;/);
+    expect(gke001?.remediation?.gcloud.join("\n")).not.toContain("add-iam-policy-binding");
     expect(statusesOf(run, "GKE002")).toEqual(["pass"]);
   });
 

@@ -120,7 +120,48 @@ describe("GKE001 with deny policies read live", () => {
   test("a deny rule on one of the permissions fails even though the role is granted", () => {
     const [f] = checkTf(base, { live: live([rule()]) }).filter((x) => x.ruleId === "GKE001");
     expect(f.status).toBe("fail");
-    expect(f.details?.missingPermissions).toEqual(["logging.logEntries.create"]);
+    expect(f.details?.deniedPermissions).toEqual(["logging.logEntries.create"]);
+    expect(f.details?.missingPermissions).toEqual([]);
+  });
+
+  test("denied but granted: the message names the deny policy, not a missing grant, and the fix is the deny rule's", () => {
+    const [f] = checkTf(base, { live: live([rule({ attachedTo: "organizations/9" })]) }).filter((x) => x.ruleId === "GKE001");
+    expect(f.message).toContain("the IAM deny policy policies/no-logs (attached to organizations/9) denies it one of them: logging.logEntries.create");
+    expect(f.message).toContain("is granted every permission of roles/container.defaultNodeServiceAccount");
+    expect(f.message).not.toMatch(/lacks/);
+    expect(f.details?.denyPolicies).toEqual(["policies/no-logs"]);
+    const fix = f.remediation!;
+    expect(fix.summary).toMatch(/exceptionPrincipals \(principal:\/\/iam\.googleapis\.com\/projects\/-\/serviceAccounts\/gke-nodes@p1\.iam\.gserviceaccount\.com\)/);
+    expect(fix.summary).not.toMatch(/Grant roles\/container\.defaultNodeServiceAccount/);
+    expect(fix.gcloud.join("\n")).toContain("gcloud iam policies get no-logs --attachment-point=cloudresourcemanager.googleapis.com/organizations/9 --kind=denypolicies");
+    expect(fix.gcloud.join("\n")).not.toContain("add-iam-policy-binding");
+    expect(fix.hcl).toContain("exception_principals");
+  });
+
+  test("some permissions missing by grant and another denied: both are said and both fixes given", () => {
+    const partial = tfJson({ ...sa, ...gkeCluster(), google_project_iam_member: member("m", "roles/logging.logWriter") }, { project: "p1" });
+    const [f] = checkTf(partial, { live: live([rule()]) }).filter((x) => x.ruleId === "GKE001");
+    expect(f.status).toBe("fail");
+    expect(f.details?.deniedPermissions).toEqual(["logging.logEntries.create"]);
+    expect(f.details?.missingPermissions).not.toContain("logging.logEntries.create");
+    expect(f.details?.missingPermissions).toContain("monitoring.timeSeries.create");
+    expect(f.message).toMatch(/lacks \d of the 6 permissions .*monitoring\.timeSeries\.create.*; and the IAM deny policy policies\/no-logs denies it logging\.logEntries\.create$/);
+    const gcloud = f.remediation!.gcloud.join("\n");
+    expect(gcloud).toContain("add-iam-policy-binding");
+    expect(gcloud).toContain('--role="roles/container.defaultNodeServiceAccount"');
+    expect(gcloud).toContain("gcloud iam policies update no-logs");
+    expect(f.remediation!.summary).toMatch(/^Grant roles\/container\.defaultNodeServiceAccount .* In the deny rule that matches/);
+  });
+
+  test("a denied permission that no role gives either counts as missing by grant too", () => {
+    const nothing = tfJson({ ...sa, ...gkeCluster() }, { project: "p1" });
+    const [f] = checkTf(nothing, { live: live([rule()]) }).filter((x) => x.ruleId === "GKE001");
+    expect(f.status).toBe("fail");
+    expect(f.details?.deniedPermissions).toEqual(["logging.logEntries.create"]);
+    expect(f.details?.missingPermissions).toHaveLength(6);
+    expect(f.message).toContain("lacks 6 of the 6 permissions");
+    expect(f.remediation!.gcloud.join("\n")).toContain("add-iam-policy-binding");
+    expect(f.remediation!.gcloud.join("\n")).toContain("gcloud iam policies get no-logs");
   });
 
   test("unreadable deny policies, or a conditional deny rule, leave it unknown", () => {

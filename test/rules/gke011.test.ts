@@ -168,6 +168,76 @@ describe("GKE011 with --live: the IAM policy of a repository that exists already
     expect(verdicts(planFindings(RULE, [existing, pool], { live: facts }))).toEqual(["fail google_container_node_pool.primary_nodes"]);
   });
 
+  describe("IAM deny policies read live", () => {
+    const principal = `principal://iam.googleapis.com/projects/-/serviceAccounts/${CI}`;
+    const POLICY = "policies/cloudresourcemanager.googleapis.com%2Forganizations%2F7/denypolicies/no-pull";
+    const denyRule = (extra: Record<string, unknown> = {}) => ({ policy: POLICY, attachedTo: "organizations/7", deniedPrincipals: [principal], exceptionPrincipals: [], deniedPermissions: ["artifactregistry.googleapis.com/repositories.downloadArtifacts"], exceptionPermissions: [], ...extra });
+    /** The facts with these deny rules (or an unreadable read) on the project, and optionally a project-level binding. */
+    const withDeny = (facts: LiveFacts, denyRules: unknown, projectBindings: LiveBinding[] = []): LiveFacts => {
+      const project = facts.projects[PROJECT] as { denyRules: unknown; iamPolicy: LiveBinding[] };
+      project.denyRules = denyRules;
+      project.iamPolicy = projectBindings;
+      return facts;
+    };
+    const configGrant = { type: "google_artifact_registry_repository_iam_member", name: "pull", values: { project: PROJECT, location: "europe-west1", repository: NAME, role: "roles/artifactregistry.reader", member: `serviceAccount:${CI}` } };
+    const expectDenyFixOnly = (finding: { message: string; remediation: { summary: string; gcloud: string[]; hcl: string } }) => {
+      expect(finding.message).toContain(`the IAM deny policy ${POLICY} (attached to organizations/7) denies it artifactregistry.repositories.downloadArtifacts, whatever is granted`);
+      expect(finding.message).not.toMatch(/\(no artifactregistry|no grant/);
+      expect(finding.remediation.summary).toMatch(/^In the deny rule that matches, add .* to exceptionPrincipals/);
+      expect(finding.remediation.gcloud.join("\n")).toContain("gcloud iam policies get no-pull --attachment-point=cloudresourcemanager.googleapis.com/organizations/7 --kind=denypolicies");
+      expect(finding.remediation.gcloud.join("\n")).not.toContain("roles/artifactregistry.reader");
+      expect(finding.remediation.hcl).not.toContain("roles/artifactregistry.reader");
+    };
+
+    test("(a) a repository grant made in the configuration does not pass when a deny rule takes the permission", () => {
+      const findings = planFindings(RULE, [existing, pool, configGrant], { live: withDeny(live(policy()), [denyRule()]) });
+      expect(verdicts(findings)).toEqual(["fail google_container_node_pool.primary_nodes"]);
+      expectDenyFixOnly(findings[0]);
+      expect(findings[0].details.denyPolicies).toEqual([POLICY]);
+    });
+
+    test("(a) a repository grant made in the configuration: a conditional deny rule or unreadable deny policies leave it unknown", () => {
+      const conditional = planFindings(RULE, [existing, pool, configGrant], { live: withDeny(live(policy()), [denyRule({ condition: { expression: "resource.matchTag('env', 'prod')" } })]) });
+      expect(verdicts(conditional)).toEqual(["unknown google_container_node_pool.primary_nodes"]);
+      expect(conditional[0].reason).toBe(`the deny policy ${POLICY} denies artifactregistry.repositories.downloadArtifacts under a condition (resource.matchTag('env', 'prod'))`);
+      const unreadable = planFindings(RULE, [existing, pool, configGrant], { live: withDeny(live(policy()), { error: "403", missingPermission: "iam.denypolicies.list" }) });
+      expect(verdicts(unreadable)).toEqual(["unknown google_container_node_pool.primary_nodes"]);
+      expect(unreadable[0].reason).toMatch(/the IAM deny policies of acme-prod could not be read/);
+    });
+
+    test("(b) a grant read live on the repository: a conditional deny rule or unreadable deny policies leave it unknown", () => {
+      const conditional = planFindings(RULE, [existing, pool], { live: withDeny(live(policy(reader())), [denyRule({ condition: { expression: "resource.matchTag('env', 'prod')" } })]) });
+      expect(verdicts(conditional)).toEqual(["unknown google_container_node_pool.primary_nodes"]);
+      expect(conditional[0].reason).toMatch(/under a condition \(resource\.matchTag\('env', 'prod'\)\)/);
+      const unreadable = planFindings(RULE, [existing, pool], { live: withDeny(live(policy(reader())), { error: "403", missingPermission: "iam.denypolicies.list" }) });
+      expect(verdicts(unreadable)).toEqual(["unknown google_container_node_pool.primary_nodes"]);
+      expect(unreadable[0].reason).toMatch(/the IAM deny policies of acme-prod could not be read/);
+    });
+
+    test("(c) granted on the repository (live) or on the project, then denied: the fail names the deny policy and gives only its fix", () => {
+      const onRepository = planFindings(RULE, [existing, pool], { live: withDeny(live(policy(reader())), [denyRule()]) });
+      expect(verdicts(onRepository)).toEqual(["fail google_container_node_pool.primary_nodes"]);
+      expectDenyFixOnly(onRepository[0]);
+      const onProject = planFindings(RULE, [existing, pool], { live: withDeny(live(policy()), [denyRule()], [reader()]) });
+      expect(verdicts(onProject)).toEqual(["fail google_container_node_pool.primary_nodes"]);
+      expectDenyFixOnly(onProject[0]);
+    });
+
+    test("(c) no grant and a deny rule: both are said and both fixes given", () => {
+      const findings = planFindings(RULE, [existing, pool], { live: withDeny(live(policy()), [denyRule()]) });
+      expect(verdicts(findings)).toEqual(["fail google_container_node_pool.primary_nodes"]);
+      expect(findings[0].message).toContain(`no grant gives it artifactregistry.repositories.downloadArtifacts, and the IAM deny policy ${POLICY}`);
+      const gcloud = findings[0].remediation.gcloud.join("\n");
+      expect(gcloud).toContain('--role="roles/artifactregistry.reader"');
+      expect(gcloud).toContain("gcloud iam policies update no-pull");
+    });
+
+    test("a deny rule for another account changes nothing", () => {
+      const other = denyRule({ deniedPrincipals: ["principal://iam.googleapis.com/projects/-/serviceAccounts/other@acme-prod.iam.gserviceaccount.com"] });
+      expect(verdicts(planFindings(RULE, [existing, pool, configGrant], { live: withDeny(live(policy()), [other]) }))).toEqual(["pass google_container_node_pool.primary_nodes"]);
+    });
+  });
+
   test("a repository the plan creates is not read: nothing can grant on it yet", () => {
     expect(verdicts(planFindings(RULE, [repo, pool], { live: live(undefined) }))).toEqual(["fail google_container_node_pool.primary_nodes"]);
   });
