@@ -314,7 +314,17 @@ function computedAttribute(target: Resource, values: Values, path: string[], pro
     return new Unknown(reason, [`${target.address}.number`]);
   }
   if (target.mode === "data" && target.type === "google_client_config" && attr === "project") return project;
+  // A google resource that sets no project is created in its provider's project, which the
+  // provider also records as the resource's `project` attribute.
+  if (attr === "project" && (values.project === undefined || values.project === null) && typeof providerProject === "string" && hasProjectAttribute(target.type)) {
+    return providerProject;
+  }
   return undefined;
+}
+
+/** Google resource types with a `project` argument: not projects themselves, nor folder, organisation or billing resources. */
+function hasProjectAttribute(type: string): boolean {
+  return type.startsWith("google_") && type !== "google_project" && !/^google_(organization|folder|billing)/.test(type);
 }
 
 function withPrefix(attr: string, email: string, project: Value | undefined): Value {
