@@ -537,11 +537,6 @@ export class IamIndex {
     }
     return result;
   }
-
-  /** Deny rules that would deny the identity one of the permissions, for reporting. */
-  deniedPermissions(identity: Identity, project: string, permissions: readonly string[]): string[] {
-    return permissions.filter((p) => this.denied(identity, project, p) === "yes");
-  }
 }
 
 /** What {@link IamIndex.denials} finds. */
