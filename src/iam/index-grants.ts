@@ -50,6 +50,8 @@ export interface PermissionReport {
   undetermined: Array<{ permission: string; reason: string }>;
   /** Roles on the way that the apply strips from the identity (authoritative resources, removals). */
   stripped: Array<{ resource: Resource; role: string; why: string }>;
+  /** Of `missing`: permissions a held role gives but an unconditional deny rule (read live) takes away. */
+  deniedButGranted: string[];
 }
 
 const NO_SETS: readonly AuthoritativeSet[] = [];
@@ -389,7 +391,7 @@ export class IamIndex {
 
   /** Checks a set of permissions for an identity on a project, role by role. */
   permissions(identity: Identity, project: string, required: readonly string[]): PermissionReport {
-    const report: PermissionReport = { granted: new Map(), missing: [], undetermined: [], stripped: [] };
+    const report: PermissionReport = { granted: new Map(), missing: [], undetermined: [], stripped: [], deniedButGranted: [] };
     const roles = this.candidateRoles(identity, project);
     // Roles and their answers side by side: read once per required permission, without entry pairs.
     const roleList = [...roles];
@@ -404,14 +406,6 @@ export class IamIndex {
       return why.reason;
     };
     for (const permission of required) {
-      const denied = this.denied(identity, project, permission);
-      if (denied === "yes") {
-        report.missing.push(permission);
-        continue;
-      }
-      // An unreadable or conditional deny only matters for a permission that is granted:
-      // one no role gives is missing whatever the deny policies say.
-      const denyDoubt = denied === "no" ? undefined : denied.maybe;
       const via: Grant[] = [];
       let maybe: string | undefined;
       for (let i = 0; i < roleList.length; i++) {
@@ -423,8 +417,17 @@ export class IamIndex {
         else if (answer.holds === "yes") maybe ??= `${role} is granted, but its permissions are not in the bundled role table (--live reads them)`;
         else if (answer.holds === "maybe" && contains === true) maybe ??= answer.reason;
       }
+      const denied = this.denied(identity, project, permission);
+      if (denied === "yes") {
+        // Missing whatever is granted; whether a role gives it tells the rules which fix applies.
+        report.missing.push(permission);
+        if (via.length) report.deniedButGranted.push(permission);
+        continue;
+      }
       if (via.length) {
-        if (denyDoubt) report.undetermined.push({ permission, reason: denyDoubt });
+        // An unreadable or conditional deny only matters for a permission that is granted:
+        // one no role gives is missing whatever the deny policies say.
+        if (denied !== "no") report.undetermined.push({ permission, reason: denied.maybe });
         else report.granted.set(permission, via);
         continue;
       }

@@ -1,8 +1,8 @@
 import type { Remediation, Rule, RuleContext, Verdict } from "./types";
-import type { Denials } from "../iam/index-grants";
+import type { Denials, PermissionReport } from "../iam/index-grants";
 import { DEFAULT_NODE_SA_PERMISSIONS } from "../knowledge/roles";
 import { bothRemediations, denyExceptionRemediation, grantRoleRemediation } from "./remediation";
-import { deniedAndUngranted, denyPoliciesText } from "./deny";
+import { denyPoliciesText } from "./deny";
 import { CLUSTER, NODE_POOL, type NodeIdentityUse, distinctNodeIdentities } from "../gke/node-identities";
 
 const MINIMUM_ROLE = "roles/container.defaultNodeServiceAccount";
@@ -69,7 +69,7 @@ function checkUse(use: NodeIdentityUse, ctx: RuleContext): Verdict {
     // A permission an unconditional deny rule takes away is "missing" to the index whatever is
     // granted: told apart here, because granting the role again does nothing against a deny rule.
     const denied = ctx.iam.denials(identity, project.key, report.missing).denied;
-    if (denied.length > 0) return deniedVerdict(use, who, where, project.key, report.missing, denied, remediation, details, ctx);
+    if (denied.length > 0) return deniedVerdict(use, who, where, project.key, report, denied, remediation, details);
     const stripped = report.stripped.length ? `; ${report.stripped[0].why}` : "";
     return {
       status: "fail",
@@ -108,16 +108,14 @@ function deniedVerdict(
   who: string,
   where: string,
   project: string,
-  missing: string[],
+  report: PermissionReport,
   denied: Denials["denied"],
   grantFix: () => Remediation,
   details: Record<string, unknown>,
-  ctx: RuleContext,
 ): Verdict {
   const { identity, resource } = use;
   const deniedNames = denied.map((d) => d.permission);
-  const ungranted = new Set([...missing.filter((p) => !deniedNames.includes(p)), ...deniedAndUngranted(ctx.iam, identity, project, deniedNames)]);
-  const notGranted = missing.filter((p) => ungranted.has(p));
+  const notGranted = report.missing.filter((p) => !report.deniedButGranted.includes(p));
   const policies = denyPoliciesText(denied);
   const denyFix = denyExceptionRemediation({
     email: identity.email ?? "SERVICE_ACCOUNT_EMAIL",

@@ -6,7 +6,7 @@ import { sameIdentity } from "../iam/index-grants";
 import type { Identity } from "../iam/identity";
 import { CLUSTER, NODE_POOL, type NodeIdentityUse, distinctNodeIdentities } from "../gke/node-identities";
 import { bothRemediations, denyExceptionRemediation, grantRoleRemediation } from "./remediation";
-import { deniedAndUngranted, denyPoliciesText } from "./deny";
+import { denyPoliciesText } from "./deny";
 import type { Denials } from "../iam/index-grants";
 import type { ProjectCatalog } from "../iam/projects";
 import { isLiveError, type LiveBinding } from "../live/facts";
@@ -247,9 +247,7 @@ function grantAnswer(identity: Identity, repo: Resource, grants: RepoGrant[], ch
     const report = ctx.iam.permissions(identity, project, [PULL]);
     // The index counts a denied permission as missing: a held role that gives it is still a grant here
     // (canPull weighs the deny rule). Conditional or unreadable deny rules come back undetermined.
-    const denied = report.missing.length ? ctx.iam.denials(identity, project, report.missing).denied.map((d) => d.permission) : [];
-    const grantedButDenied = denied.length > 0 && deniedAndUngranted(ctx.iam, identity, project, denied).length === 0;
-    answer = report.granted.size || grantedButDenied ? "pass" : report.undetermined.length ? { reason: report.undetermined[0].reason } : "fail";
+    answer = report.granted.size || report.deniedButGranted.length ? "pass" : report.undetermined.length ? { reason: report.undetermined[0].reason } : "fail";
     answers.set(key, answer);
   }
   if (answer !== "fail") return answer;
