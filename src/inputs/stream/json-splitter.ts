@@ -342,16 +342,10 @@ export class JsonSplitter {
 
 /** Whether the quote at `q` is escaped: an odd run of backslashes before it. */
 function isEscaped(chunk: Buffer, q: number, segmentStart: number, carried: number): boolean {
-  let count = 0;
-  let j = q - 1;
-  while (j >= segmentStart && chunk[j] === BACKSLASH) {
-    count++;
-    j--;
-  }
-  if (j < segmentStart) count += carried;
-  return count % 2 === 1;
+  return trailingBackslashes(chunk, q, segmentStart, carried) % 2 === 1;
 }
 
+/** The run of backslashes that ends just before `n`, counting those carried from earlier chunks when it reaches back to `segmentStart`. */
 function trailingBackslashes(chunk: Buffer, n: number, segmentStart: number, carried: number): number {
   let count = 0;
   let j = n - 1;
