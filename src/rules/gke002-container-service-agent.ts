@@ -65,7 +65,7 @@ function roleVerdict(clusterAddress: string, project: string, agent: Identity, c
   // "the GKE service agent service-1@…" when the number is known, else the description alone.
   const named = agentName(agent);
   if (answer.holds === "yes") {
-    // Live facts hold a project under its id and its number: the same live grant can come twice.
+    // Grants read live (the project's policy, an inherited one) all read "the live IAM policy": named once.
     const via = [...new Set(answer.via.map((g) => g.resource?.address ?? "the live IAM policy"))].join(", ");
     return { status: "pass", address: clusterAddress, message: `The GKE service agent of ${project} holds ${AGENT_ROLE} (${via})`, details };
   }
