@@ -115,7 +115,8 @@ async function runCheck(input: string, flags: CheckFlags, io: CliIo): Promise<nu
     const waiversFile = flags.waivers ?? findWaiversFile(input);
     const waivers = waiversFile ? loadWaiversFile(waiversFile) : [];
     // --project is the google provider's default project: given to model building, before references are resolved.
-    const { models, live } = await liveFactsFor(loadInputs(input, flags.project ? { defaultProject: flags.project } : {}), flags, io);
+    const models = loadInputs(input, flags.project ? { defaultProject: flags.project } : {});
+    const live = await liveFactsFor(models, flags, io);
     const checked = reportFor(models, { includePass: needsPassFindings(outputs, Boolean(flags.includePass)), ...(live ? { live } : {}) });
     const waived = applyWaivers(checked.findings, waivers, new Date());
     const report = { ...checked, findings: waived.findings, summary: summarise(waived.findings), ...(waiversFile ? { waivers: waived.outcomes } : {}) };

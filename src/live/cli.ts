@@ -30,19 +30,20 @@ export class LiveUsageError extends Error {
 /**
  * `--project` is given to model building (`loadInputs(path, { defaultProject })`), before references
  * are resolved; `models` come with it applied. Here only the providers that kept their own project are told.
+ * The facts read live, or undefined without --live (or when nothing exists yet to read).
  */
-export async function liveFactsFor(models: Model[], flags: LiveFlags, io: LiveIo, options: Pick<LiveOptions, "accessToken"> = {}): Promise<{ models: Model[]; live?: LiveFacts }> {
+export async function liveFactsFor(models: Model[], flags: LiveFlags, io: LiveIo, options: Pick<LiveOptions, "accessToken"> = {}): Promise<LiveFacts | undefined> {
   if (flags.project) for (const line of projectFlagNotices(models, flags.project)) io.stderr(`preflight: ${terminalSafe(line)}\n`);
   if (!flags.live) {
     if (flags.apiEndpoint) io.stderr("preflight: --api-endpoint has no effect without --live\n");
-    return { models: models };
+    return undefined;
   }
   const { request, notice } = boundedRequest(liveRequestFor(models), io.env);
   if (notice) io.stderr(`preflight: --live: ${notice}\n`);
   if (request.projects.length === 0 && request.serviceAccounts.length === 0 && Object.keys(request.resourceCallerPermissions ?? {}).length === 0) {
     // Everything here is created by the apply (or its project is unknown): nothing exists to read yet.
     io.stderr("preflight: --live: nothing to read (no existing project or service account is named; --project names one)\n");
-    return { models: models };
+    return undefined;
   }
   const { readLive } = require("./read") as typeof import("./read");
   const progress = io.stderrIsTty ? progressLine(io.stderr) : undefined;
@@ -56,7 +57,7 @@ export async function liveFactsFor(models: Model[], flags: LiveFlags, io: LiveIo
     progress?.clear();
     // Notices name projects and accounts as the input wrote them: keep them to one safe line.
     for (const line of liveNotices(facts)) io.stderr(`preflight: ${terminalSafe(line)}\n`);
-    return { models: models, live: facts };
+    return facts;
   } catch (error) {
     progress?.clear();
     if (error instanceof Error && (error.name === "LiveSetupError" || error.name === "EndpointError")) throw new LiveUsageError(error.message);
