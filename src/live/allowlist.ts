@@ -128,8 +128,41 @@ export const ALLOWED_METHODS: readonly AllowedMethod[] = [
   },
 ];
 
+/**
+ * The Google reads of `preflight doctor` (src/doctor), on top of a project testIamPermissions. A
+ * list of its own, so that `--live` keeps exactly the reads it documents and the doctor only these.
+ */
+export const DOCTOR_METHODS: readonly AllowedMethod[] = [
+  {
+    id: "container.projects.locations.clusters.get",
+    httpMethod: "GET",
+    path: new RegExp(`^/v1/projects/${SEGMENT}/locations/${SEGMENT}/clusters/[^/:]+$`),
+    permission: "container.clusters.get",
+  },
+  {
+    // On `locations/-`: finds a cluster asked for in the wrong location.
+    id: "container.projects.locations.clusters.list",
+    httpMethod: "GET",
+    path: new RegExp(`^/v1/projects/${SEGMENT}/locations/${SEGMENT}/clusters$`),
+    permission: "container.clusters.list",
+  },
+  {
+    id: "container.projects.locations.operations.list",
+    httpMethod: "GET",
+    path: new RegExp(`^/v1/projects/${SEGMENT}/locations/${SEGMENT}/operations$`),
+    permission: "container.operations.list",
+  },
+  {
+    // Says whose token it is, its scopes and expiry; the token goes in the Authorization header, never the URL.
+    id: "oauth2.tokeninfo",
+    httpMethod: "POST",
+    path: /^\/tokeninfo$/,
+  },
+  ALLOWED_METHODS.find((method) => method.id === "cloudresourcemanager.projects.testIamPermissions")!,
+];
+
 /** The allowed method a request is, or undefined when it is not allowed. */
-export function matchAllowedMethod(httpMethod: string, url: string | URL): AllowedMethod | undefined {
+export function matchAllowedMethod(httpMethod: string, url: string | URL, allowedMethods: readonly AllowedMethod[] = ALLOWED_METHODS): AllowedMethod | undefined {
   let pathname: string;
   try {
     pathname = new URL(String(url)).pathname;
@@ -137,7 +170,33 @@ export function matchAllowedMethod(httpMethod: string, url: string | URL): Allow
     return undefined;
   }
   const method = httpMethod.toUpperCase();
-  return ALLOWED_METHODS.find((allowed) => allowed.httpMethod === method && allowed.path.test(pathname));
+  return allowedMethods.find((allowed) => allowed.httpMethod === method && allowed.path.test(pathname));
+}
+
+/**
+ * The Kubernetes API reads of `preflight doctor`. Not a Google API, so a stricter rule: GET only,
+ * over https, to exactly the endpoint `clusters.get` gave for the cluster, on these paths, with no
+ * query but a numeric `limit`, and no user info in the URL.
+ */
+export const KUBERNETES_READS: ReadonlyArray<{ id: string; path: string }> = [
+  { id: "kubernetes.version", path: "/version" },
+  { id: "kubernetes.namespaces.list", path: "/api/v1/namespaces" },
+];
+
+export function matchKubernetesRead(httpMethod: string, url: string, clusterEndpoint: string): { id: string; path: string } | undefined {
+  let parsed: URL;
+  let expected: URL;
+  try {
+    parsed = new URL(url);
+    expected = new URL(`https://${clusterEndpoint}`);
+  } catch {
+    return undefined;
+  }
+  if (httpMethod.toUpperCase() !== "GET" || parsed.protocol !== "https:" || parsed.username || parsed.password || parsed.hash) return undefined;
+  if (parsed.host !== expected.host || expected.pathname !== "/") return undefined;
+  const query = [...parsed.searchParams.entries()];
+  if (!query.every(([key, value]) => key === "limit" && /^\d{1,4}$/.test(value))) return undefined;
+  return KUBERNETES_READS.find((read) => read.path === parsed.pathname);
 }
 
 /** Thrown before any byte leaves the process when a request is not on the allowlist. */
@@ -145,8 +204,9 @@ export class RefusedRequestError extends Error {
   constructor(
     readonly httpMethod: string,
     readonly pathname: string,
+    door = "--live",
   ) {
-    super(`refused ${httpMethod} ${pathname}: not on the read-only allowlist of --live`);
+    super(`refused ${httpMethod} ${pathname}: not on the read-only allowlist of ${door}`);
     this.name = "RefusedRequestError";
   }
 }

@@ -1,6 +1,6 @@
 import { AuthClient } from "google-auth-library";
 import type { gaxios } from "google-auth-library";
-import { matchAllowedMethod, RefusedRequestError, type AllowedMethod } from "./allowlist";
+import { ALLOWED_METHODS, matchAllowedMethod, RefusedRequestError, type AllowedMethod } from "./allowlist";
 import { redact } from "./redact";
 
 type GaxiosOptions = gaxios.GaxiosOptions;
@@ -73,6 +73,9 @@ export class GuardedAuthClient extends AuthClient {
     private readonly policy: TransportPolicy,
     /** Values that must never appear in an error text (the access token, when we hold it). */
     private readonly secrets: readonly string[] = [],
+    /** The methods this client may call: `--live`'s by default, `preflight doctor` passes its own. */
+    private readonly allowedMethods: readonly AllowedMethod[] = ALLOWED_METHODS,
+    private readonly door = "--live",
   ) {
     super();
     this.universeDomain = credentials_.universeDomain;
@@ -90,8 +93,8 @@ export class GuardedAuthClient extends AuthClient {
   override request<T>(options: GaxiosOptions): GaxiosPromise<T> {
     const httpMethod = (options.method ?? "GET").toUpperCase();
     const url = String(options.url ?? "");
-    const allowed = matchAllowedMethod(httpMethod, url);
-    if (!allowed) return Promise.reject(new RefusedRequestError(httpMethod, safePath(url)));
+    const allowed = matchAllowedMethod(httpMethod, url, this.allowedMethods);
+    if (!allowed) return Promise.reject(new RefusedRequestError(httpMethod, safePath(url), this.door));
     const record: CallRecord = { methodId: allowed.id, httpMethod, path: safePath(url), attempts: 0 };
     this.calls.push(record);
     return this.limiter.run(() => this.send<T>(allowed, options, record));

@@ -20,7 +20,10 @@ export type Outcome = "fail" | "warn" | "pass" | "suppressed";
 
 const rank: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
-export function outcomeOf(finding: Finding, policy: GatePolicy): Outcome {
+/** What the gate reads of a finding; `preflight doctor` gates its steps through the same rules. */
+export type Gated = Pick<Finding, "status" | "severity"> & { suppressed?: unknown };
+
+export function outcomeOf(finding: Gated, policy: GatePolicy): Outcome {
   if (finding.suppressed) return "suppressed";
   if (finding.status === "pass") return "pass";
   if (finding.status === "unknown" && policy.unknown !== "fail") return policy.unknown;
@@ -30,7 +33,7 @@ export function outcomeOf(finding: Finding, policy: GatePolicy): Outcome {
 }
 
 /** True when the run must exit 1. */
-export function gateFails(findings: readonly Finding[], policy: GatePolicy): boolean {
+export function gateFails(findings: readonly Gated[], policy: GatePolicy): boolean {
   return findings.some((f) => outcomeOf(f, policy) === "fail");
 }
 
