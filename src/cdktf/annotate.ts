@@ -4,10 +4,17 @@
  */
 import type { IConstruct } from "constructs";
 import type { Finding } from "../rules/types";
+import { outcomeOf, type GatePolicy, type UnknownPolicy } from "../report/policy";
 
 export type AnnotationLevel = "@cdktf/error" | "@cdktf/warn" | "@cdktf/info";
-/** How `unknown` findings (undecidable before apply) are reported. */
-export type UnknownHandling = "ignore" | "warn" | "error";
+/**
+ * How `unknown` findings (undecidable before apply) count: the CLI's `--unknown` values.
+ * `"ignore"` (= `pass`) and `"error"` (= `fail`) are the deprecated names, still accepted.
+ */
+export type UnknownHandling = UnknownPolicy | "ignore" | "error";
+
+/** The gate's outcome as cdktf's level: only what fails the gate is an ERROR, which fails synth. */
+const LEVEL = { fail: "@cdktf/error", warn: "@cdktf/warn", pass: "@cdktf/info", suppressed: "@cdktf/info" } as const;
 
 export interface Annotation {
   level: AnnotationLevel;
@@ -41,8 +48,13 @@ function trimPeriod(text: string): string {
   return text.trim().replace(/\.$/, "");
 }
 
-/** The annotation for a finding, or undefined when nothing should be said. */
-export function annotationFor(f: Finding, unknown: UnknownHandling): Annotation | undefined {
+/**
+ * The annotation for a finding under the gate's policy, or undefined for a pass. The level is the
+ * finding's outcome, as the CLI's exit code sees it: ERROR when it fails the gate, WARN when it is
+ * shown without failing (a failing warning under `failOn: "error"`, anything under `"never"`, an
+ * unknown under `"warn"`), INFO for an unknown under `unknown: "pass"` and a suppressed finding.
+ */
+export function annotationFor(f: Finding, policy: GatePolicy): Annotation | undefined {
   if (f.suppressed) {
     const until = f.suppressed.expires ? ` until ${f.suppressed.expires}` : "";
     return {
@@ -53,15 +65,15 @@ export function annotationFor(f: Finding, unknown: UnknownHandling): Annotation 
   const expired = f.expiredSuppression
     ? ` The suppression of ${f.ruleId} expired on ${f.expiredSuppression.expires} and no longer applies (reason was: ${trimPeriod(f.expiredSuppression.reason)}).`
     : "";
+  const level = LEVEL[outcomeOf(f, policy)];
   if (f.status === "fail") {
-    return { level: "@cdktf/error", message: join(`${f.ruleId} ${trimPeriod(f.message)}.${expired}`, fixText(f)) };
+    return { level, message: join(`${f.ruleId} ${trimPeriod(f.message)}.${expired}`, fixText(f)) };
   }
   if (f.status === "unknown") {
-    if (unknown === "ignore") return undefined;
     const why = f.reason ? ` (${trimPeriod(f.reason)}).` : ".";
     const decide = f.decideWith ? ` Decide with: ${trimPeriod(f.decideWith)}.` : "";
     return {
-      level: unknown === "error" ? "@cdktf/error" : "@cdktf/warn",
+      level,
       message: join(`${f.ruleId} cannot be decided before apply: ${trimPeriod(f.message)}${why}${decide}${expired}`, fixText(f)),
     };
   }

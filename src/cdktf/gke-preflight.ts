@@ -14,13 +14,24 @@ import type { IConstruct } from "constructs";
 import { checkTerraformJson } from "../engine/check";
 import { findRule } from "../rules/index";
 import type { Finding } from "../rules/types";
+import { gateVerdict, policyFromOptions, type FailOn, type GatePolicy, type GateVerdict } from "../report/policy";
 import { annotate, annotationFor, type UnknownHandling } from "./annotate";
 import { CUSTOM_SYNTHESIS, isApp, isStack, stackOf, stacksUnder, type StackLike, type TerraformJson } from "./brands";
 import { applyFixes, type FixResult } from "./fix";
 import { suppress as recordSuppression, writeSuppressionsUnder, type SuppressOptions } from "./suppress";
 
 export interface GkePreflightOptions {
-  /** How findings that cannot be decided before apply are reported; default `warn`. */
+  /**
+   * The lowest severity of a failing finding that fails synth, as the CLI's `--fail-on`:
+   * `error` (default), `warning`, or `never` (report-only: every finding is a warning).
+   */
+  failOn?: FailOn;
+  /**
+   * How findings that cannot be decided before apply count, as the CLI's `--unknown`: `pass`
+   * (an info line), `warn` (default, a warning) or `fail` (fails synth when their severity
+   * reaches `failOn`, as in the CLI).
+   * `"ignore"` and `"error"` are deprecated names of `pass` and `fail`.
+   */
   unknown?: UnknownHandling;
   /** Add the missing minimal grants and API enablements instead of failing on them; default false. */
   fix?: boolean;
@@ -35,6 +46,8 @@ export interface StackCheckResult {
   stack: string;
   findings: Finding[];
   fixes: FixResult;
+  /** The gate's verdict on this stack: `fail` exactly when one of its findings is annotated as an ERROR. */
+  gate: GateVerdict;
 }
 
 interface SynthesisHook {
@@ -79,15 +92,14 @@ export class GkePreflight {
     return runEngine(s, s.toTerraform(), { ...options, rules: ruleIds(options.rules) });
   }
 
-  private readonly options: Required<Pick<GkePreflightOptions, "unknown" | "fix">> & GkePreflightOptions;
+  private readonly options: Required<Pick<GkePreflightOptions, "fix">> & GkePreflightOptions;
+  /** The same policy, with the same defaults, as the CLI's `--fail-on` and `--unknown`. */
+  readonly policy: GatePolicy;
   private readonly results = new Map<string, StackCheckResult>();
 
   constructor(options: GkePreflightOptions = {}) {
-    const unknown = options.unknown ?? "warn";
-    if (!["ignore", "warn", "error"].includes(unknown)) {
-      throw new Error(`GkePreflight: unknown must be "ignore", "warn" or "error", got ${JSON.stringify(unknown)}`);
-    }
-    this.options = { ...options, unknown, fix: options.fix ?? false, rules: ruleIds(options.rules) };
+    this.policy = policyFromOptions(options, "GkePreflight");
+    this.options = { ...options, fix: options.fix ?? false, rules: ruleIds(options.rules) };
     neverAttached.add(this);
     installExitCheck();
   }
@@ -152,7 +164,7 @@ export class GkePreflight {
     let byPath: Map<string, IConstruct> | undefined;
     const constructAt = (path: string) => (byPath ??= new Map(stack.node.findAll().map((c) => [c.node.path, c] as const))).get(path);
     for (const f of findings) {
-      const a = annotationFor(f, this.options.unknown);
+      const a = annotationFor(f, this.policy);
       if (a) annotate((f.constructPath && constructAt(f.constructPath)) || stack, a);
     }
     for (const add of fixes.additions) {
@@ -165,7 +177,7 @@ export class GkePreflight {
     for (const skip of fixes.skipped) {
       annotate(skip.construct, { level: "@cdktf/info", message: `${skip.ruleId} not auto-fixed: ${skip.why}.` });
     }
-    const result = { stack: stack.node.id, findings, fixes };
+    const result = { stack: stack.node.id, findings, fixes, gate: gateVerdict(findings, this.policy) };
     this.results.set(stack.node.id, result);
     reuseRendering(stack, json);
     return result;
@@ -213,10 +225,36 @@ function ruleIds(rules: string[] | undefined): string[] | undefined {
 
 function runEngine(stack: StackLike, json: TerraformJson, options: GkePreflightOptions): Finding[] {
   const name = stack.node.id;
-  return checkTerraformJson(json, { file: `stacks/${name}/cdk.tf.json`, stack: name }, {
+  return checkTerraformJson(inWrittenOrder(json), { file: `stacks/${name}/cdk.tf.json`, stack: name }, {
     now: options.now,
     rules: options.rules,
   });
+}
+
+/**
+ * cdktf and cdktn write cdk.tf.json with every object's keys sorted (json-stable-stringify,
+ * safe-stable-stringify), so the CLI reads blocks, types and names in that order. The engine
+ * reads them in the same order here: a finding anchored on the first of several resources
+ * (a project's GKE002, GKE009) then lands on the same resource at both doors. Only the levels
+ * that order resources are sorted (block, type, name); attributes keep their order.
+ */
+function inWrittenOrder(json: TerraformJson, depth = 3): TerraformJson {
+  const sorted: Record<string, unknown> = {};
+  for (const key of Object.keys(json).sort()) {
+    const value = (json as Record<string, unknown>)[key];
+    // defineProperty: a key named "__proto__" stays a key, as JSON.parse makes it in the CLI
+    Object.defineProperty(sorted, key, {
+      value: depth > 1 && isPlainObject(value) ? inWrittenOrder(value as TerraformJson, depth - 1) : value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return sorted as TerraformJson;
+}
+
+function isPlainObject(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /**

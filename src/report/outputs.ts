@@ -87,7 +87,7 @@ export function renderOutputChunks(format: FormatName, report: Report, ctx: Rend
     case "text":
       return textChunks(shown, { policy: ctx.policy, color: ctx.color, verbose: ctx.verbose });
     case "json":
-      return jsonChunks(shown, ctx.terminal ? "indented" : "lines");
+      return jsonChunks(shown, ctx.terminal ? "indented" : "lines", ctx.policy);
     case "sarif":
       return sarifChunks(shown, { policy: ctx.policy, rules: ctx.rules, baseDir: ctx.baseDir, waivers: ctx.waivers, locate: locatorFor(ctx),
         ruleDocUrl: (id) => `${DOCS_BASE}/${id}.md`, informationUri: DOCS_BASE.replace(/\/blob\/main\/docs\/rules$/, "") });

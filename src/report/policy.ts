@@ -52,3 +52,57 @@ export function parseUnknownPolicy(value: string): UnknownPolicy {
   if (value === "pass" || value === "warn" || value === "fail") return value;
   throw new Error(`--unknown must be pass, warn or fail (got "${value}")`);
 }
+
+/** The gate's verdict: `fail` exactly when the run exits 1 (the CLI) or synth fails (the aspect). */
+export type GateVerdict = "pass" | "fail";
+
+export function gateVerdict(findings: readonly Finding[], policy: GatePolicy): GateVerdict {
+  return gateFails(findings, policy) ? "fail" : "pass";
+}
+
+/** Findings counted by status (suppressed ones apart), as in the report's summary. */
+export interface StatusCounts {
+  fail: number;
+  unknown: number;
+  pass: number;
+  suppressed: number;
+}
+
+/** The JSON report's summary: counts by status and by severity, the policy applied and the gate's verdict. */
+export interface GateSummary extends StatusCounts {
+  bySeverity: Record<Severity, StatusCounts>;
+  policy: GatePolicy;
+  gate: GateVerdict;
+}
+
+export function gateSummary(findings: readonly Finding[], policy: GatePolicy): GateSummary {
+  const zero = (): StatusCounts => ({ fail: 0, unknown: 0, pass: 0, suppressed: 0 });
+  const total = zero();
+  const bySeverity: Record<Severity, StatusCounts> = { error: zero(), warning: zero(), info: zero() };
+  for (const f of findings) {
+    const key = f.suppressed ? "suppressed" : f.status;
+    total[key]++;
+    bySeverity[f.severity][key]++;
+  }
+  return { ...total, bySeverity, policy: { failOn: policy.failOn, unknown: policy.unknown }, gate: gateVerdict(findings, policy) };
+}
+
+/**
+ * The aspect's options before it spoke the CLI's vocabulary, still accepted: `unknown: "ignore"`
+ * is `pass` (shown, never failing) and `unknown: "error"` is `fail`. Deprecated.
+ */
+const LEGACY_UNKNOWN: Record<string, UnknownPolicy> = { ignore: "pass", error: "fail" };
+
+/** A policy from the aspect's options (same names and defaults as the CLI's flags); throws on a bad value. */
+export function policyFromOptions(options: { failOn?: string; unknown?: string }, who: string): GatePolicy {
+  const failOn = options.failOn ?? defaultPolicy.failOn;
+  const unknownValue = options.unknown ?? defaultPolicy.unknown;
+  const unknown = Object.hasOwn(LEGACY_UNKNOWN, unknownValue) ? LEGACY_UNKNOWN[unknownValue] : unknownValue;
+  if (failOn !== "error" && failOn !== "warning" && failOn !== "never") {
+    throw new Error(`${who}: failOn must be "error", "warning" or "never", got ${JSON.stringify(failOn)}`);
+  }
+  if (unknown !== "pass" && unknown !== "warn" && unknown !== "fail") {
+    throw new Error(`${who}: unknown must be "pass", "warn" or "fail", got ${JSON.stringify(unknownValue)}`);
+  }
+  return { failOn, unknown };
+}

@@ -1,4 +1,7 @@
 import { annotationFor, oneLine } from "../../src/cdktf/annotate";
+import { defaultPolicy, type GatePolicy } from "../../src/report/policy";
+
+const policy = (failOn: GatePolicy["failOn"], unknown: GatePolicy["unknown"]): GatePolicy => ({ failOn, unknown });
 import type { Finding } from "../../src/rules/types";
 
 const base: Finding = {
@@ -29,10 +32,13 @@ describe("annotation text", () => {
     );
   });
 
-  it("unknown: level by option, reason in parentheses, one line", () => {
-    expect(annotationFor(base, "ignore")).toBeUndefined();
-    expect(annotationFor(base, "error")!.level).toBe("@cdktf/error");
-    const warn = annotationFor(base, "warn")!;
+  it("unknown: level by the --unknown policy, reason in parentheses, one line", () => {
+    expect(annotationFor(base, policy("error", "pass"))!.level).toBe("@cdktf/info");
+    expect(annotationFor(base, policy("error", "fail"))!.level).toBe("@cdktf/error");
+    // an unknown counted as failing still fails only when its severity reaches failOn, as in the CLI
+    expect(annotationFor({ ...base, severity: "warning" }, policy("error", "fail"))!.level).toBe("@cdktf/warn");
+    expect(annotationFor(base, policy("never", "fail"))!.level).toBe("@cdktf/warn");
+    const warn = annotationFor(base, policy("error", "warn"))!;
     expect(warn.level).toBe("@cdktf/warn");
     expect(warn.message).toBe(
       "GKE003 cannot be decided before apply: Nothing in this input enables compute.googleapis.com on p1 " +
@@ -45,12 +51,20 @@ describe("annotation text", () => {
 
   it("fail is an error; suppressed is info with the reason; pass says nothing", () => {
     const fail = { ...base, status: "fail" as const };
-    expect(annotationFor(fail, "ignore")!.level).toBe("@cdktf/error");
-    const suppressed = annotationFor({ ...fail, suppressed: { reason: "Accepted by the platform team.", source: "construct" } }, "warn")!;
+    expect(annotationFor(fail, policy("error", "pass"))!.level).toBe("@cdktf/error");
+    const suppressed = annotationFor({ ...fail, suppressed: { reason: "Accepted by the platform team.", source: "construct" } }, defaultPolicy)!;
     expect(suppressed).toEqual({
       level: "@cdktf/info",
       message: "GKE003 suppressed (reason: Accepted by the platform team): Nothing in this input enables compute.googleapis.com on p1.",
     });
-    expect(annotationFor({ ...base, status: "pass" }, "error")).toBeUndefined();
+    expect(annotationFor({ ...base, status: "pass" }, policy("warning", "fail"))).toBeUndefined();
+  });
+
+  it("a failing warning is a warning unless failOn is warning; failOn never makes every failure a warning", () => {
+    const warning = { ...base, ruleId: "GKE004", severity: "warning" as const, status: "fail" as const };
+    expect(annotationFor(warning, defaultPolicy)!.level).toBe("@cdktf/warn");
+    expect(annotationFor(warning, defaultPolicy)!.message).toMatch(/^GKE004 Nothing in this input/);
+    expect(annotationFor(warning, policy("warning", "warn"))!.level).toBe("@cdktf/error");
+    expect(annotationFor({ ...warning, severity: "error" }, policy("never", "warn"))!.level).toBe("@cdktf/warn");
   });
 });

@@ -91,8 +91,8 @@ describe("GkePreflight on a stack (cdktf 0.21)", () => {
     }
   });
 
-  it("unknown findings: warn by default, ignore or error when asked", () => {
-    const build = (unknown?: "ignore" | "warn" | "error") => {
+  it("unknown findings: warn by default, pass (info) or fail when asked, with the CLI's names; the old names still work", () => {
+    const build = (unknown?: "pass" | "warn" | "fail" | "ignore" | "error") => {
       const stack = newStack();
       addGke(stack, { apis: false }); // existing project: APIs may be enabled outside Terraform
       GkePreflight.of(stack, unknown ? { unknown } : {});
@@ -102,16 +102,52 @@ describe("GkePreflight on a stack (cdktf 0.21)", () => {
     Testing.fullSynth(warned);
     expect(annotations(warned, "warn").filter((a) => a.includes("GKE003 cannot be decided"))).toHaveLength(2);
 
-    const ignored = build("ignore");
-    Testing.fullSynth(ignored);
-    expect(annotations(ignored, "warn")).toEqual([]);
+    for (const name of ["pass", "ignore"] as const) {
+      const passed = build(name);
+      Testing.fullSynth(passed);
+      expect(annotations(passed, "warn")).toEqual([]);
+      expect(annotations(passed, "info").filter((a) => a.includes("GKE003 cannot be decided"))).toHaveLength(2);
+    }
 
-    const strict = build("error");
-    expect(synthError(strict)).toMatch(/^\[gke\/cluster\] GKE003 cannot be decided before apply: Nothing in this input enables container\.googleapis\.com/m);
+    for (const name of ["fail", "error"] as const) {
+      expect(synthError(build(name))).toMatch(/^\[gke\/cluster\] GKE003 cannot be decided before apply: Nothing in this input enables container\.googleapis\.com/m);
+    }
+  });
+
+  it("a failing warning (GKE004) is annotated as a warning and lets synth pass, as the CLI exits 0; failOn decides as --fail-on", () => {
+    const build = (options: ConstructorParameters<typeof GkePreflight>[0] = {}) => {
+      const stack = newStack();
+      const { cluster, pool } = addGke(stack);
+      // nodes run as the Compute Engine default service account
+      cluster.addOverride("node_config.service_account", "default");
+      pool.addOverride("node_config.service_account", "default");
+      const preflight = GkePreflight.of(stack, options);
+      return { stack, preflight };
+    };
+    const { stack, preflight } = build();
+    Testing.fullSynth(stack);
+    expect(annotations(stack, "error")).toEqual([]);
+    expect(annotations(stack, "warn").filter((a) => /^\[gke\/(cluster|pool)\] GKE004 /.test(a))).toHaveLength(2);
+    expect(preflight.policy).toEqual({ failOn: "error", unknown: "warn" });
+    expect(preflight.lastResults.get("gke")!.gate).toBe("pass");
+
+    const strict = build({ failOn: "warning" });
+    expect(synthError(strict.stack)).toMatch(/^\[gke\/pool\] GKE004 Nodes of google_container_node_pool\.pool/m);
+    expect(strict.preflight.lastResults.get("gke")!.gate).toBe("fail");
+
+    // report-only: even a failing error is a warning
+    const reportOnly = newStack();
+    addGke(reportOnly, { nodeRoles: LEGACY_PAIR });
+    GkePreflight.of(reportOnly, { failOn: "never" });
+    Testing.fullSynth(reportOnly);
+    expect(annotations(reportOnly, "error")).toEqual([]);
+    expect(annotations(reportOnly, "warn").filter((a) => /GKE001 /.test(a))).toHaveLength(2);
   });
 
   it("has no option that quietly checks less than asked", () => {
-    expect(() => new GkePreflight({ unknown: "off" as any })).toThrow(/unknown must be/);
+    expect(() => new GkePreflight({ unknown: "off" as any })).toThrow(/unknown must be "pass", "warn" or "fail", got "off"/);
+    expect(() => new GkePreflight({ unknown: "toString" as any })).toThrow(/unknown must be/);
+    expect(() => new GkePreflight({ failOn: "fatal" as any })).toThrow(/failOn must be "error", "warning" or "never", got "fatal"/);
     expect(() => new GkePreflight({ rules: [] })).toThrow(/at least one rule/);
     expect(() => new GkePreflight({ rules: ["GKE001", "GKE42"] })).toThrow(/unknown rule "GKE42"/);
     const stack = newStack();

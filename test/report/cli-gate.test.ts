@@ -247,3 +247,25 @@ describe("waivers through the CLI", () => {
     expect(missing.stderr).toMatch(/nope\.yaml: waivers file not found/);
   });
 });
+
+describe("the JSON summary carries the gate", () => {
+  it("counts by status and severity; summary.gate equals the exit code under every policy", () => {
+    for (const input of [GOOD, BAD, UNKNOWN, CDK_BAD]) {
+      for (const failOn of ["error", "warning", "never"]) {
+        for (const unknown of ["pass", "warn", "fail"]) {
+          const r = run([input, "--format", "json", "--fail-on", failOn, "--unknown", unknown]);
+          const summary = JSON.parse(r.stdout).summary;
+          expect({ input, failOn, unknown, gate: summary.gate }).toEqual({ input, failOn, unknown, gate: r.code === 1 ? "fail" : "pass" });
+          expect(summary.policy).toEqual({ failOn, unknown });
+          for (const status of ["fail", "unknown", "pass", "suppressed"]) {
+            const bySeverity = summary.bySeverity.error[status] + summary.bySeverity.warning[status] + summary.bySeverity.info[status];
+            expect(bySeverity).toBe(summary[status]);
+          }
+        }
+      }
+    }
+    // the failing warning of the cdk.tf.json (GKE004) is counted as such
+    const cdk = JSON.parse(run([CDK_BAD, "--format", "json"]).stdout).summary;
+    expect(cdk.bySeverity.warning.fail).toBeGreaterThan(0);
+  });
+});
