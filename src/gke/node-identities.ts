@@ -6,6 +6,7 @@ import type { Identity } from "../iam/identity";
 import type { ProjectResolution } from "../iam/projects";
 import { addToList } from "../model/multimap";
 import { withoutInstanceKey } from "../model/addresses";
+import { possibleMajors, type MajorRange } from "./provider-version";
 
 export const CLUSTER = "google_container_cluster";
 export const NODE_POOL = "google_container_node_pool";
@@ -38,6 +39,11 @@ export interface GkeFacts {
   clusters: ClusterFacts[];
   nodePools: Array<{ resource: Resource; cluster?: Resource; clusterByLiteralName: boolean; project: ProjectResolution }>;
   nodeIdentities: NodeIdentityUse[];
+  /**
+   * The google provider majors the input's version constraint admits, read once for every rule
+   * (GKE003, GKE008, GKE009); undefined when no constraint is stated or none can be met.
+   */
+  googleProviderMajors: MajorRange | undefined;
 }
 
 /**
@@ -80,7 +86,7 @@ export function gkeFacts(model: Model, iam: IamIndex): GkeFacts {
     const value = attribute(pool.resource.values, "node_config", "service_account");
     uses.push(use(pool.resource, pool.cluster, "node_config.service_account", value, pool.project, iam, false));
   }
-  return { clusters: clusterFacts, nodePools, nodeIdentities: uses };
+  return { clusters: clusterFacts, nodePools, nodeIdentities: uses, googleProviderMajors: possibleMajors(model.googleProviderVersion) };
 }
 
 function clusterNodeIdentities(cluster: ClusterFacts, iam: IamIndex): NodeIdentityUse[] {

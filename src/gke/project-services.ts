@@ -2,6 +2,7 @@ import type { Resource } from "../model/types";
 import { booleanAttribute } from "../model/access";
 import type { IamIndex } from "../iam/index-grants";
 import { addToList } from "../model/multimap";
+import { unsetDisableOnDestroy, type MajorRange } from "./provider-version";
 
 export const PROJECT_SERVICE = "google_project_service";
 
@@ -23,18 +24,12 @@ const serviceIndexes = new WeakMap<IamIndex, Map<string, Resource[]>>();
 
 /**
  * Whether destroying this google_project_service disables the API. Unset means true before
- * provider 7.0 (and in the prebuilt CDKTF bindings, which pin 6.x), false from 7.0.
+ * provider 7.0 (and in the prebuilt CDKTF bindings, which pin 6.x), false from 7.0: decided only
+ * when every provider version the constraint admits agrees ({@link GkeFacts.googleProviderMajors}).
  */
-export function disablesOnDestroy(resource: Resource, providerMajor: number | undefined): boolean | "unknown" {
+export function disablesOnDestroy(resource: Resource, providerMajors: MajorRange | undefined): boolean | "unknown" {
   const values = resource.change === "delete" ? resource.before ?? resource.values : resource.values;
   const set = booleanAttribute(values, "disable_on_destroy");
   if (set === true || set === false) return set;
-  if (providerMajor === undefined) return "unknown";
-  return providerMajor < 7;
-}
-
-/** Major version of the google provider from a constraint such as `6.50.0`, `~> 6.0`, `>= 7`. */
-export function providerMajor(constraint: string | undefined): number | undefined {
-  const m = constraint ? /(\d+)(?:\.\d+)*/.exec(constraint) : null;
-  return m ? Number(m[1]) : undefined;
+  return unsetDisableOnDestroy(providerMajors);
 }

@@ -2,9 +2,12 @@ import type { Rule, RuleContext, Verdict } from "./types";
 import type { ClusterFacts } from "../gke/node-identities";
 import { CLUSTER } from "../gke/node-identities";
 import { GKE_REQUIRED_APIS } from "../knowledge/apis";
-import { disablesOnDestroy, providerMajor, serviceResources, PROJECT_SERVICE } from "../gke/project-services";
+import { disablesOnDestroy, serviceResources, PROJECT_SERVICE } from "../gke/project-services";
 import { enableApiRemediation } from "./remediation";
 import { isLiveError } from "../live/facts";
+import { undecidedVersionReason } from "../gke/provider-version";
+import { isUnknown } from "../model/unknown";
+import { booleanAttribute } from "../model/access";
 
 /** GKE003: container.googleapis.com and compute.googleapis.com are enabled on each cluster's project. */
 export const gke003RequiredApis: Rule = {
@@ -42,8 +45,9 @@ function checkApi(cluster: ClusterFacts, api: string, ctx: RuleContext): Verdict
   const resources = serviceResources(ctx.iam, project.key, api);
   const kept = resources.find((r) => r.change !== "delete");
   if (kept) return { status: "pass", address, message: `${api} is enabled on ${project.key} by ${kept.address}`, details };
-  const major = providerMajor(ctx.model.googleProviderVersion);
-  const destroyed = resources.find((r) => r.change === "delete" && disablesOnDestroy(r, major) !== false);
+  const destroyedResources = resources.filter((r) => r.change === "delete");
+  const majors = ctx.gke.googleProviderMajors;
+  const destroyed = destroyedResources.find((r) => disablesOnDestroy(r, majors) === true);
   if (destroyed) {
     return {
       status: "fail",
@@ -53,10 +57,33 @@ function checkApi(cluster: ClusterFacts, api: string, ctx: RuleContext): Verdict
       details,
     };
   }
+  // Before the live read: what the project has now is not what this apply leaves.
+  const undecided = destroyedResources.find((r) => disablesOnDestroy(r, majors) === "unknown");
+  if (undecided) {
+    return {
+      status: "unknown",
+      address: undecided.address,
+      message: `The plan destroys ${undecided.address}, which disables ${api} on ${project.key} while ${address} needs it, unless its disable_on_destroy is false`,
+      reason: isUnknown(booleanAttribute(undecided.before ?? undecided.values, "disable_on_destroy"))
+        ? "disable_on_destroy is only known after apply"
+        : undecidedVersionReason(ctx.model.googleProviderVersion, majors),
+      decideWith: "set disable_on_destroy = false before removing it, or pin the google provider version",
+      remediation: { ...remediation(), summary: `Keep ${undecided.address} (or set disable_on_destroy = false before removing it).` },
+      details,
+    };
+  }
   const live = ctx.live?.projects[project.key];
   if (live && !isLiveError(live) && Array.isArray(live.enabledServices)) {
     if (live.enabledServices.includes(api)) return { status: "pass", address, message: `${api} is enabled on ${project.key} (read live)`, details };
     return { status: "fail", address, message: `${api} is not enabled on ${project.key} (read live), and this configuration does not enable it`, remediation: remediation(), details };
+  }
+  // A planned delete means the refresh found the service enabled (the provider's read drops a
+  // google_project_service whose service is off from state, so it would not be destroyed), and
+  // destroying it with disable_on_destroy = false leaves the service enabled
+  // (https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/google_project_service).
+  const leftEnabled = destroyedResources.find((r) => disablesOnDestroy(r, majors) === false);
+  if (leftEnabled) {
+    return { status: "pass", address, message: `${api} stays enabled on ${project.key}: the plan destroys ${leftEnabled.address}, whose disable_on_destroy is false`, details };
   }
   if (ctx.iam.catalog.isCreatedHere(project.key)) {
     return { status: "fail", address, message: `${project.key} is created by this configuration, which does not enable ${api} on it`, remediation: remediation(), details };

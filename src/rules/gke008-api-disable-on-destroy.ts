@@ -4,6 +4,7 @@ import type { Resource } from "../model/types";
 import { isUnknown } from "../model/unknown";
 import { booleanAttribute } from "../model/access";
 import { PROJECT_SERVICE, disablesOnDestroy } from "../gke/project-services";
+import { undecidedVersionReason, type MajorRange } from "../gke/provider-version";
 import { textRemediation, constructVariable } from "./remediation";
 
 const CONTAINER_API = "container.googleapis.com";
@@ -31,7 +32,7 @@ export const gke008ApiDisableOnDestroy: Rule = {
     resourceTypes: [PROJECT_SERVICE],
   },
   check(ctx: RuleContext): Verdict[] {
-    const major = pinnedMajor(ctx.model.googleProviderVersion);
+    const major = ctx.gke.googleProviderMajors;
     const services = (ctx.model.byType.get(PROJECT_SERVICE) ?? []).filter((r) => r.mode === "managed" && GKE_APIS.includes(String(r.values.service ?? r.before?.service)));
     // Projects where container stays enabled after the apply (a kept resource, or a cluster).
     const containerStays = new Set<string>();
@@ -44,7 +45,7 @@ export const gke008ApiDisableOnDestroy: Rule = {
   },
 };
 
-function checkService(r: Resource, ctx: RuleContext, major: number | undefined, containerStays: Set<string>): Verdict {
+function checkService(r: Resource, ctx: RuleContext, major: MajorRange | undefined, containerStays: Set<string>): Verdict {
   const values = r.change === "delete" ? r.before ?? r.values : r.values;
   const api = String(values.service);
   const project = ctx.iam.catalog.projectOf(r).key;
@@ -65,7 +66,7 @@ function checkService(r: Resource, ctx: RuleContext, major: number | undefined, 
         message: dependents
           ? `The plan destroys ${r.address} with disable_dependent_services = true: disabling ${api} also disables ${CONTAINER_API} on ${where}, which clusters still use`
           : `The plan destroys ${r.address} while ${CONTAINER_API} stays enabled on ${where}: the apply fails with "${api} is depended on by … ${CONTAINER_API}"`,
-        ...(disables === "unknown" ? { reason: "the google provider version is not stated, so the default of disable_on_destroy is not known", decideWith: "pin the google provider version, or set disable_on_destroy explicitly" } : {}),
+        ...(disables === "unknown" ? { reason: versionReason(values, ctx, major), decideWith: "pin the google provider version, or set disable_on_destroy explicitly" } : {}),
         remediation: fix(),
         details,
       };
@@ -80,8 +81,10 @@ function checkService(r: Resource, ctx: RuleContext, major: number | undefined, 
     return {
       status: "unknown",
       address: r.address,
-      message: `${r.address} does not set disable_on_destroy and the google provider version is not stated: with provider < 7.0 (which the prebuilt CDKTF bindings pin), destroying or renaming it disables ${api} on ${where}`,
-      reason: isUnknown(explicit) ? "disable_on_destroy is only known after apply" : "no google provider version constraint in the input",
+      message: isUnknown(explicit)
+        ? `${r.address} sets disable_on_destroy to a value known only after apply: if it is true, destroying or renaming it disables ${api} on ${where}`
+        : `${r.address} does not set disable_on_destroy and the google provider version does not decide its default: with provider < 7.0 (which the prebuilt CDKTF bindings pin), destroying or renaming it disables ${api} on ${where}`,
+      reason: versionReason(values, ctx, major),
       decideWith: "set disable_on_destroy = false explicitly, or pin the provider version",
       remediation: fix(),
       details,
@@ -99,25 +102,7 @@ function remediation(r: Resource, api: string, project: string): ReturnType<type
   );
 }
 
-/**
- * The major version a constraint pins, only when every version it admits has that major:
- * `6.50.0`, `= 6.1`, `~> 6.0`, `~> 6.1.2`, `>= 6.1, < 7`. A bare lower bound (`>= 5`) admits 7.x.
- */
-export function pinnedMajor(constraint: string | undefined): number | undefined {
-  if (!constraint) return undefined;
-  const parts = constraint.split(",").map((p) => p.trim()).filter(Boolean);
-  let lower: number | undefined;
-  let upper: number | undefined;
-  for (const part of parts) {
-    const m = /^(=|!=|>=|<=|>|<|~>)?\s*v?(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(part);
-    if (!m) return undefined;
-    const [, op = "=", majorText, minor] = m;
-    const major = Number(majorText);
-    if (op === "=" || (op === "~>" && minor !== undefined)) return major;
-    if (op === ">=" || op === ">") lower = Math.max(lower ?? 0, major);
-    if (op === "<") upper = Math.min(upper ?? Infinity, minor !== undefined && Number(minor) > 0 ? major + 1 : major);
-    if (op === "<=") upper = Math.min(upper ?? Infinity, major + 1);
-  }
-  if (lower !== undefined && upper !== undefined && upper - lower === 1) return lower;
-  return undefined;
+function versionReason(values: Resource["values"], ctx: RuleContext, major: MajorRange | undefined): string {
+  if (isUnknown(booleanAttribute(values, "disable_on_destroy"))) return "disable_on_destroy is only known after apply";
+  return undecidedVersionReason(ctx.model.googleProviderVersion, major);
 }

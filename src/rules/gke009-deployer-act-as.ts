@@ -7,7 +7,6 @@ import { CLUSTER, NODE_POOL } from "../gke/node-identities";
 import { PROJECT_SERVICE, disablesOnDestroy } from "../gke/project-services";
 import { isCreated } from "./dependencies";
 import { kubernetesProvidersFromClusters } from "./gke010-cluster-credentials-access";
-import { pinnedMajor } from "./gke008-api-disable-on-destroy";
 import { serviceAccountUserRemediation, textRemediation } from "./remediation";
 import { addToList } from "../model/multimap";
 import { ProjectAncestry } from "../iam/ancestry";
@@ -106,7 +105,7 @@ export function deployerRequirements(ctx: RuleContext): DeployerRequirement[] {
   for (const use of ctx.gke.nodeIdentities) {
     if (isCreated(use.resource)) need(ACT_AS, use.project.key, use.resource, use.identity);
   }
-  const major = pinnedMajor(ctx.model.googleProviderVersion);
+  const major = ctx.gke.googleProviderMajors;
   for (const [type, list] of ctx.model.byType) {
     if (PROJECT_IAM.has(type)) {
       for (const r of list) {

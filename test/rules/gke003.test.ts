@@ -37,12 +37,36 @@ describe("GKE003 on plans", () => {
     expect(statuses(checkPlan(scenarios["bad-api-destroyed"]()), "GKE003").sort()).toEqual(["fail google_project_service.container_api", "pass google_container_cluster.primary"]);
   });
 
-  test("destroying a resource with disable_on_destroy = false leaves the API on: not a failure", () => {
+  test("destroying a resource with disable_on_destroy = false leaves the API on: pass", () => {
     const plan = buildPlan({ project: PROJECT, resources: [
       { type: "google_container_cluster", name: "primary", values: { name: "primary", location: "x", project: PROJECT, node_config: [{ service_account: "n@acme-prod.iam.gserviceaccount.com" }] } },
       { type: "google_project_service", name: "container_api", actions: ["delete"], values: { project: PROJECT, service: "container.googleapis.com", disable_on_destroy: false } },
     ] });
-    expect(statuses(checkPlan(plan), "GKE003")).toEqual(["unknown google_container_cluster.primary", "unknown google_container_cluster.primary"]);
+    expect(statuses(checkPlan(plan), "GKE003").sort()).toEqual(["pass google_container_cluster.primary", "unknown google_container_cluster.primary"]);
+  });
+
+  // One reading of the provider version for GKE003 and GKE008 (and GKE009): they agree on every constraint.
+  test.each([
+    [">= 5", "unknown"],
+    ["!= 7.0.0, ~> 6.10", "fail"],
+    ["~> 6.0", "fail"],
+    [">= 6.1, < 7.0.0", "fail"],
+    ["~> 7.2", "pass"],
+    [">= 7.0.0", "pass"],
+    ["6.50.0", "fail"],
+    [">= 6.0, < 8", "unknown"],
+    ["~> 6", "unknown"],
+    ["not a version", "unknown"],
+  ])("a destroyed google_project_service with disable_on_destroy unset under %s: GKE003 and GKE008 both say %s", (version, expected) => {
+    const plan = buildPlan({ project: PROJECT, providerVersion: version, resources: [
+      { type: "google_container_cluster", name: "primary", values: { name: "primary", location: "x", project: PROJECT, node_config: [{ service_account: "n@acme-prod.iam.gserviceaccount.com" }] } },
+      { type: "google_project_service", name: "container_api", actions: ["delete"], values: { project: PROJECT, service: "container.googleapis.com" } },
+    ] });
+    const findings = checkPlan(plan);
+    const gke003 = findings.find((f) => f.ruleId === "GKE003" && f.details?.api === "container.googleapis.com")!;
+    const gke008 = findings.find((f) => f.ruleId === "GKE008")!;
+    expect([gke003.status, gke008.status]).toEqual([expected, expected]);
+    if (expected === "unknown") expect(gke003.reason).toBe(gke008.reason);
   });
 
   test("--live decides an existing project's services", () => {

@@ -1,6 +1,6 @@
 import { computed } from "../support/plan-builder";
 import { cluster, projectData, PROJECT, cdkTfJson } from "../support/scenarios";
-import { pinnedMajor } from "../../src/rules/gke008-api-disable-on-destroy";
+import { possibleMajors, unsetDisableOnDestroy } from "../../src/gke/provider-version";
 import { planFindings, tfFindings, stack, verdicts } from "./helpers";
 
 const RULE = "GKE008";
@@ -61,9 +61,22 @@ describe("GKE008 api-disable-on-destroy on cdk.tf.json", () => {
   });
 });
 
-describe("pinnedMajor", () => {
+describe("possibleMajors: Terraform version constraints", () => {
+  const I = Infinity;
   test.each([
-    ["6.50.0", 6], ["= 6.1", 6], ["~> 6.0", 6], ["~> 6.1.2", 6], [">= 6.1, < 7", 6], [">= 6.1, < 7.0.0", 6], [">= 7.0, < 8.0", 7],
-    [">= 5", undefined], ["~> 6", undefined], [">= 6.0, < 8", undefined], [undefined, undefined],
-  ])("%s → %s", (constraint, major) => expect(pinnedMajor(constraint)).toBe(major));
+    ["6.50.0", [6, 6]], ["= 6.1", [6, 6]], ["~> 6.0", [6, 6]], ["~> 6.1.2", [6, 6]], [">= 6.1, < 7", [6, 6]], [">= 6.1, < 7.0.0", [6, 6]],
+    [">= 7.0, < 8.0", [7, 7]], [">= 5", [5, I]], ["~> 6", [6, I]], [">= 6.0, < 8", [6, 7]], ["< 7.0.1", [0, 7]], ["<= 7.0.0", [0, 7]],
+    ["> 6.99.99", [6, I]], ["!= 7.0.0, ~> 6.10", [6, 6]], ["!= 7.0.0", [0, I]], [">= 7.0.0, <= 7.0.0, != 7.0.0", undefined],
+    ["> 7.0.0, < 7.0.0", undefined], ["~> 6.10.0-beta1", [6, 6]], [" >=6.1 ,<7 ", [6, 6]], ["v6.1.0", [6, 6]],
+    ["latest", undefined], [">= 6.x", undefined], ["", undefined], [undefined, undefined],
+  ] as const)("%s → %j", (constraint, majors) => {
+    expect(possibleMajors(constraint)).toEqual(majors === undefined ? undefined : { min: majors[0], max: majors[1] });
+  });
+
+  test("the default of an unset disable_on_destroy is decided only when every admitted major agrees", () => {
+    expect(unsetDisableOnDestroy({ min: 5, max: 6 })).toBe(true);
+    expect(unsetDisableOnDestroy({ min: 7, max: Infinity })).toBe(false);
+    expect(unsetDisableOnDestroy({ min: 6, max: 7 })).toBe("unknown");
+    expect(unsetDisableOnDestroy(undefined)).toBe("unknown");
+  });
 });
