@@ -128,7 +128,7 @@ function use(resource: Resource, cluster: Resource | undefined, where: string, r
 
 /** A plan's unknown with no reference behind it: the provider computes it, the configuration does not set it. */
 function isComputedOnly(value: Value | undefined): boolean {
-  return isUnknown(value) && value.references.length === 0 && !value.template && value.reason === "known only after apply";
+  return isUnknown(value) && value.computedByProvider;
 }
 
 function autopilotOf(values: Values): boolean | "unknown" {

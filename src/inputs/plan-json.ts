@@ -328,6 +328,8 @@ function copyKeys(from: Json, keys: string[], count: number): Values {
 function unknownFrom(expression: unknown, module: string): Unknown {
   const refs = asArray(asObject(expression)?.references).filter((r): r is string => typeof r === "string");
   if (refs.length) return new Unknown("known only after apply", qualify(mostSpecific(refs), module));
+  // No configuration expression: the configuration does not set it, the provider computes it.
+  if (expression === undefined || expression === null) return Unknown.computedByProvider();
   return new Unknown("known only after apply");
 }
 

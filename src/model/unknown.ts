@@ -14,7 +14,18 @@ export class Unknown {
      * could be resolved substituted, e.g. `service-${data.google_project.p.number}@container-engine-robot...`.
      */
     readonly template?: string,
+    /**
+     * True when the configuration does not set the value at all and the provider computes it
+     * (a plan's `after_unknown` with no configuration expression): for an optional argument this
+     * is the provider's default. Rules read this flag, never the wording of `reason`.
+     */
+    readonly computedByProvider: boolean = false,
   ) {}
+
+  /** The value of an argument the configuration leaves unset, which the provider fills in at apply. */
+  static computedByProvider(): Unknown {
+    return new Unknown("computed by the provider at apply (not set in the configuration)", [], undefined, true);
+  }
 
   toJSON(): string {
     return this.template ? `(known after apply: ${this.template})` : "(known after apply)";

@@ -1,5 +1,5 @@
-import { computed, ref } from "../support/plan-builder";
-import { scenarios, cluster, nodePool, projectData, apis, nodeAccount, grant, agentGrant, cdkTfJson } from "../support/scenarios";
+import { buildPlan, computed, ref } from "../support/plan-builder";
+import { PROJECT, scenarios, cluster, nodePool, projectData, apis, nodeAccount, grant, agentGrant, cdkTfJson } from "../support/scenarios";
 import { modelFromPlan } from "../../src/inputs/plan-json";
 import { checkModel } from "../../src/engine/check";
 import { planFindings, tfFindings, stack, tf, verdicts } from "./helpers";
@@ -28,6 +28,18 @@ describe("GKE004 default-compute-sa on plan JSON", () => {
     const findings = planFindings(RULE, [nodePool(ref("random_id.suffix.hex"))]);
     expect(verdicts(findings)).toEqual(["unknown google_container_node_pool.primary_nodes"]);
     expect(findings[0].decideWith).toMatch(/--live/);
+  });
+
+  test("unknown, not the default account: an expression without references (a function call) is set by the configuration", () => {
+    // Terraform writes `{}` for an expression that is neither a constant nor a reference (e.g. uuid()).
+    const plan = buildPlan({ project: PROJECT, providerVersion: "~> 6.0", resources: [nodePool(computed)] });
+    const config = (plan.configuration as any).root_module.resources.find((r: any) => r.type === "google_container_node_pool");
+    config.expressions.node_config = [{ service_account: {} }];
+    const findings = checkModel(modelFromPlan(plan, "plan.json"), { includePass: true, rules: [RULE] });
+    expect(verdicts(findings)).toEqual(["unknown google_container_node_pool.primary_nodes"]);
+    // and without the expression, the provider's default: the Compute Engine default account
+    delete config.expressions.node_config;
+    expect(verdicts(checkModel(modelFromPlan(plan, "plan.json"), { includePass: true, rules: [RULE] }))).toEqual(["fail google_container_node_pool.primary_nodes"]);
   });
 
   test("pass: a dedicated account", () => {
