@@ -8,6 +8,7 @@ import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ProjectService } from "@cdktf/provider-google/lib/project-service";
 import { GkePreflight } from "../../src/cdktf";
 import { addGke } from "./fixtures";
+import { annotations } from "./helpers";
 
 type Breaker = (stack: TerraformStack) => void;
 
@@ -69,10 +70,11 @@ const cases: Array<{ rule: string; path: string; what: string; build: Breaker }>
 ];
 
 describe("each configuration-decidable rule fails synth at the construct that causes it", () => {
+  // Warning-severity rules fail synth with failOn "warning" (as --fail-on warning); by default they are WARN lines.
   it.each(cases)("$rule: $what → [$path]", ({ rule, path, build }) => {
     const stack = new TerraformStack(Testing.app(), "gke");
     build(stack);
-    GkePreflight.of(stack);
+    const preflight = GkePreflight.of(stack, { failOn: "warning" });
     let message = "";
     try {
       Testing.fullSynth(stack);
@@ -81,6 +83,20 @@ describe("each configuration-decidable rule fails synth at the construct that ca
     }
     const lines = message.split("\n").filter((l) => l.startsWith("["));
     expect(lines.map((l) => l.split(" ").slice(0, 2).join(" "))).toContain(`[${path}] ${rule}`);
+    const severity = preflight.lastResults.get("gke")!.findings.find((f) => f.ruleId === rule && f.status === "fail")!.severity;
+    if (severity === "warning") {
+      const byDefault = new TerraformStack(Testing.app(), "gke");
+      build(byDefault);
+      GkePreflight.of(byDefault);
+      let thrown = "";
+      try {
+        Testing.fullSynth(byDefault);
+      } catch (e) {
+        thrown = (e as Error).message;
+      }
+      expect(thrown).not.toContain(`[${path}] ${rule}`);
+      expect(annotations(byDefault, "warn").map((l) => l.split(" ").slice(0, 2).join(" "))).toContain(`[${path}] ${rule}`);
+    }
   });
 
   it("the same stack without the fault passes (the cases above are not failing for another reason)", () => {

@@ -58,15 +58,15 @@ describe("JSON report layouts", () => {
 
 describe("writeOutputs", () => {
   it("indents JSON for a terminal and writes one finding per line elsewhere", () => {
-    expect(renderOutput("json", all, { ...ctx, terminal: true })).toBe(renderJson(all, "indented"));
-    expect(renderOutput("json", all, ctx)).toBe(renderJson(all, "lines"));
+    expect(renderOutput("json", all, { ...ctx, terminal: true })).toBe(renderJson(all, "indented", ctx.policy));
+    expect(renderOutput("json", all, ctx)).toBe(renderJson(all, "lines", ctx.policy));
   });
 
   it("writes files in the file layout, even when stdout is a terminal", () => {
     const dir = mkdtempSync(join(tmpdir(), "preflight-json-"));
     const file = join(dir, "sub", "report.json");
     const stdout = writeOutputs([{ format: "json", file }, { format: "text" }], all, { ...ctx, terminal: true, color: true });
-    expect(readFileSync(file, "utf8")).toBe(renderJson(all, "lines"));
+    expect(readFileSync(file, "utf8")).toBe(renderJson(all, "lines", ctx.policy));
     expect([...(stdout ?? [])].join("")).toBe(renderOutput("text", all, { ...ctx, terminal: true, color: true }));
   });
 
@@ -77,7 +77,7 @@ describe("writeOutputs", () => {
     const pieces = [...(writeOutputs([{ format: "json" }], big, ctx) ?? [])];
     expect(pieces.length).toBeGreaterThan(1);
     expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(1.1 * 2 ** 20);
-    expect(pieces.join("")).toBe(renderJson(big, "lines"));
+    expect(pieces.join("")).toBe(renderJson(big, "lines", ctx.policy));
   });
 
   it("a file that cannot be written stops the run before anything reaches stdout", async () => {
