@@ -13,6 +13,7 @@ import { terminalSafe } from "../report/terminal-text";
 import { applyWaivers, findWaiversFile, loadWaiversFile, waiverNotices } from "../waivers";
 import { displayPath } from "../report/paths";
 import { listRules, explainRule } from "./rules-command";
+import { addDoctorCommand } from "../doctor/command";
 
 /** Exit codes: 0 nothing failing, 1 failing findings, 2 usage or input error. */
 export const EXIT = { ok: 0, failing: 1, usage: 2 } as const;
@@ -64,6 +65,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option("--project <id>", "default project of the google provider when the input sets none (with or without --live)")
     .option("--api-endpoint <url>", "root of every Google API endpoint for --live (Private Service Connect, an emulator); also PREFLIGHT_API_ENDPOINT")
     .exitOverride()
+    // The main command's options before a subcommand, the subcommand's after it (doctor has its own --project).
+    .enablePositionalOptions()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .action(async (input: string | undefined, flags: CheckFlags) => {
       if (!input) {
@@ -85,6 +88,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         exitCode = EXIT.usage;
       } else io.stdout(page);
     });
+  addDoctorCommand(program, io, (code) => (exitCode = code));
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (error) {

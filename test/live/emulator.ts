@@ -41,7 +41,13 @@ export interface FixtureProject extends FixtureResource {
   serviceAccounts?: FixtureServiceAccount[];
   /** Artifact Registry repositories by `LOCATION/REPOSITORY`, with their own IAM policies. */
   repositories?: Record<string, FixtureResource>;
+  /** GKE clusters as the Container API v1 returns them (`name` and `location` at least). */
+  clusters?: FixtureCluster[];
+  /** Container API operations (`operationType`, `status`, `targetLink`, `location` …). */
+  operations?: Array<Record<string, unknown> & { location: string }>;
 }
+
+export type FixtureCluster = Record<string, unknown> & { name: string; location: string };
 
 export interface Fixture {
   projects: FixtureProject[];
@@ -54,6 +60,8 @@ export interface Fixture {
   disabledApis?: string[];
   /** services.list page size, to exercise paging. */
   servicesPageSize?: number;
+  /** What oauth2 tokeninfo says of the expected token; "invalid" answers 400 invalid_token as Google does. */
+  tokenInfo?: Record<string, unknown> | "invalid";
 }
 
 export interface RecordedRequest {
@@ -471,6 +479,65 @@ export class GoogleEmulator {
             status: 200,
             body: { name: denyPolicyName(match[1]!, policy.id), uid: `uid-${policy.id}`, kind: "DenyPolicy", displayName: policy.displayName ?? policy.id, rules: policy.rules },
           };
+        },
+      },
+      ...this.containerRoutes(),
+    ];
+  }
+
+  /** The Container API reads and tokeninfo, for `preflight doctor`. */
+  private containerRoutes(): Route[] {
+    const notFound = (what: string): Reply => ({ status: 404, body: errorBody(404, "NOT_FOUND", `${what} not found`) });
+    const inLocation = (location: string, wanted: string) => wanted === "-" || location === wanted;
+    return [
+      {
+        method: "GET",
+        pattern: /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/clusters\/([^/:]+)$/,
+        id: "container.projects.locations.clusters.get",
+        api: "container.googleapis.com",
+        permission: () => "container.clusters.get",
+        handle: (match) => {
+          const project = this.project(match[1]!);
+          // The Container API answers 404 for a cluster it does not find, also in a project the caller cannot see.
+          const cluster = project?.clusters?.find((candidate) => candidate.name === match[3] && candidate.location === match[2]);
+          return cluster ? { status: 200, body: cluster } : notFound(`cluster ${match[3]}`);
+        },
+      },
+      {
+        method: "GET",
+        pattern: /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/clusters$/,
+        id: "container.projects.locations.clusters.list",
+        api: "container.googleapis.com",
+        permission: () => "container.clusters.list",
+        handle: (match) => {
+          const project = this.project(match[1]!);
+          if (!project) return { status: 403, body: permissionDenied("container.clusters.list", `projects/${match[1]}`) };
+          const clusters = (project.clusters ?? []).filter((cluster) => inLocation(cluster.location, match[2]!));
+          return { status: 200, body: clusters.length > 0 ? { clusters } : {} };
+        },
+      },
+      {
+        method: "GET",
+        pattern: /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/operations$/,
+        id: "container.projects.locations.operations.list",
+        api: "container.googleapis.com",
+        permission: () => "container.operations.list",
+        handle: (match) => {
+          const project = this.project(match[1]!);
+          if (!project) return { status: 403, body: permissionDenied("container.operations.list", `projects/${match[1]}`) };
+          const operations = (project.operations ?? []).filter((operation) => inLocation(operation.location, match[2]!));
+          return { status: 200, body: operations.length > 0 ? { operations } : {} };
+        },
+      },
+      {
+        method: "POST",
+        pattern: /^\/tokeninfo$/,
+        id: "oauth2.tokeninfo",
+        api: "oauth2.googleapis.com",
+        handle: () => {
+          const info = this.fixture.tokenInfo;
+          if (info === "invalid") return { status: 400, body: { error: "invalid_token", error_description: "Invalid Value" } };
+          return { status: 200, body: info ?? { azp: "32555940559.apps.googleusercontent.com", scope: "https://www.googleapis.com/auth/cloud-platform", expires_in: "3599", email: "someone@example.com" } };
         },
       },
     ];

@@ -1,0 +1,18 @@
+import type { DoctorFacts } from "../facts";
+import { firstLine } from "../programs";
+import type { DoctorStep } from "../types";
+import { PLUGIN, verdict, type StepMeta } from "./common";
+
+export const meta: StepMeta = { id: "plugin", title: "gke-gcloud-auth-plugin is installed and runs", pageRow: "401" };
+
+const INSTALL = { summary: `Install the plugin (gcloud's component, or the google-cloud-cli-gke-gcloud-auth-plugin package) so that kubectl can get tokens`, commands: [`gcloud components install ${PLUGIN}`] };
+
+/** gcloud itself tests the plugin with `--version` before writing a kubeconfig that needs it. */
+export function checkPlugin(facts: DoctorFacts): DoctorStep {
+  const { path, run } = facts.plugin;
+  if (!path) return verdict(meta, "fail", `${PLUGIN} is not on PATH: kubectl cannot get a token for the cluster`, { remediation: INSTALL });
+  if (!run) return verdict(meta, "unknown", `${PLUGIN} found at ${path}, not run`, { reason: "it was not run" });
+  if (!run.ok) return verdict(meta, "fail", `${PLUGIN} at ${path} does not run: ${run.problem ?? "it failed"}`, { remediation: INSTALL, details: { path } });
+  const version = firstLine(run.stdout) || "(it printed no version)";
+  return verdict(meta, "pass", `${path}: ${version}`, { details: { path, version } });
+}
