@@ -25,6 +25,8 @@ export interface NodeIdentityUse {
   project: ProjectResolution;
   /** True for the node pool GKE creates with the cluster and Terraform deletes afterwards. */
   temporaryDefaultPool: boolean;
+  /** The access scopes of the same nodes (`oauth_scopes` beside the service account); unset: GKE's defaults. */
+  scopes: Value | undefined;
 }
 
 export interface ClusterFacts {
@@ -84,7 +86,7 @@ export function gkeFacts(model: Model, iam: IamIndex): GkeFacts {
   for (const cluster of clusterFacts) uses.push(...clusterNodeIdentities(cluster, iam));
   for (const pool of nodePools) {
     const value = attribute(pool.resource.values, "node_config", "service_account");
-    uses.push(use(pool.resource, pool.cluster, "node_config.service_account", value, pool.project, iam, false));
+    uses.push(use(pool.resource, pool.cluster, "node_config.service_account", value, pool.project, iam, false, attribute(pool.resource.values, "node_config", "oauth_scopes")));
   }
   return { clusters: clusterFacts, nodePools, nodeIdentities: uses, googleProviderMajors: possibleMajors(model.googleProviderVersion) };
 }
@@ -97,33 +99,33 @@ function clusterNodeIdentities(cluster: ClusterFacts, iam: IamIndex): NodeIdenti
   const napEnabled = booleanAttribute(values, "cluster_autoscaling", "enabled");
   if (cluster.autopilot !== false || napEnabled === true) {
     const where = "cluster_autoscaling.auto_provisioning_defaults.service_account";
-    uses.push(use(resource, resource, where, napDefaults?.service_account, project, iam, false));
+    uses.push(use(resource, resource, where, napDefaults?.service_account, project, iam, false, napDefaults?.oauth_scopes));
     if (cluster.autopilot === true) return uses;
   }
   // In a plan, node_pool is computed (unknown) when the configuration sets none.
   const nodePools = isComputedOnly(values.node_pool) ? undefined : values.node_pool;
   if (isUnknown(nodePools)) {
-    uses.push(use(resource, resource, "node_pool[*].node_config.service_account", nodePools, project, iam, false));
+    uses.push(use(resource, resource, "node_pool[*].node_config.service_account", nodePools, project, iam, false, nodePools));
     return uses;
   }
   const inlinePools = blocks(nodePools);
   inlinePools.forEach((pool, i) => {
-    uses.push(use(resource, resource, `node_pool[${i}].node_config.service_account`, attribute(pool, "node_config", "service_account"), project, iam, false));
+    uses.push(use(resource, resource, `node_pool[${i}].node_config.service_account`, attribute(pool, "node_config", "service_account"), project, iam, false, attribute(pool, "node_config", "oauth_scopes")));
   });
   // Without inline pools, GKE creates a default pool from node_config, even when
   // remove_default_node_pool deletes it right after: its account must work for that moment.
   if (inlinePools.length === 0) {
     const remove = booleanAttribute(values, "remove_default_node_pool") === true;
-    uses.push(use(resource, resource, "node_config.service_account", attribute(values, "node_config", "service_account"), project, iam, remove));
+    uses.push(use(resource, resource, "node_config.service_account", attribute(values, "node_config", "service_account"), project, iam, remove, attribute(values, "node_config", "oauth_scopes")));
   }
   return uses;
 }
 
-function use(resource: Resource, cluster: Resource | undefined, where: string, raw: Value | undefined, project: ProjectResolution, iam: IamIndex, temporaryDefaultPool: boolean): NodeIdentityUse {
+function use(resource: Resource, cluster: Resource | undefined, where: string, raw: Value | undefined, project: ProjectResolution, iam: IamIndex, temporaryDefaultPool: boolean, scopes: Value | undefined): NodeIdentityUse {
   // In a plan, a service account the configuration leaves unset is computed by the
   // provider: an unknown value with no reference behind it means "default".
   const value = isComputedOnly(raw) ? undefined : raw;
-  return { resource, cluster, where, value, identity: iam.identities.nodeServiceAccount(value, project.key), project, temporaryDefaultPool };
+  return { resource, cluster, where, value, identity: iam.identities.nodeServiceAccount(value, project.key), project, temporaryDefaultPool, scopes: isComputedOnly(scopes) ? undefined : scopes };
 }
 
 /** A plan's unknown with no reference behind it: the provider computes it, the configuration does not set it. */

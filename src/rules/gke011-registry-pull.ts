@@ -5,7 +5,8 @@ import { block, blocks, stringAttribute } from "../model/access";
 import { sameIdentity } from "../iam/index-grants";
 import type { Identity } from "../iam/identity";
 import { CLUSTER, NODE_POOL, type NodeIdentityUse, distinctNodeIdentities } from "../gke/node-identities";
-import { bothRemediations, denyExceptionRemediation, grantRoleRemediation } from "./remediation";
+import { bothRemediations, denyExceptionRemediation, grantRoleRemediation, textRemediation } from "./remediation";
+import { CLOUD_PLATFORM_SCOPE, pullScopes } from "../gke/access-scopes";
 import { denyPoliciesText } from "./deny";
 import type { Denials } from "../iam/index-grants";
 import type { ProjectCatalog } from "../iam/projects";
@@ -56,9 +57,69 @@ export const gke011RegistryPull: Rule = {
     if (repositories.length === 0) return [];
     const { grants: repoGrants, changes } = repositoryGrants(ctx, repositories);
     const answers = new Map<string, Verdict["status"] | { reason: string }>();
-    return distinctNodeIdentities(ctx.gke).map((use) => checkUse(use, repositories, repoGrants, changes, answers, ctx));
+    return distinctNodeIdentities(ctx.gke).map((use) => {
+      // The scopes of every place sharing this check (a cluster's default pool and auto-provisioning).
+      const scopes = ctx.gke.nodeIdentities.filter((u) => u.resource === use.resource && (u === use || (u.identity.key !== undefined && u.identity.key === use.identity.key)));
+      const blocked = scopeFailure(scopes, repositories);
+      if (blocked) return blocked;
+      const verdict = checkUse(use, repositories, repoGrants, changes, answers, ctx);
+      const undecided = scopes.map((u) => ({ u, scopes: pullScopes(u.scopes) })).find((s) => s.scopes.kind === "unknown");
+      if (verdict.status !== "pass" || !undecided || undecided.scopes.kind !== "unknown") return verdict;
+      return {
+        status: "unknown",
+        address: use.resource.address,
+        message: `${use.identity.display} (nodes of ${use.resource.address}) is allowed to pull from every Artifact Registry repository of this configuration, but the nodes' access scopes (${scopesPath(undecided.u)}) are not known, and without a storage or cloud-platform scope the pull fails`,
+        reason: undecided.scopes.reason,
+        decideWith: `set ${scopesPath(undecided.u)} to literals, or leave it unset (GKE's defaults allow pulls)`,
+        details: verdict.details,
+      };
+    });
   },
 };
+
+/** `node_config.oauth_scopes` as the CDKTF props that set it: `nodeConfig: { oauthScopes: [...] }`. */
+function scopesLiteral(path: string): string {
+  const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  const parts = path.split(".");
+  const inner = `["${CLOUD_PLATFORM_SCOPE}"]`;
+  return parts.reduceRight((value, part, i) => {
+    const key = camel(part.replace(/\[\d+\]$/, ""));
+    if (i === parts.length - 1) return `${key}: ${value}`;
+    return /\]$/.test(part) ? `${key}: [{ ${value} }]` : `${key}: { ${value} }`;
+  }, inner);
+}
+
+/** `node_config.oauth_scopes` beside `node_config.service_account`. */
+function scopesPath(use: NodeIdentityUse): string {
+  return use.where.replace(/service_account$/, "oauth_scopes");
+}
+
+/**
+ * Scopes set by hand without cloud-platform or a devstorage scope: the node's token cannot
+ * read the registry, whatever IAM grants (https://cloud.google.com/kubernetes-engine/docs/how-to/access-scopes).
+ */
+function scopeFailure(uses: NodeIdentityUse[], repositories: Resource[]): Verdict | undefined {
+  for (const use of uses) {
+    const scopes = pullScopes(use.scopes);
+    if (scopes.kind !== "blocks") continue;
+    const path = scopesPath(use);
+    const address = use.resource.address;
+    const repos = repositories.map((r) => r.address).join(", ");
+    return {
+      status: "fail",
+      address,
+      message: `Nodes of ${address} run with access scopes ${scopes.scopes.join(", ")} (${path}), which hold neither cloud-platform nor a devstorage scope: pulling images from ${repos} fails with 403 whatever IAM grants ${use.identity.display}`,
+      remediation: textRemediation(
+        `Add ${CLOUD_PLATFORM_SCOPE} to ${path} of ${address} and let IAM decide what the node account may do, which is Google's recommended form (scopes are a legacy limit on top of IAM; a devstorage.read_only scope would also allow pulls but keeps the legacy limit). Changing the scopes of existing nodes replaces the node pool.`,
+        [],
+        `// in the props of ${use.resource.constructPath ?? address}:\n${scopesLiteral(path)}`,
+        `# in ${address}, ${path.replace(/\.oauth_scopes$/, "")}:\noauth_scopes = ["${CLOUD_PLATFORM_SCOPE}"]`,
+      ),
+      details: { identity: use.identity.email ?? use.identity.display, where: path, scopes: scopes.scopes, repositories: repositories.map((r) => r.address) },
+    };
+  }
+  return undefined;
+}
 
 /** Repository-level grants, by repository address, read once; and what the plan changes of the live policies. */
 function repositoryGrants(ctx: RuleContext, repositories: Resource[]): { grants: Map<string, RepoGrant[]>; changes: Map<string, RepoPolicyChanges> } {

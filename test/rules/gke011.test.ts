@@ -262,3 +262,74 @@ describe("GKE011 with --live: the IAM policy of a repository that exists already
     expect(verdicts(tfFindings(RULE, json, { live: live(policy(reader())) }))).toEqual(["fail google_container_node_pool.pool"]);
   });
 });
+
+describe("GKE011: node access scopes", () => {
+  const withScopes = (spec: ReturnType<typeof nodePool>, scopes: unknown) => ({
+    ...spec,
+    values: { ...spec.values, node_config: [{ ...(spec.values.node_config as Record<string, unknown>[])[0], oauth_scopes: scopes as never }] },
+  });
+  const readerGrant = grant("nodes_reader", "roles/artifactregistry.reader");
+
+  test("plan JSON fail: explicit scopes without cloud-platform or devstorage block pulls whatever IAM grants", () => {
+    const pool = withScopes(nodePool(), ["https://www.googleapis.com/auth/logging.write", "https://www.googleapis.com/auth/monitoring"]);
+    const findings = planFindings(RULE, [...platform.filter((r) => r.type !== "google_container_node_pool"), pool, repo, readerGrant]);
+    expect(verdicts(findings).sort()).toEqual(["fail google_container_node_pool.primary_nodes", "pass google_container_cluster.primary"]);
+    const fail = findings.find((f) => f.status === "fail")!;
+    expect(fail.message).toContain("hold neither cloud-platform nor a devstorage scope");
+    expect(fail.message).toContain("node_config.oauth_scopes");
+    expect(fail.remediation.summary).toContain("https://www.googleapis.com/auth/cloud-platform");
+    expect(fail.remediation.summary).toMatch(/recommended/);
+    expect(fail.remediation.hcl).toContain('oauth_scopes = ["https://www.googleapis.com/auth/cloud-platform"]');
+    expect(fail.remediation.cdktf).toContain('nodeConfig: { oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"] }');
+    expect(fail.details?.scopes).toEqual(["https://www.googleapis.com/auth/logging.write", "https://www.googleapis.com/auth/monitoring"]);
+  });
+
+  test.each([["storage-ro"], ["cloud-platform"], ["https://www.googleapis.com/auth/devstorage.read_write"], ["storage-full"]])("plan JSON pass: %s (the provider's short names are expanded) with a reader grant", (scope) => {
+    const pool = withScopes(nodePool(), ["logging-write", scope]);
+    const findings = planFindings(RULE, [...platform.filter((r) => r.type !== "google_container_node_pool"), pool, repo, readerGrant]);
+    expect(verdicts(findings)).toEqual(["pass google_container_cluster.primary", "pass google_container_node_pool.primary_nodes"]);
+  });
+
+  test("plan JSON: scopes left to the provider (after_unknown, no expression) are GKE's defaults: IAM decides", () => {
+    const pool = withScopes(nodePool(), computed);
+    expect(verdicts(planFindings(RULE, [...platform.filter((r) => r.type !== "google_container_node_pool"), pool, repo, readerGrant]))).toEqual(["pass google_container_cluster.primary", "pass google_container_node_pool.primary_nodes"]);
+    expect(verdicts(planFindings(RULE, [...platform.filter((r) => r.type !== "google_container_node_pool"), pool, repo]))).toContain("fail google_container_node_pool.primary_nodes");
+  });
+
+  test("plan JSON unknown: a scope computed from a reference, where IAM allows the pull", () => {
+    const pool = withScopes(nodePool(), ref("random_pet.scope.id"));
+    const findings = planFindings(RULE, [...platform.filter((r) => r.type !== "google_container_node_pool"), pool, repo, readerGrant]);
+    expect(verdicts(findings).sort()).toEqual(["pass google_container_cluster.primary", "unknown google_container_node_pool.primary_nodes"]);
+    const unknown = findings.find((f) => f.status === "unknown")!;
+    expect(unknown.reason).toMatch(/only known after apply/);
+    expect(unknown.message).not.toContain("${");
+  });
+
+  test("a failing scope wins even when the node account is not known", () => {
+    const pool = withScopes(nodePool(ref("random_pet.account.id")), ["compute-ro"]);
+    const findings = planFindings(RULE, [pool, repo]);
+    expect(verdicts(findings)).toEqual(["fail google_container_node_pool.primary_nodes"]);
+  });
+
+  const base = {
+    google_service_account: { nodes_sa: tf.account },
+    google_project_iam_member: { nodes_default_node_sa: tf.nodeGrant, nodes_reader: { project: PROJECT, role: "roles/artifactregistry.reader", member: "serviceAccount:${google_service_account.nodes_sa.email}" } },
+    google_artifact_registry_repository: { images: { location: "europe-west1", repository_id: "images", format: "DOCKER" } },
+  };
+  const poolWith = (scopes?: unknown) => ({ google_container_node_pool: { pool: { ...tf.pool({ cluster: "demo" }), node_config: { service_account: "${google_service_account.nodes_sa.email}", ...(scopes === undefined ? {} : { oauth_scopes: scopes }) } } } });
+
+  test("cdk.tf.json: explicit scopes without a storage scope fail; cloud-platform passes; unset is GKE's defaults", () => {
+    expect(verdicts(tfFindings(RULE, stack({ ...base, ...poolWith(["https://www.googleapis.com/auth/logging.write"]) })))).toEqual(["fail google_container_node_pool.pool"]);
+    expect(verdicts(tfFindings(RULE, stack({ ...base, ...poolWith(["https://www.googleapis.com/auth/cloud-platform"]) })))).toEqual(["pass google_container_node_pool.pool"]);
+    expect(verdicts(tfFindings(RULE, stack({ ...base, ...poolWith() })))).toEqual(["pass google_container_node_pool.pool"]);
+    expect(verdicts(tfFindings(RULE, stack({ ...base, ...poolWith([]) })))).toEqual(["pass google_container_node_pool.pool"]);
+    expect(verdicts(tfFindings(RULE, stack({ ...base, ...poolWith(["${var.scope}"]) })))).toEqual(["unknown google_container_node_pool.pool"]);
+  });
+
+  test("cdk.tf.json: Autopilot's auto_provisioning_defaults.oauth_scopes count too", () => {
+    const cluster = { google_container_cluster: { ap: { name: "ap", location: "europe-west1", enable_autopilot: true, cluster_autoscaling: { auto_provisioning_defaults: { service_account: "${google_service_account.nodes_sa.email}", oauth_scopes: ["monitoring"] } } } } };
+    const findings = tfFindings(RULE, stack({ ...base, ...cluster }));
+    expect(verdicts(findings)).toEqual(["fail google_container_cluster.ap"]);
+    expect(findings[0].remediation.cdktf).toContain('clusterAutoscaling: { autoProvisioningDefaults: { oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"] } }');
+  });
+});
