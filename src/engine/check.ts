@@ -8,6 +8,7 @@ import { modelFromTerraformJson } from "../inputs/terraform-json";
 import { applySuppressions } from "./suppressions";
 import { boundFindingText } from "./bounded-text";
 import { byCodeUnits } from "../model/order";
+import { readableTemplate } from "../model/unknown";
 
 export interface CheckOptions {
   live?: LiveFacts;
@@ -53,9 +54,10 @@ function toFinding(rule: Rule, verdict: Verdict, model: Model): Finding {
   if (model.stack) finding.stack = model.stack;
   finding.file = model.file;
   if (resource?.location.pointer) finding.pointer = resource.location.pointer;
-  finding.message = verdict.message;
-  if (verdict.reason) finding.reason = verdict.reason;
-  if (verdict.decideWith) finding.decideWith = verdict.decideWith;
+  // Words, not template syntax: a value built from references reads as what it names.
+  finding.message = readableTemplate(verdict.message);
+  if (verdict.reason) finding.reason = readableTemplate(verdict.reason);
+  if (verdict.decideWith) finding.decideWith = readableTemplate(verdict.decideWith);
   finding.remediation = verdict.remediation ?? { summary: "", gcloud: [], cdktf: "", hcl: "" };
   finding.docUrl = docUrl(rule.meta.id);
   finding.googleDocUrl = rule.meta.googleDocUrl;

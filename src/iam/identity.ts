@@ -1,5 +1,5 @@
 import type { Model, Resource, Value } from "../model/types";
-import { isUnknown, Unknown } from "../model/unknown";
+import { isUnknown, readableTemplate, Unknown } from "../model/unknown";
 import { parseReference } from "../model/expressions";
 import type { ProjectCatalog } from "./projects";
 import { googleIdentity, recogniseGoogleIdentity, type GoogleIdentityKind } from "../knowledge/service-agents";
@@ -129,8 +129,15 @@ export class IdentityResolver {
         if (!m) continue;
         const project = this.catalog.projectOfReference(m[1]);
         if (project?.key) return agentIdentity(pattern.kind, project.key, this.catalog);
-        return { kind: pattern.kind, display: value.template!, reason: project && "reason" in project ? project.reason : `cannot tell which project \`${m[1]}\` is` };
+        return { kind: pattern.kind, display: readableTemplate(value.template!), reason: project && "reason" in project ? project.reason : `cannot tell which project \`${m[1]}\` is` };
       }
+    }
+    // The email of an account created here whose project is not known yet, as the model writes it
+    // (`ACCOUNT_ID@${google_service_account.x.project}.iam.gserviceaccount.com`): still that account.
+    const computedEmail = template && /^[^@${}]+@\$\{([^}]+)\.project\}\.iam\.gserviceaccount\.com$/.exec(template);
+    if (computedEmail) {
+      const resource = this.model.byAddress.get(computedEmail[1]);
+      if (resource?.type === "google_service_account" && resource.mode === "managed") return this.account(resource);
     }
     // `${google_service_account.x.email}` (Terraform JSON) or a plan value that references it.
     const onlyReference = template && /^\$\{([^}]+)\}$/.exec(template)?.[1];
@@ -159,8 +166,8 @@ export class IdentityResolver {
     const what = isMember ? "member" : "service account";
     return {
       kind: "unknown",
-      display: value.template ?? (value.references.length ? `(from ${value.references.join(", ")})` : "(known after apply)"),
-      reason: `the ${what} is ${value.template ? `\`${value.template}\`` : "computed"}, which is only known after apply`,
+      display: value.template ? readableTemplate(value.template) : value.references.length ? `(from ${value.references.join(", ")})` : "(known after apply)",
+      reason: `the ${what} is ${value.template ? readableTemplate(value.template) : "computed"}, which is only known after apply`,
     };
   }
 

@@ -35,3 +35,75 @@ export class Unknown {
 export function isUnknown(value: unknown): value is Unknown {
   return value instanceof Unknown;
 }
+
+/**
+ * A Terraform string template in words, for messages: `${google_service_account.nodes.email}`
+ * becomes "the email of google_service_account.nodes", and an interpolation inside a longer
+ * string is put in parentheses (`gke-nodes@(the project of google_service_account.nodes).iam…`).
+ * Messages never show the raw `${…}` syntax, which reads as a broken template.
+ */
+export function readableTemplate(text: string): string {
+  if (!text.includes("${")) return text;
+  const parts: string[] = [];
+  let i = 0;
+  let whole: string | undefined;
+  while (i < text.length) {
+    const start = text.indexOf("${", i);
+    // `$${` is Terraform's escape for a literal `${`.
+    if (start < 0) {
+      parts.push(text.slice(i));
+      break;
+    }
+    if (start > 0 && text[start - 1] === "$") {
+      parts.push(text.slice(i, start + 2));
+      i = start + 2;
+      continue;
+    }
+    const end = closingBrace(text, start + 2);
+    if (end < 0) {
+      parts.push(text.slice(i));
+      break;
+    }
+    parts.push(text.slice(i, start));
+    const words = readableExpression(text.slice(start + 2, end).trim());
+    if (start === 0 && end === text.length - 1) whole = words;
+    parts.push(`(${words})`);
+    i = end + 1;
+  }
+  return whole ?? parts.join("");
+}
+
+/** The index of the `}` closing an interpolation whose body starts at `from`, or -1. */
+function closingBrace(text: string, from: number): number {
+  let depth = 0;
+  let quoted = false;
+  for (let j = from; j < text.length; j++) {
+    const c = text[j];
+    if (quoted) {
+      if (c === "\\") j++;
+      else if (c === '"') quoted = false;
+      continue;
+    }
+    if (c === '"') quoted = true;
+    else if (c === "{") depth++;
+    else if (c === "}") {
+      if (depth === 0) return j;
+      depth--;
+    }
+  }
+  return -1;
+}
+
+const REFERENCE = /^(data\.)?([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)((?:\[[^\]]*\])?)((?:\.[A-Za-z_][\w-]*|\[[^\]]*\])*)$/;
+
+/** One interpolated expression in words: a reference by what it names, anything else as written. */
+function readableExpression(expression: string): string {
+  // A reference is short; a long expression is shown as such (and never fed to the pattern).
+  const m = expression.length <= 512 ? REFERENCE.exec(expression) : null;
+  if (!m) return `the value of ${expression}`;
+  const [, data = "", first, second, index, rest] = m;
+  if (!data && (first === "var" || first === "local" || first === "each" || first === "count" || first === "path" || first === "terraform" || first === "self")) return expression;
+  if (!data && first === "module") return rest ? `the output ${rest.slice(1)} of module.${second}${index}` : `module.${second}${index}`;
+  const target = `${data}${first}.${second}${index}`;
+  return rest ? `the ${rest.replace(/^\./, "")} of ${target}` : target;
+}

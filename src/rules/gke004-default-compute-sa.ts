@@ -62,5 +62,10 @@ function checkUse(use: NodeIdentityUse): Verdict {
       details,
     };
   }
+  // An account this configuration creates (google_service_account) is never the default one, even
+  // when its project is not known: its email is ACCOUNT_ID@PROJECT.iam.gserviceaccount.com
+  // (https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/google_service_account),
+  // the default account's is PROJECT_NUMBER-compute@developer.gserviceaccount.com, created by Compute
+  // Engine itself (https://cloud.google.com/compute/docs/access/service-accounts#default_service_account).
   return { status: "pass", address: resource.address, message: `${where} runs its nodes as ${identity.display}, not the Compute Engine default service account`, details };
 }

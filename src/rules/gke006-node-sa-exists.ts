@@ -88,7 +88,10 @@ function checkUse(use: NodeIdentityUse, ctx: RuleContext, readByData: Map<string
     if (isUnknown(disabled)) {
       return { status: "unknown", address: account.address, message: `Whether ${account.address} is disabled is only known after apply, and ${address} runs its nodes as it`, reason: disabled.reason, decideWith: "write disabled as a literal", details };
     }
-    return { status: "pass", address, message: `${who} is created by ${account.address}, enabled`, details };
+    // Created in this apply, before the nodes that reference it, and enabled: `disabled` defaults to
+    // false (https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/google_service_account#disabled-1),
+    // whatever project it lands in.
+    return { status: "pass", address, message: identity.email ? `${identity.email} is created by ${account.address}, enabled` : `${account.address} creates the node account of ${address}, enabled`, details };
   }
   const project = use.project.key;
   if (identity.kind === "compute-default" && project) {
