@@ -5,21 +5,25 @@ import type { ProjectCatalog } from "./projects";
 import type { Identity, IdentityResolver } from "./identity";
 import type { Grant } from "./index-grants";
 import { addToList } from "../model/multimap";
+import { isLiveError, type LiveFacts } from "../live/facts";
 
 /**
- * Grants made on a folder or organisation reach every project below it. When the configuration
+ * Grants made on a folder or organisation reach every project below it
+ * (https://cloud.google.com/iam/docs/resource-hierarchy-access-control). When the configuration
  * shows a project's place in the hierarchy (google_project.folder_id / org_id, google_folder.parent),
- * grants of google_folder_iam_* and google_organization_iam_* count for that project too.
- * Nodes are keyed `folders/<id>`, `organizations/<id>`, or `folder-resource:<address>` for a folder
- * created here whose id is not known yet.
+ * or --live read the project's ancestry, grants of google_folder_iam_* and google_organization_iam_*
+ * count for that project too. Nodes are keyed `folders/<id>`, `organizations/<id>`, or
+ * `folder-resource:<address>` for a folder created here whose id is not known yet.
  */
 export class ProjectAncestry {
   /** Node key → parent node key. */
   private readonly parentOf = new Map<string, string>();
   /** Project key → the node directly above it. */
   private readonly projectParent = new Map<string, string>();
+  /** Projects whose whole ancestry --live read. */
+  private readonly readLive = new Set<string>();
 
-  constructor(private readonly model: Model, catalog: ProjectCatalog) {
+  constructor(private readonly model: Model, catalog: ProjectCatalog, live?: LiveFacts) {
     for (const folder of model.byType.get("google_folder") ?? []) {
       const parent = this.node(folder.values.parent, "any");
       if (!parent) continue;
@@ -31,6 +35,26 @@ export class ProjectAncestry {
       const parent = this.node(project.values.folder_id, "folder") ?? this.node(project.values.org_id, "organization");
       if (parent) this.projectParent.set(id, parent);
     }
+    // The live ancestry (`projects/p`, `folders/f`, …, `organizations/o`) is what Google says now.
+    for (const [key, project] of Object.entries(live?.projects ?? {})) {
+      if (isLiveError(project) || !Array.isArray(project.ancestry)) continue;
+      const id = catalog.canonical(project.projectId ?? key);
+      const above = project.ancestry.filter((n) => n.startsWith("folders/") || n.startsWith("organizations/"));
+      this.readLive.add(id);
+      if (above.length === 0) continue;
+      this.projectParent.set(id, above[0]!);
+      for (let i = 0; i + 1 < above.length; i++) this.parentOf.set(above[i]!, above[i + 1]!);
+    }
+  }
+
+  /**
+   * The folders and organisation above a project as far as the input (or --live) shows, and whether
+   * that is all of them: read live, or a chain that reaches an organisation, which has no parent.
+   */
+  knownAncestry(project: string): { nodes: string[]; complete: boolean } {
+    const nodes = this.ancestorsOf(project);
+    const top = nodes[nodes.length - 1];
+    return { nodes, complete: this.readLive.has(project) || (top !== undefined && top.startsWith("organizations/")) };
   }
 
   /** The folders and organisation above a project, nearest first, as far as the input shows. */
@@ -98,30 +122,43 @@ const LEVELS = [
   { prefix: "google_organization_iam", scope: "organization" as const, argument: "org_id" },
 ];
 
+/** A grant on a folder or organisation, before it is known which projects are below it. */
+export interface AncestorGrant {
+  /** `folders/<id>`, `organizations/<id>`, `folder-resource:<address>`; undefined when not known before apply. */
+  node: string | undefined;
+  role: string | Unknown;
+  identity: Identity;
+  conditional: boolean;
+  resource: Resource;
+  destroyed: boolean;
+}
+
 /**
- * Grants of folder and organisation IAM resources, one per project below them that the
- * configuration knows, so the project-level questions (holdsRole, permissions) see them.
+ * Grants of folder and organisation IAM resources: one per project below them that the input
+ * shows (`grants`, so the project-level questions see them), and every one as made (`ancestorGrants`),
+ * so a project whose ancestry is not shown can say that such a grant may reach it.
  */
-export function inheritedGrants(model: Model, catalog: ProjectCatalog, identities: IdentityResolver): Grant[] {
-  const ancestry = new ProjectAncestry(model, catalog);
+export function inheritedGrants(model: Model, catalog: ProjectCatalog, identities: IdentityResolver, live?: LiveFacts): { grants: Grant[]; ancestorGrants: AncestorGrant[]; ancestry: ProjectAncestry } {
+  const ancestry = new ProjectAncestry(model, catalog, live);
   const below = ancestry.descendants();
-  if (below.size === 0) return [];
   const grants: Grant[] = [];
+  const ancestorGrants: AncestorGrant[] = [];
   for (const level of LEVELS) {
     for (const kind of ["member", "binding", "policy"] as const) {
       for (const r of model.byType.get(`${level.prefix}_${kind}`) ?? []) {
+        if (r.mode !== "managed") continue;
         const node = ancestry.node(r.values[level.argument], level.scope);
         const projects = node ? below.get(node) : undefined;
-        if (!projects) continue;
         for (const { role, identity, conditional } of entries(r, kind, model, identities)) {
-          for (const project of projects) {
+          ancestorGrants.push({ node, role, identity, conditional, resource: r, destroyed: r.change === "delete" });
+          for (const project of projects ?? []) {
             grants.push({ role, identity, project: { key: project, createdHere: catalog.isCreatedHere(project) }, resource: r, kind: "inherited", conditional, destroyed: r.change === "delete" });
           }
         }
       }
     }
   }
-  return grants;
+  return { grants, ancestorGrants, ancestry };
 }
 
 type Entry = { role: string | Unknown; identity: Identity; conditional: boolean };

@@ -6,7 +6,7 @@ import { isLiveError } from "../live/facts";
 import { roleHasPermission } from "../knowledge/roles";
 import { ProjectCatalog, type ProjectResolution } from "./projects";
 import { IdentityResolver, type Identity } from "./identity";
-import { inheritedGrants, isConditional } from "./ancestry";
+import { inheritedGrants, isConditional, type AncestorGrant, type ProjectAncestry } from "./ancestry";
 import { addToList } from "../model/multimap";
 
 /** One way an identity may receive a role on a project. */
@@ -76,6 +76,9 @@ export class IamIndex {
   readonly grants: Grant[] = [];
   readonly authoritative: AuthoritativeSet[] = [];
   readonly removals: Removal[] = [];
+  /** Folder and organisation grants as made, and what the input shows of each project's ancestry. */
+  private readonly ancestorGrants: AncestorGrant[];
+  private readonly ancestry: ProjectAncestry;
   /** Custom roles defined in the configuration, by role name and by address. */
   private readonly customRoles = new Map<string, { resource: Resource; permissions: string[] | Unknown }>();
 
@@ -90,7 +93,10 @@ export class IamIndex {
     this.readBindings();
     this.readPolicies();
     this.readRemovals();
-    this.grants.push(...inheritedGrants(model, this.catalog, this.identities));
+    const inherited = inheritedGrants(model, this.catalog, this.identities, live);
+    this.grants.push(...inherited.grants);
+    this.ancestorGrants = inherited.ancestorGrants;
+    this.ancestry = inherited.ancestry;
     this.readLive();
     this.buildIndex();
   }
@@ -309,7 +315,34 @@ export class IamIndex {
     return this.roleVerdict(identity, project, role);
   }
 
+  /**
+   * A grant on a folder or organisation that may reach the project: the input (or --live) does not
+   * show that the project is below it, nor all of the project's ancestors. Undefined when none.
+   */
+  private ancestorGrantMayApply(identity: Identity, project: string, roleMatches: (role: string | Unknown) => boolean): string | undefined {
+    if (this.ancestorGrants.length === 0) return undefined;
+    let known: { nodes: string[]; complete: boolean } | undefined;
+    for (const g of this.ancestorGrants) {
+      if (g.destroyed || !roleMatches(g.role) || sameIdentity(g.identity, identity) === "no") continue;
+      known ??= this.ancestry.knownAncestry(project);
+      // Below it: already counted as an inherited grant. Not below it: all ancestors are known.
+      if (g.node && (known.nodes.includes(g.node) || known.complete)) continue;
+      const on = g.node ?? "a folder or organisation only known after apply";
+      const role = typeof g.role === "string" ? g.role : "a role only known after apply";
+      return `${g.resource.address} grants ${role} to ${g.identity.display} on ${on}, and the input does not show whether ${project} is below it (--live reads the project's ancestry; so does a folder_id or org_id on a google_project of this configuration)`;
+    }
+    return undefined;
+  }
+
   private roleVerdict(identity: Identity, project: string, role: string): Answer {
+    const answer = this.roleVerdictHere(identity, project, role);
+    if (answer.holds !== "no") return answer;
+    // Whatever the project's own policy says, a folder or organisation grant above it still holds.
+    const above = this.ancestorGrantMayApply(identity, project, (r) => r === role || isUnknown(r));
+    return above ? { holds: "maybe", reason: above } : answer;
+  }
+
+  private roleVerdictHere(identity: Identity, project: string, role: string): Answer {
     // 1. Authoritative resources that stay decide the member list of their roles.
     const sets = this.authoritativeByProject.get(project) ?? NO_SETS;
     const policy = sets.find((a) => a.kind === "policy");
@@ -431,6 +464,8 @@ export class IamIndex {
         else report.granted.set(permission, via);
         continue;
       }
+      // A folder or organisation grant that may reach the project (its ancestry not shown).
+      maybe ??= this.ancestorGrantMayApply(identity, project, (r) => typeof r !== "string" || this.roleContains(r, permission) !== false);
       // The apply takes away a role that gave the permission: the configuration's own intent
       // is that the identity no longer has it, whatever else may exist outside.
       const takenAway = report.stripped.find((s) => this.roleContains(s.role, permission) === true);

@@ -21,8 +21,43 @@ describe("grants on folders and organisations count for the projects below them"
     expect(verdicts(planFindings("GKE001", [newProject({ folder_id: "77" }), folderGrant("folders/77"), ...nodes]))).toEqual(["pass google_container_cluster.primary"]);
   });
 
-  test("a folder grant elsewhere in the hierarchy does not count", () => {
-    expect(verdicts(planFindings("GKE001", [newProject({ folder_id: "77" }), folderGrant("folders/78"), ...nodes]))).toEqual(["fail google_container_cluster.primary"]);
+  test("a folder grant elsewhere in the hierarchy does not count once the whole ancestry is known", () => {
+    // The project sits in the organisation itself: its ancestry is complete, folders/78 is not in it.
+    expect(verdicts(planFindings("GKE001", [newProject({ org_id: "42" }), folderGrant("folders/78"), ...nodes]))).toEqual(["fail google_container_cluster.primary"]);
+    // Below a folder created here in organisation 42: complete too.
+    expect(verdicts(planFindings("GKE001", [newProject({ folder_id: ref("google_folder.team.name") }), folder, folderGrant("folders/78"), ...nodes]))).toEqual(["fail google_container_cluster.primary"]);
+  });
+
+  test("unknown when the input does not show whether the project is below the folder", () => {
+    // folders/77 is not in the input: folders/78 may be its parent.
+    const inFolder = planFindings("GKE001", [newProject({ folder_id: "77" }), folderGrant("folders/78"), ...nodes]);
+    expect(verdicts(inFolder)).toEqual(["unknown google_container_cluster.primary"]);
+    expect(inFolder[0].reason).toContain("google_folder_iam_member.nodes grants roles/container.defaultNodeServiceAccount");
+    expect(inFolder[0].reason).toContain("on folders/78, and the input does not show whether acme-prod is below it");
+    expect(inFolder[0].reason).toMatch(/--live reads the project's ancestry/);
+    // An existing project (no google_project here): was "lacks 6 of 6".
+    expect(verdicts(planFindings("GKE001", [folderGrant("folders/78"), ...nodes]))).toEqual(["unknown google_container_cluster.primary"]);
+    expect(verdicts(planFindings("GKE001", [orgGrant(), ...nodes]))).toEqual(["unknown google_container_cluster.primary"]);
+    // A grant of a role without the permissions changes nothing.
+    expect(verdicts(planFindings("GKE001", [folderGrant("folders/78", { role: "roles/viewer" }), ...nodes]))).toEqual(["fail google_container_cluster.primary"]);
+  });
+
+  test("cdk.tf.json: a folder grant to the node account of an existing project is unknown, not a failure", () => {
+    const json = stack({
+      google_service_account: { nodes_sa: tf.account },
+      google_folder_iam_member: { nodes: { folder: "folders/78", role: ROLE, member: "serviceAccount:${google_service_account.nodes_sa.email}" } },
+      google_container_cluster: { cluster: tf.cluster({ depends_on: undefined }) },
+    });
+    const findings = tfFindings("GKE001", json);
+    expect(verdicts(findings)).toEqual(["unknown google_container_cluster.cluster"]);
+    expect(findings[0].reason).toContain("on folders/78");
+  });
+
+  test("--live: the ancestry read live decides (below the folder: pass; not below: fail)", () => {
+    const live = (ancestry: string[]) => ({ projects: { [PROJECT]: { projectId: PROJECT, projectNumber: "123456789012", ancestry, iamPolicy: [], ancestorPolicies: {} } }, serviceAccounts: {}, roles: {} });
+    const plan = [folderGrant("folders/78"), ...nodes];
+    expect(verdicts(planFindings("GKE001", plan, { live: live([`projects/${PROJECT}`, "folders/78", "organizations/42"]) }))).toEqual(["pass google_container_cluster.primary"]);
+    expect(verdicts(planFindings("GKE001", plan, { live: live([`projects/${PROJECT}`, "folders/77", "organizations/42"]) }))).toEqual(["fail google_container_cluster.primary"]);
   });
 
   test("a conditional grant is unknown, unless its condition is the literal true", () => {
