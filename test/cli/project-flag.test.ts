@@ -53,9 +53,14 @@ describe("--project without --live", () => {
     expect(readFileSync(bare, "utf8")).not.toMatch(/"project":\s*"acme-prod"/);
   });
 
-  test("cdk.tf.json without a provider project: node account rules are unknown without --project, decided with it", () => {
+  test("cdk.tf.json without a provider project: GKE001 is unknown without --project, decided with it; GKE004/GKE006 need no project", () => {
     const without = verdicts(bare);
-    for (const rule of NODE_RULES) expect(without.byRule[rule]!.every((line) => line.startsWith("unknown "))).toBe(true);
+    expect(without.byRule.GKE001!.every((line) => line.startsWith("unknown "))).toBe(true);
+    // An account created here is never the Compute Engine default account, and is created enabled, whatever its project.
+    expect(pick(without.byRule)).toMatchObject({
+      GKE004: ["pass google_container_cluster.cluster", "pass google_container_node_pool.pool"],
+      GKE006: ["pass google_container_cluster.cluster", "pass google_container_node_pool.pool"],
+    });
 
     const withFlag = verdicts(bare, "--project", "acme-prod");
     expect(pick(withFlag.byRule)).toEqual({
