@@ -93,7 +93,7 @@ export class DoctorGoogle {
       const body = asObject(await this.call("GET", `${this.root("container")}v1/${path("projects", project, "locations", "-", "clusters")}`));
       return arrayOf(body.clusters).map((item) => {
         const cluster = asObject(item);
-        return { name: String(cluster.name ?? ""), location: String(cluster.location ?? cluster.zone ?? ""), ...optionalString("status", cluster.status) };
+        return { name: String(cluster.name ?? ""), location: String(cluster.location ?? cluster.zone ?? ""), ...stringsOf(cluster, ["status"]) };
       });
     });
   }
@@ -103,13 +103,7 @@ export class DoctorGoogle {
       const body = asObject(await this.call("GET", `${this.root("container")}v1/${path("projects", project, "locations", location, "operations")}`));
       return arrayOf(body.operations).map((item) => {
         const operation = asObject(item);
-        return {
-          name: String(operation.name ?? ""),
-          ...optionalString("operationType", operation.operationType),
-          ...optionalString("status", operation.status),
-          ...optionalString("targetLink", operation.targetLink),
-          ...optionalString("startTime", operation.startTime),
-        };
+        return { name: String(operation.name ?? ""), ...stringsOf(operation, ["operationType", "status", "targetLink", "startTime"]) };
       });
     });
   }
@@ -179,6 +173,11 @@ function optionalString<K extends string>(key: K, value: unknown): Partial<Recor
   return typeof value === "string" && value !== "" ? ({ [key]: value } as Record<K, string>) : {};
 }
 
+/** The fields of `object` named in `keys` that hold non-empty strings; others are left out, not guessed. */
+function stringsOf<K extends string>(object: Record<string, unknown>, keys: readonly K[]): Partial<Record<K, string>> {
+  return Object.assign({}, ...keys.map((key) => optionalString(key, object[key]))) as Partial<Record<K, string>>;
+}
+
 function path(...segments: string[]): string {
   return segments.map((segment) => (segment === "-" ? segment : encodeURIComponent(segment))).join("/");
 }
@@ -197,20 +196,15 @@ export function clusterInfo(value: unknown): ClusterInfo {
   return {
     name: String(cluster.name ?? ""),
     location: String(cluster.location ?? cluster.zone ?? ""),
-    ...optionalString("status", cluster.status),
-    ...optionalString("statusMessage", cluster.statusMessage),
-    ...optionalString("endpoint", cluster.endpoint),
+    ...stringsOf(cluster, ["status", "statusMessage", "endpoint", "currentMasterVersion"]),
     ...optionalString("privateEndpoint", privateConfig.privateEndpoint),
-    ...optionalString("currentMasterVersion", cluster.currentMasterVersion),
     ...optionalString("clusterCaCertificate", masterAuth.clusterCaCertificate),
     conditions: conditionsOf(cluster.conditions),
     nodePools: arrayOf(cluster.nodePools).map((item) => {
       const pool = asObject(item);
       return {
         name: String(pool.name ?? ""),
-        ...optionalString("status", pool.status),
-        ...optionalString("statusMessage", pool.statusMessage),
-        ...optionalString("version", pool.version),
+        ...stringsOf(pool, ["status", "statusMessage", "version"]),
         conditions: conditionsOf(pool.conditions),
       };
     }),

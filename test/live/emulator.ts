@@ -488,7 +488,20 @@ export class GoogleEmulator {
   /** The Container API reads and tokeninfo, for `preflight doctor`. */
   private containerRoutes(): Route[] {
     const notFound = (what: string): Reply => ({ status: 404, body: errorBody(404, "NOT_FOUND", `${what} not found`) });
-    const inLocation = (location: string, wanted: string) => wanted === "-" || location === wanted;
+    // `locations/-` lists every location, as the Container API does.
+    const listInLocation = (collection: "clusters" | "operations", permission: string, items: (project: FixtureProject) => Array<{ location: string }> | undefined): Route => ({
+      method: "GET",
+      pattern: new RegExp(`^/v1/projects/([^/]+)/locations/([^/]+)/${collection}$`),
+      id: `container.projects.locations.${collection}.list`,
+      api: "container.googleapis.com",
+      permission: () => permission,
+      handle: (match) => {
+        const project = this.project(match[1]!);
+        if (!project) return { status: 403, body: permissionDenied(permission, `projects/${match[1]}`) };
+        const found = (items(project) ?? []).filter((item) => match[2] === "-" || item.location === match[2]);
+        return { status: 200, body: found.length > 0 ? { [collection]: found } : {} };
+      },
+    });
     return [
       {
         method: "GET",
@@ -503,32 +516,8 @@ export class GoogleEmulator {
           return cluster ? { status: 200, body: cluster } : notFound(`cluster ${match[3]}`);
         },
       },
-      {
-        method: "GET",
-        pattern: /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/clusters$/,
-        id: "container.projects.locations.clusters.list",
-        api: "container.googleapis.com",
-        permission: () => "container.clusters.list",
-        handle: (match) => {
-          const project = this.project(match[1]!);
-          if (!project) return { status: 403, body: permissionDenied("container.clusters.list", `projects/${match[1]}`) };
-          const clusters = (project.clusters ?? []).filter((cluster) => inLocation(cluster.location, match[2]!));
-          return { status: 200, body: clusters.length > 0 ? { clusters } : {} };
-        },
-      },
-      {
-        method: "GET",
-        pattern: /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/operations$/,
-        id: "container.projects.locations.operations.list",
-        api: "container.googleapis.com",
-        permission: () => "container.operations.list",
-        handle: (match) => {
-          const project = this.project(match[1]!);
-          if (!project) return { status: 403, body: permissionDenied("container.operations.list", `projects/${match[1]}`) };
-          const operations = (project.operations ?? []).filter((operation) => inLocation(operation.location, match[2]!));
-          return { status: 200, body: operations.length > 0 ? { operations } : {} };
-        },
-      },
+      listInLocation("clusters", "container.clusters.list", (project) => project.clusters),
+      listInLocation("operations", "container.operations.list", (project) => project.operations),
       {
         method: "POST",
         pattern: /^\/tokeninfo$/,
