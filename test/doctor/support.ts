@@ -1,11 +1,9 @@
-import { spawn } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DoctorReport } from "../../src/doctor/types";
 import type { Fixture, FixtureCluster } from "../live/emulator";
-
-export const CLI = join(__dirname, "..", "..", "dist", "cli", "main.js");
+import { runCli } from "../robustness/support";
 
 export interface DoctorRun {
   code: number | null;
@@ -19,27 +17,18 @@ export interface DoctorRun {
  * test's own bin folder (the machine's gcloud, kubectl and plugin are never seen), HOME is empty,
  * and no Application Default Credentials exist.
  */
-export function doctor(args: string[], env: Record<string, string>): Promise<DoctorRun> {
-  return new Promise((resolve, reject) => {
-    const home = mkdtempSync(join(tmpdir(), "doctor-home-"));
-    const child = spawn(process.execPath, [CLI, "doctor", ...args], {
-      env: { HOME: home, GOOGLE_APPLICATION_CREDENTIALS: join(home, "no-adc.json"), CLOUDSDK_CONFIG: join(home, "gcloud"), PATH: join(home, "empty-bin"), ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      let report: DoctorReport | undefined;
-      try {
-        report = JSON.parse(stdout) as DoctorReport;
-      } catch {
-        // text output or a usage error
-      }
-      resolve({ code, stdout, stderr, ...(report && { report }) });
-    });
+export async function doctor(args: string[], env: Record<string, string>): Promise<DoctorRun> {
+  const home = mkdtempSync(join(tmpdir(), "doctor-home-"));
+  const run = await runCli(["doctor", ...args], {
+    env: { HOME: home, GOOGLE_APPLICATION_CREDENTIALS: join(home, "no-adc.json"), CLOUDSDK_CONFIG: join(home, "gcloud"), PATH: join(home, "empty-bin"), ...env },
   });
+  let report: DoctorReport | undefined;
+  try {
+    report = JSON.parse(run.stdout) as DoctorReport;
+  } catch {
+    // text output or a usage error
+  }
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr, ...(report && { report }) };
 }
 
 export function statusOf(run: DoctorRun): Record<string, string> {
