@@ -19,6 +19,7 @@ interface DoctorFlags {
   unknown: string;
   failOn: string;
   apiEndpoint?: string;
+  asKubectl?: boolean;
 }
 
 /** Adds `preflight doctor` to the CLI; `done` receives the exit code (0, 1 as the gate says, 2 for usage). */
@@ -34,6 +35,7 @@ export function addDoctorCommand(program: Command, io: DoctorIo, done: (exitCode
     .option("-f, --format <format>", "text or json", "text")
     .option("--unknown <policy>", "how undecided steps count: pass, warn or fail", "warn")
     .option("--fail-on <severity>", "error, warning or never (every step weighs as an error)", "error")
+    .option("--as-kubectl", "check with the token gke-gcloud-auth-plugin gives kubectl (gcloud's account), not GOOGLE_OAUTH_ACCESS_TOKEN/ADC; the plugin may refresh gcloud's token cache")
     .option("--api-endpoint <url>", "root of every Google API endpoint (an emulator, Private Service Connect); also PREFLIGHT_API_ENDPOINT")
     .action(async (flags: DoctorFlags) => done(await doctorCommand(flags, io)));
 }

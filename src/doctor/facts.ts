@@ -19,7 +19,8 @@ export interface DoctorFacts {
   clustersEverywhere?: ClusterSummary[] | ReadError;
   operations?: OperationInfo[] | ReadError;
   kubeconfig: Kubeconfig;
-  plugin: { path?: string; run?: ProgramRun };
+  /** `token`: with --as-kubectl, whether the plugin gave kubectl a token (the token itself is never kept here). */
+  plugin: { path?: string; run?: ProgramRun; token?: { ok: true; expiry?: string } | { ok: false; problem: string } };
   kubectl: { path?: string; run?: ProgramRun };
   /** USE_GKE_GCLOUD_AUTH_PLUGIN as set in the environment. */
   useGkeGcloudAuthPlugin?: string;

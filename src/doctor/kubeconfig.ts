@@ -9,7 +9,7 @@ import { parse } from "yaml";
  */
 export interface KubeUser {
   name: string;
-  exec?: { apiVersion?: unknown; command?: unknown; provideClusterInfo?: unknown };
+  exec?: { apiVersion?: unknown; command?: unknown; args?: unknown; provideClusterInfo?: unknown };
   /** `auth-provider.name`, e.g. `gcp` (the provider removed from kubectl 1.25 on). */
   authProvider?: string;
   /** Other ways the entry authenticates, by field name only (`token`, `client-certificate-data`, …). */
@@ -108,7 +108,7 @@ const OTHER_AUTH_FIELDS = ["token", "tokenFile", "client-certificate", "client-c
 function userOf(name: string, body: Record<string, unknown>): KubeUser {
   const user: KubeUser = { name, otherAuth: OTHER_AUTH_FIELDS.filter((field) => body[field] !== undefined && body[field] !== null) };
   const exec = body.exec;
-  if (isMapping(exec)) user.exec = { apiVersion: exec.apiVersion, command: exec.command, provideClusterInfo: exec.provideClusterInfo };
+  if (isMapping(exec)) user.exec = { apiVersion: exec.apiVersion, command: exec.command, args: exec.args, provideClusterInfo: exec.provideClusterInfo };
   const provider = body["auth-provider"];
   if (isMapping(provider)) user.authProvider = typeof provider.name === "string" ? provider.name : "(unnamed)";
   return user;

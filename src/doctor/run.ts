@@ -12,6 +12,7 @@ import { diagnose } from "./steps";
 import { contextFor } from "./steps/kubeconfig";
 import { caPemOf } from "./steps/recreation";
 import { PLUGIN } from "./steps/common";
+import { tokenFromPlugin } from "./plugin-token";
 import { resolveTarget, type TargetFlags } from "./target";
 import { isReadError, type DoctorCall, type DoctorReport, type StepStatus } from "./types";
 
@@ -25,6 +26,8 @@ export interface DoctorOptions extends TargetFlags {
   timeoutMs?: number;
   retries?: number;
   backoffMs?: number;
+  /** Check with the token gke-gcloud-auth-plugin gives kubectl, not the doctor's own (see plugin-token.ts). */
+  asKubectl?: boolean;
 }
 
 /** Gathers the facts (reads only) and judges every step. Throws DoctorUsageError / EndpointError on unusable input. */
@@ -47,7 +50,15 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   };
   const calls: DoctorCall[] = [];
   const secrets: string[] = [];
-  await Promise.all([readGoogle(facts, options, apiEndpoint, calls, secrets), readPrograms(facts, env)]);
+  if (options.asKubectl) {
+    // kubectl's token comes from the plugin: the programs first, then the reads with that token.
+    await readPrograms(facts, env);
+    const token = await pluginToken(facts, env);
+    if (token !== undefined) secrets.push(token);
+    await readGoogle(facts, options, apiEndpoint, calls, secrets, token);
+  } else {
+    await Promise.all([readGoogle(facts, options, apiEndpoint, calls, secrets), readPrograms(facts, env)]);
+  }
   const steps = diagnose(facts);
   const summary: Record<StepStatus, number> = { pass: 0, fail: 0, unknown: 0 };
   for (const step of steps) summary[step.status]++;
@@ -55,12 +66,35 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   return JSON.parse(redact(JSON.stringify({ schemaVersion: 1, target, steps, summary, calls }), secrets)) as DoctorReport;
 }
 
-async function readGoogle(facts: DoctorFacts, options: DoctorOptions, apiEndpoint: string | undefined, calls: DoctorCall[], secrets: string[]): Promise<void> {
+/** The token the plugin gives kubectl, or undefined with the reason in the facts. */
+async function pluginToken(facts: DoctorFacts, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const { user, cluster } = entriesFor(facts);
+  const answer = facts.plugin.path ? await tokenFromPlugin(facts.plugin.path, user, cluster, env) : { problem: "it is not on PATH" };
+  if ("token" in answer) {
+    facts.plugin.token = { ok: true, ...(answer.expiry && { expiry: answer.expiry }) };
+    facts.credentials = { source: PLUGIN, detail: "kubectl's token, gcloud's active account" };
+    return answer.token;
+  }
+  facts.plugin.token = { ok: false, problem: answer.problem };
+  facts.credentials = { error: `--as-kubectl: ${PLUGIN} gave no token (${answer.problem})` };
+  return undefined;
+}
+
+function entriesFor(facts: DoctorFacts) {
+  const context = contextFor(facts.kubeconfig, facts.target);
+  return {
+    user: context?.user ? facts.kubeconfig.users.get(context.user) : undefined,
+    cluster: context?.cluster ? facts.kubeconfig.clusters.get(context.cluster) : undefined,
+  };
+}
+
+async function readGoogle(facts: DoctorFacts, options: DoctorOptions, apiEndpoint: string | undefined, calls: DoctorCall[], secrets: string[], kubectlToken?: string): Promise<void> {
   const { project, location, cluster: name } = facts.target;
+  if (isReadError(facts.credentials)) return;
   let google: DoctorGoogle;
   let token: string;
   try {
-    const credentials = await loadCredentials(undefined, options.env);
+    const credentials = await loadCredentials(kubectlToken, options.env);
     const answer = await credentials.client.getAccessToken();
     if (!answer.token) throw new Error("the credentials gave no access token");
     token = answer.token;
@@ -105,8 +139,7 @@ async function callApiServer(cluster: ClusterInfo, token: string, options: Docto
 }
 
 async function readPrograms(facts: DoctorFacts, env: NodeJS.ProcessEnv): Promise<void> {
-  const context = contextFor(facts.kubeconfig, facts.target);
-  const user = context?.user ? facts.kubeconfig.users.get(context.user) : undefined;
+  const { user } = entriesFor(facts);
   const command = typeof user?.exec?.command === "string" && user.exec.command.endsWith(PLUGIN) ? user.exec.command : PLUGIN;
   const pluginPath = findOnPath(command, env);
   const kubectlPath = findOnPath("kubectl", env);

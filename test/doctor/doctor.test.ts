@@ -243,6 +243,28 @@ describe("the 401 row: kubeconfig, plugin and kubectl", () => {
   });
 });
 
+describe("--as-kubectl: the checks speak for the token the plugin gives kubectl", () => {
+  test("the plugin's token is the one tokeninfo, testIamPermissions and the API server see; it is never printed", async () => {
+    const run = await diagnose({ args: ["--as-kubectl"], bin: { kubectl: "1.31", pluginToken: FAKE_TOKEN }, env: { GOOGLE_OAUTH_ACCESS_TOKEN: "" } });
+    expect(run.code).toBe(0);
+    expect(stepOf(run, "credentials").message).toBe(`token of ${EMAIL} from gke-gcloud-auth-plugin (kubectl's token, gcloud's active account), valid for 50 more minutes`);
+    expect(stepOf(run, "plugin").message).toMatch(/Kubernetes v1\.30\.0\+fake-plugin, and it gives kubectl a token$/);
+    expect(run.google.requests.length).toBeGreaterThan(0);
+    expect(run.google.requests.every((request) => request.authorized)).toBe(true);
+    expect(run.kube.requests.find((request) => request.url.startsWith("/api/v1/namespaces"))!.authorized).toBe(true);
+  });
+
+  test("a plugin that gives no token (no gcloud login) fails the plugin and credentials steps; nothing is sent", async () => {
+    const run = await diagnose({ args: ["--as-kubectl"], bin: { kubectl: "1.31", plugin: "no-account" } });
+    expect(run.code).toBe(1);
+    expect(stepOf(run, "plugin").message).toContain("runs but gives kubectl no token: it exited with code 1: ERROR: (gcloud.config.config-helper) You do not currently have an active account selected.");
+    expect(stepOf(run, "credentials")).toMatchObject({ status: "fail" });
+    expect(stepOf(run, "credentials").message).toContain("--as-kubectl: gke-gcloud-auth-plugin gave no token");
+    // GOOGLE_OAUTH_ACCESS_TOKEN is set, but --as-kubectl does not fall back to it.
+    expect(run.google.requests).toEqual([]);
+  });
+});
+
 describe("the 401 row: the API server, as the page's curl", () => {
   test("401 from the API server: the identity has no access", async () => {
     const run = await diagnose({ mode: "unauthorized" });

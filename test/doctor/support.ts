@@ -42,7 +42,10 @@ export function stepOf(run: DoctorRun, id: string) {
 }
 
 export interface BinOptions {
-  plugin?: "ok" | "broken" | "absent";
+  /** `no-account`: --version works, but asked for a token it fails as with no gcloud login. */
+  plugin?: "ok" | "broken" | "absent" | "no-account";
+  /** The token the plugin prints in its ExecCredential when kubectl (or --as-kubectl) asks. */
+  pluginToken?: string;
   /** kubectl's client version (`1.31`), or absent. */
   kubectl?: string;
 }
@@ -55,7 +58,11 @@ export function fakeBin(options: BinOptions = {}): string {
     chmodSync(join(dir, name), 0o755);
   };
   const plugin = options.plugin ?? "ok";
-  if (plugin === "ok") script("gke-gcloud-auth-plugin", 'if [ "$1" = "--version" ]; then echo "Kubernetes v1.30.0+fake-plugin"; exit 0; fi\necho "unexpected call" >&2; exit 3');
+  const version = 'if [ "$1" = "--version" ]; then echo "Kubernetes v1.30.0+fake-plugin"; exit 0; fi';
+  // Asked for a credential as kubectl asks (KUBERNETES_EXEC_INFO set, no arguments).
+  const credential = `{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1beta1","status":{"token":"${options.pluginToken ?? "none"}","expirationTimestamp":"2026-12-01T23:00:00Z"}}`;
+  if (plugin === "ok") script("gke-gcloud-auth-plugin", `${version}\nif [ -n "$KUBERNETES_EXEC_INFO" ] && [ $# -eq 0 ]; then echo '${credential}'; exit 0; fi\necho "unexpected call" >&2; exit 3`);
+  if (plugin === "no-account") script("gke-gcloud-auth-plugin", `${version}\necho "ERROR: (gcloud.config.config-helper) You do not currently have an active account selected." >&2; exit 1`);
   if (plugin === "broken") script("gke-gcloud-auth-plugin", 'echo "error while loading shared libraries: libfake.so" >&2; exit 127');
   if (options.kubectl) {
     const [major, minor] = options.kubectl.split(".");

@@ -3,6 +3,7 @@ import { describeCredentialSource } from "../../src/doctor/credential-source";
 import { iniSection, readGcloudConfig } from "../../src/doctor/gcloud-config";
 import { kubeGet } from "../../src/doctor/kube-api";
 import { kubeconfigPaths, loadKubeconfig, parseGkeContextName } from "../../src/doctor/kubeconfig";
+import { parseExecCredential } from "../../src/doctor/plugin-token";
 import { rolesGrantingClusterGet } from "../../src/doctor/steps/permission";
 import { caExpiry, operationsOn } from "../../src/doctor/steps/recreation";
 import { kubectlVersion } from "../../src/doctor/steps/kubeconfig";
@@ -53,6 +54,13 @@ describe("kubeconfig", () => {
     const bomb = "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n";
     expect(loadKubeconfig(["/bomb"], () => bomb).problems).toEqual([expect.stringMatching(/^\/bomb: not YAML/)]);
   });
+});
+
+test("an ExecCredential's token is taken; anything else is a problem that quotes nothing of the output", () => {
+  expect(parseExecCredential('{"kind":"ExecCredential","status":{"token":"ya29.abc","expirationTimestamp":"2026-12-01T23:00:00Z"}}')).toEqual({ token: "ya29.abc", expiry: "2026-12-01T23:00:00Z" });
+  expect(parseExecCredential('{"kind":"ExecCredential","status":{}}')).toEqual({ problem: "its ExecCredential holds no token" });
+  expect(parseExecCredential('{"kind":"Other","status":{"token":"ya29.abc"}}')).toEqual({ problem: "its ExecCredential holds no token" });
+  expect(parseExecCredential("token ya29.abc")).toEqual({ problem: "it printed no ExecCredential JSON" });
 });
 
 describe("gcloud configuration", () => {

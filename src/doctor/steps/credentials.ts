@@ -1,6 +1,6 @@
 import type { DoctorFacts } from "../facts";
 import { isReadError, type DoctorStep } from "../types";
-import { readProblem, refreshCredentials, verdict, type StepMeta } from "./common";
+import { PLUGIN, readProblem, refreshCredentials, verdict, type StepMeta } from "./common";
 
 export const meta: StepMeta = { id: "credentials", title: "A valid Google token, and whose it is", pageRow: "401" };
 
@@ -8,8 +8,8 @@ const CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform";
 
 /**
  * The page checks the token with tokeninfo. The token the doctor checks is its own (as for
- * `--live`: GOOGLE_OAUTH_ACCESS_TOKEN, else Application Default Credentials); kubectl's plugin
- * takes gcloud's active account, so a difference between the two is said.
+ * `--live`: GOOGLE_OAUTH_ACCESS_TOKEN, else Application Default Credentials), or with --as-kubectl
+ * the plugin's; kubectl's plugin takes gcloud's active account, so a difference is said.
  */
 export function checkCredentials(facts: DoctorFacts): DoctorStep {
   const credentials = facts.credentials;
@@ -50,7 +50,7 @@ export function checkCredentials(facts: DoctorFacts): DoctorStep {
   }
   const whose = info.email ?? "an identity tokeninfo does not name";
   const minutes = info.expiresIn !== undefined ? `, valid for ${Math.floor(info.expiresIn / 60)} more minutes` : "";
-  const differs = facts.gcloud.account && info.email && facts.gcloud.account !== info.email
+  const differs = credentials.source !== PLUGIN && facts.gcloud.account && info.email && facts.gcloud.account !== info.email
     ? `; note: gcloud's active account, which kubectl's auth plugin uses, is ${facts.gcloud.account}: the steps below speak for ${info.email}`
     : "";
   return verdict(meta, "pass", `token of ${whose} from ${source}${minutes}${differs}`, { details });

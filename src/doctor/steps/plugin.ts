@@ -14,5 +14,12 @@ export function checkPlugin(facts: DoctorFacts): DoctorStep {
   if (!run) return verdict(meta, "unknown", `${PLUGIN} found at ${path}, not run`, { reason: "it was not run" });
   if (!run.ok) return verdict(meta, "fail", `${PLUGIN} at ${path} does not run: ${run.problem ?? "it failed"}`, { remediation: INSTALL, details: { path } });
   const version = firstLine(run.stdout) || "(it printed no version)";
-  return verdict(meta, "pass", `${path}: ${version}`, { details: { path, version } });
+  const token = facts.plugin.token;
+  if (token && !token.ok) {
+    return verdict(meta, "fail", `${path} (${version}) runs but gives kubectl no token: ${token.problem}`, {
+      remediation: { summary: "Log gcloud in (the plugin takes gcloud's active account), then try again", commands: ["gcloud auth login", "gcloud auth list"] },
+      details: { path, version },
+    });
+  }
+  return verdict(meta, "pass", `${path}: ${version}${token?.ok ? ", and it gives kubectl a token" : ""}`, { details: { path, version, ...(token?.ok && token.expiry && { tokenExpiry: token.expiry }) } });
 }
