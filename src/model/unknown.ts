@@ -1,3 +1,5 @@
+import { parseTemplate } from "./expressions";
+
 /**
  * A value that cannot be known before apply (computed by the provider, or built from
  * something that is). It carries why, and which configuration objects it came from, so
@@ -44,54 +46,11 @@ export function isUnknown(value: unknown): value is Unknown {
  */
 export function readableTemplate(text: string): string {
   if (!text.includes("${")) return text;
-  const parts: string[] = [];
-  let i = 0;
-  let whole: string | undefined;
-  while (i < text.length) {
-    const start = text.indexOf("${", i);
-    // `$${` is Terraform's escape for a literal `${`.
-    if (start < 0) {
-      parts.push(text.slice(i));
-      break;
-    }
-    if (start > 0 && text[start - 1] === "$") {
-      parts.push(text.slice(i, start + 2));
-      i = start + 2;
-      continue;
-    }
-    const end = closingBrace(text, start + 2);
-    if (end < 0) {
-      parts.push(text.slice(i));
-      break;
-    }
-    parts.push(text.slice(i, start));
-    const words = readableExpression(text.slice(start + 2, end).trim());
-    if (start === 0 && end === text.length - 1) whole = words;
-    parts.push(`(${words})`);
-    i = end + 1;
-  }
-  return whole ?? parts.join("");
-}
-
-/** The index of the `}` closing an interpolation whose body starts at `from`, or -1. */
-function closingBrace(text: string, from: number): number {
-  let depth = 0;
-  let quoted = false;
-  for (let j = from; j < text.length; j++) {
-    const c = text[j];
-    if (quoted) {
-      if (c === "\\") j++;
-      else if (c === '"') quoted = false;
-      continue;
-    }
-    if (c === '"') quoted = true;
-    else if (c === "{") depth++;
-    else if (c === "}") {
-      if (depth === 0) return j;
-      depth--;
-    }
-  }
-  return -1;
+  const parts = parseTemplate(text);
+  const only = parts.length === 1 ? parts[0] : undefined;
+  if (only && "expression" in only) return readableExpression(only.expression);
+  // A literal keeps an escaped `$${` as the `${` it stands for, which would read as raw syntax again.
+  return parts.map((p) => ("expression" in p ? `(${readableExpression(p.expression)})` : p.literal.replace(/\$\{/g, () => "$${"))).join("");
 }
 
 const REFERENCE = /^(data\.)?([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)((?:\[[^\]]*\])?)((?:\.[A-Za-z_][\w-]*|\[[^\]]*\])*)$/;
