@@ -2,6 +2,9 @@ import { App, Aspects, TerraformStack, Testing, type IAspect } from "cdktf";
 import type { IConstruct } from "constructs";
 import { ContainerNodePool } from "@cdktf/provider-google/lib/container-node-pool";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
+import { ArtifactRegistryRepository } from "@cdktf/provider-google/lib/artifact-registry-repository";
+import { FolderIamMember } from "@cdktf/provider-google/lib/folder-iam-member";
+import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { GkePreflight } from "../../src/cdktf";
 import { addGke, MIN_ROLE } from "./fixtures";
 import { annotations, readManifest, readStackJson } from "./helpers";
@@ -142,6 +145,35 @@ describe("GkePreflight on a stack (cdktf 0.21)", () => {
     Testing.fullSynth(reportOnly);
     expect(annotations(reportOnly, "error")).toEqual([]);
     expect(annotations(reportOnly, "warn").filter((a) => /GKE001 /.test(a))).toHaveLength(2);
+  });
+
+  it("GKE011 through the aspect: node scopes without a storage scope are a WARN by default, an ERROR with failOn warning", () => {
+    const build = (scopes: string[], failOn?: "warning") => {
+      const stack = newStack();
+      const { sa, pool } = addGke(stack);
+      new ArtifactRegistryRepository(stack, "images", { project: "p1", location: "europe-west1", repositoryId: "images", format: "DOCKER" });
+      new ProjectIamMember(stack, "nodes_reader", { project: "p1", role: "roles/artifactregistry.reader", member: `serviceAccount:${sa.email}` });
+      pool.addOverride("node_config.oauth_scopes", scopes);
+      GkePreflight.of(stack, failOn ? { failOn } : {});
+      return stack;
+    };
+    const byDefault = build(["https://www.googleapis.com/auth/logging.write"]);
+    Testing.fullSynth(byDefault);
+    expect(annotations(byDefault, "warn").filter((a) => /^\[gke\/pool\] GKE011 .*neither cloud-platform nor a devstorage scope/.test(a))).toHaveLength(1);
+    expect(synthError(build(["logging-write"], "warning"))).toMatch(/^\[gke\/pool\] GKE011 /m);
+    const ok = build(["storage-ro"], "warning");
+    Testing.fullSynth(ok);
+    expect(annotations(ok, "warn").concat(annotations(ok, "error")).filter((a) => a.includes("GKE011"))).toEqual([]);
+  });
+
+  it("a folder grant the stack does not link to its project: GKE001 is a WARN (unknown), not an ERROR", () => {
+    const stack = newStack();
+    const { sa } = addGke(stack, { nodeRoles: [] });
+    new FolderIamMember(stack, "nodes_on_folder", { folder: "folders/78", role: MIN_ROLE, member: `serviceAccount:${sa.email}` });
+    GkePreflight.of(stack);
+    Testing.fullSynth(stack);
+    expect(annotations(stack, "error").filter((a) => a.includes("GKE001"))).toEqual([]);
+    expect(annotations(stack, "warn").filter((a) => /GKE001 cannot be decided before apply: .*google_folder_iam_member\.nodes_on_folder grants/.test(a)).length).toBeGreaterThan(0);
   });
 
   it("has no option that quietly checks less than asked", () => {
