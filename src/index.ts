@@ -9,6 +9,7 @@ export { loadInputs, modelFromJson, InputError, modelFromPlan, modelFromTerrafor
 export { allRules, findRule } from "./rules/index";
 export type { Finding, Rule, RuleMeta, Verdict, Remediation, Severity, Status } from "./rules/types";
 export type { Report, Summary, CheckedInput } from "./report/types";
+export { defaultPolicy, gateFails, gateSummary, type GatePolicy, type GateSummary, type FailOn, type UnknownPolicy } from "./report/policy";
 export type { Model, Resource } from "./model/types";
 export type { LiveFacts } from "./live/facts";
 export { VERSION } from "./version";
