@@ -1,39 +1,30 @@
 import type { Finding } from "../rules/types";
 import { describeWaiver, type Waiver, type WaiverOutcome } from "./types";
+import { globMatcher, type GlobMatcher } from "./glob";
 
-/**
- * Glob for addresses and construct paths. `*` matches within one path segment (no `/`),
- * `**` matches across segments, `?` one character (not `/`). Everything else is literal:
- * `[` and `]` in addresses (`google_x.y[0]`, `["key"]`) are not character classes.
- */
-export function globToRegExp(glob: string): RegExp {
-  let source = "";
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === "*") {
-      if (glob[i + 1] === "*") {
-        source += ".*";
-        i++;
-      } else {
-        source += "[^/]*";
-      }
-    } else if (c === "?") {
-      source += "[^/]";
-    } else {
-      source += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-    }
+// Each waiver's patterns are compiled once, however many findings they are matched against.
+const matchers = new WeakMap<Waiver, { address?: GlobMatcher; constructPath?: GlobMatcher }>();
+
+function matchersOf(waiver: Waiver): { address?: GlobMatcher; constructPath?: GlobMatcher } {
+  let m = matchers.get(waiver);
+  if (!m) {
+    m = {};
+    if (waiver.address !== undefined) m.address = globMatcher(waiver.address);
+    if (waiver.constructPath !== undefined) m.constructPath = globMatcher(waiver.constructPath);
+    matchers.set(waiver, m);
   }
-  return new RegExp(`^${source}$`, "s");
+  return m;
 }
 
 /** True when the waiver names the finding's rule and its pattern(s) match the finding. */
 export function waiverMatches(waiver: Waiver, finding: Finding): boolean {
   // Like suppressions on constructs, a waiver may name the rule by id or by slug.
   if (waiver.ruleId !== finding.ruleId && waiver.ruleId !== finding.slug) return false;
-  if (waiver.address !== undefined && !globToRegExp(waiver.address).test(finding.address)) return false;
-  if (waiver.constructPath !== undefined) {
+  const m = matchersOf(waiver);
+  if (m.address && !m.address.test(finding.address)) return false;
+  if (m.constructPath) {
     if (finding.constructPath === undefined) return false;
-    if (!globToRegExp(waiver.constructPath).test(finding.constructPath)) return false;
+    if (!m.constructPath.test(finding.constructPath)) return false;
   }
   return true;
 }

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { basename, dirname, extname, join, resolve } from "node:path";
+import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { basename, dirname, extname, isAbsolute, join, relative, resolve } from "node:path";
 import type { Node as YamlNode } from "yaml";
 import { InputError } from "../inputs/input-error";
 import { syntaxErrorDetail } from "../inputs/read-json";
@@ -31,10 +31,38 @@ export function findWaiversFile(inputPath: string): string | undefined {
     if (found.length > 1) {
       throw new InputError(found[0]!, `is ambiguous: ${found.map((f) => basename(f)).join(" and ")} are both in ${dir}; keep one`);
     }
-    if (found.length === 1) return found[0];
+    if (found.length === 1) return confined(found[0]!, dir);
   }
   return undefined;
 }
+
+/**
+ * A waivers file found (not named with --waivers) is read only when it really is in the folder it
+ * was found in, as the stack files of a cdktf.out folder: a pull request may add a
+ * `preflight.waivers.yaml` that is a symbolic link to a file elsewhere on the runner.
+ */
+function confined(file: string, dir: string): string {
+  let real: string;
+  try {
+    // Not a regular file (a link to /dev/zero) is said by loadWaiversFile, as for a named file.
+    if (!statSync(file).isFile()) return file;
+    real = relative(realpathSync(dir), realpathSync(file));
+  } catch {
+    return file; // loadWaiversFile says why it cannot be read
+  }
+  if (real.startsWith("..") || isAbsolute(real)) {
+    throw new InputError(file, "is a symbolic link that leads outside its folder; refusing to read it (name the file with --waivers to use it)");
+  }
+  return file;
+}
+
+/**
+ * At most this many waivers in a file: each one is matched against every finding of its rule. A
+ * file is cut at 1 MB anyway; a list longer than this is a mistake or an attack, not a backlog.
+ */
+export const MAX_WAIVERS = 1000;
+/** Longest `address` or `constructPath` pattern: as long as the longest name the readers accept. */
+export const MAX_WAIVER_PATTERN = 4096;
 
 /**
  * The YAML parser needs some 300 bytes of memory per byte of text: a waivers file found beside the
@@ -71,6 +99,7 @@ export function parseWaivers(text: string, file: string): Waiver[] {
   }
   if (list === null || list === undefined) return [];
   if (!Array.isArray(list)) throw new InputError(file, `\`waivers\` is not a list; ${EXPECTED}`);
+  if (list.length > MAX_WAIVERS) throw new InputError(file, `has ${list.length} waivers; at most ${MAX_WAIVERS} are read (waive a rule for many resources with one glob)`);
   return list.map((item, i) => checkWaiver(item, { file, index: i + 1, line: lineOf(i) }));
 }
 
@@ -112,6 +141,9 @@ function optionalString(item: Record<string, unknown>, key: string, fail: (d: st
   const value = item[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "string" || value === "") return fail(`${key} must be a non-empty string`);
+  if ((key === "address" || key === "constructPath") && value.length > MAX_WAIVER_PATTERN) {
+    return fail(`${key} is ${value.length} characters long; a pattern has at most ${MAX_WAIVER_PATTERN}`);
+  }
   return value;
 }
 

@@ -143,7 +143,27 @@ describe("hostile waivers files (one found beside the input may come with a pull
       writeFileSync(join(tmp, "token.json"), '{"waivers": [ya29.a0AfH6SMBx-secret]}');
       return [plan, "--waivers", join(tmp, "token.json")];
     }, /token\.json: is not valid JSON \(Unexpected token 'y'\)$/m],
+    ["a waivers file beside the input that is a link to a file outside its folder", () => {
+      const dir = join(tmp, "linked-waivers");
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, "plan.json"), readFileSync(plan));
+      writeFileSync(join(tmp, "outside.yaml"), "waivers: []\n");
+      symlinkSync(join(tmp, "outside.yaml"), join(dir, "preflight.waivers.yaml"));
+      return [join(dir, "plan.json")];
+    }, /preflight\.waivers\.yaml: is a symbolic link that leads outside its folder; refusing to read it/],
+    ["a waivers file with 1,001 waivers", () => {
+      writeFileSync(join(tmp, "many.yaml"), `waivers:\n${Array.from({ length: 1001 }, (_, i) => waiver(i)).join("")}`);
+      return [plan, "--waivers", join(tmp, "many.yaml")];
+    }, /many\.yaml: has 1001 waivers; at most 1000 are read/],
   ];
+  // A regular expression built from this glob backtracked: 12 pairs took 32 s, 25 never ended.
+  test("a waiver glob made to backtrack (*?*?…Z, 25 and 1,000 pairs) is matched at once", async () => {
+    writeFileSync(join(tmp, "backtrack.yaml"), `waivers:\n${[25, 1000].map((n) => `  - ruleId: GKE001\n    address: "${"*?".repeat(n)}Z"\n    reason: r\n`).join("")}`);
+    const run = await runCli([plan, "--waivers", join(tmp, "backtrack.yaml")]);
+    expect(run.signal).toBeNull();
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/backtrack\.yaml:2 waiver 1 .* matches no failing or undecided finding/);
+  });
   test("notices quoting a waiver carry no control sequence or line break from it", async () => {
     writeFileSync(join(tmp, "escapes.yaml"), 'waivers:\n  - ruleId: GKE001\n    address: "google_container_cluster.primary\\e]0;pwned\\a\\e[2J\\nPASS forged"\n    reason: "r \\e[31mred"\n    expires: "2099-01-01"\n');
     const run = await runCli([plan, "--waivers", join(tmp, "escapes.yaml")]);

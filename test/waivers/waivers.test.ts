@@ -1,9 +1,9 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InputError } from "../../src/inputs/input-error";
 import type { Finding } from "../../src/rules/types";
-import { applyWaivers, findWaiversFile, globToRegExp, loadWaiversFile, parseWaivers, waiverNotices, type Waiver } from "../../src/waivers";
+import { applyWaivers, findWaiversFile, globMatcher, globMatches, loadWaiversFile, MAX_WAIVERS, parseWaivers, waiverNotices, type Waiver } from "../../src/waivers";
 import { failGke001, passGke003, unknownGke002 } from "../report/fixtures/findings";
 
 const now = new Date("2026-11-28T15:00:00Z");
@@ -73,7 +73,7 @@ describe("parseWaivers", () => {
   });
 });
 
-describe("globToRegExp", () => {
+describe("glob matching", () => {
   it.each([
     ["google_container_node_pool.*", "google_container_node_pool.primary", true],
     ["google_container_node_pool.*", 'google_container_node_pool.pools["a"]', true],
@@ -85,8 +85,71 @@ describe("globToRegExp", () => {
     ["app/**/pool", "app/a/b/pool", true],
     ["app/??/x", "app/ab/x", true],
     ["a.b", "aXb", false],
+    ["*", "", true],
+    ["**", "a/b/c", true],
+    ["*", "a/b", false],
+    ["a***b", "a/x/b", true],
+    ["a*/**/b", "ax/b", false],
+    ["a*/**/b", "ax//b", true],
+    ["a/**", "a/", true],
+    ["?", "é", true],
+    ["?", "😀", true],
+    ["x?y", "x/y", false],
+    ["a*b*c", "aXbYbc", true],
+    ["a*b*c", "aXbYb", false],
+    ["pools[\"*\"]", 'pools["a"]', true],
+    ["(a|b)+$", "(a|b)+$", true],
+    ["(a|b)+$", "a", false],
   ])("%s vs %s → %s", (glob, text, expected) => {
-    expect(globToRegExp(glob).test(text)).toBe(expected);
+    expect(globMatches(glob, text)).toBe(expected);
+  });
+
+  /** What the glob means, written as plainly as possible (exponential, so small cases only). */
+  const slowly = (glob: string, text: string): boolean => {
+    if (glob === "") return text === "";
+    if (glob.startsWith("**")) return [...Array(text.length + 1).keys()].some((i) => slowly(glob.slice(2), text.slice(i)));
+    if (glob[0] === "*") return [...Array(text.length + 1).keys()].some((i) => !text.slice(0, i).includes("/") && slowly(glob.slice(1), text.slice(i)));
+    if (text === "") return false;
+    if (glob[0] === "?") return text[0] !== "/" && slowly(glob.slice(1), text.slice(1));
+    return glob[0] === text[0] && slowly(glob.slice(1), text.slice(1));
+  };
+
+  it("agrees with the plain definition on every small glob and text over a, b, / and the wildcards", () => {
+    const words = (alphabet: string[], max: number): string[] => {
+      const out = [""];
+      for (let n = 0; n < max; n++) for (const w of out.filter((x) => x.length === n)) for (const c of alphabet) out.push(w + c);
+      return out;
+    };
+    const globs = words(["a", "/", "*", "?"], 4);
+    const texts = words(["a", "b", "/"], 4);
+    const disagreements: string[] = [];
+    for (const g of globs) {
+      const m = globMatcher(g);
+      for (const t of texts) if (m.test(t) !== slowly(g, t)) disagreements.push(`${g} vs ${t}`);
+    }
+    expect(disagreements).toEqual([]);
+  });
+
+  it("matches in steps linear in the text, however many stars: no backtracking (*?*?…Z, 1000 pairs)", () => {
+    // A regular expression built from this glob backtracked for ever (12 pairs took 32 s).
+    const glob = `${"*?".repeat(1000)}Z`;
+    const text = "a".repeat(4000);
+    const m = globMatcher(glob);
+    expect(m.test(text)).toBe(false);
+    expect(m.test(`${text}Z`)).toBe(true);
+    expect(m.test("a".repeat(999))).toBe(false);
+    // 2,002 states in 63 words of 32 bits: one pass over the words per character, one to start.
+    const words = Math.ceil((2 * 1000 + 2) / 32);
+    expect(m.steps).toBeLessThanOrEqual((text.length + 1 + text.length + 2 + 1000) * words);
+    const deep = globMatcher(`${"**a".repeat(25)}Z`);
+    expect(deep.test("a".repeat(3000))).toBe(false);
+    expect(deep.steps).toBeLessThanOrEqual(3001 * Math.ceil(52 / 32));
+  });
+
+  it("a waiver with the pathological pattern is applied to findings at once", () => {
+    const w: Waiver = { ruleId: "GKE001", address: `${"*?".repeat(25)}Z`, reason: "r", source: src(1) };
+    const { outcomes } = applyWaivers([{ ...failGke001, address: `google_container_node_pool.${"x".repeat(100)}` }], [w], now);
+    expect(outcomes[0]!.state).toBe("stale");
   });
 });
 
@@ -173,6 +236,42 @@ describe("finding and loading the waivers file", () => {
     writeFileSync(join(b, "preflight.waivers.yaml"), "");
     writeFileSync(join(b, "preflight.waivers.json"), "[]");
     expect(() => findWaiversFile(join(b, "plan.json"))).toThrow(/is ambiguous: preflight.waivers.yaml and preflight.waivers.json/);
+  });
+
+  it("a waivers file found beside the input that is a link out of its folder is refused; one that stays inside is read", () => {
+    const c = join(root, "c");
+    const elsewhere = join(root, "elsewhere");
+    mkdirSync(join(c, "sub"), { recursive: true });
+    mkdirSync(elsewhere);
+    writeFileSync(join(c, "plan.json"), "{}");
+    writeFileSync(join(elsewhere, "secret.yaml"), "waivers: []\n");
+    symlinkSync(join(elsewhere, "secret.yaml"), join(c, "preflight.waivers.yaml"));
+    expect(() => findWaiversFile(join(c, "plan.json"))).toThrow(
+      new InputError(join(c, "preflight.waivers.yaml"), "is a symbolic link that leads outside its folder; refusing to read it (name the file with --waivers to use it)"),
+    );
+    // Inside a cdktf.out folder too.
+    mkdirSync(join(c, "sub", "cdktf.out"));
+    symlinkSync("../../../elsewhere/secret.yaml", join(c, "sub", "cdktf.out", "preflight.waivers.yml"));
+    expect(() => findWaiversFile(join(c, "sub", "cdktf.out"))).toThrow(/cdktf\.out\/preflight\.waivers\.yml: is a symbolic link that leads outside its folder/);
+    // A link that stays in the folder is fine, and a file named with --waivers is read where it is.
+    const d = join(root, "d");
+    mkdirSync(d);
+    writeFileSync(join(d, "plan.json"), "{}");
+    writeFileSync(join(d, "real.yaml"), "waivers: []\n");
+    symlinkSync("real.yaml", join(d, "preflight.waivers.yaml"));
+    expect(findWaiversFile(join(d, "plan.json"))).toBe(join(d, "preflight.waivers.yaml"));
+    expect(loadWaiversFile(join(c, "preflight.waivers.yaml"))).toEqual([]);
+  });
+
+  it(`at most ${MAX_WAIVERS} waivers, and patterns of at most 4096 characters, are read`, () => {
+    const item = (i: number) => `  - {ruleId: GKE001, address: "a${i}", reason: r}\n`;
+    expect(parseWaivers(`waivers:\n${Array.from({ length: MAX_WAIVERS }, (_, i) => item(i)).join("")}`, "w.yaml")).toHaveLength(MAX_WAIVERS);
+    expect(() => parseWaivers(`waivers:\n${Array.from({ length: MAX_WAIVERS + 1 }, (_, i) => item(i)).join("")}`, "w.yaml")).toThrow(
+      new InputError("w.yaml", `has ${MAX_WAIVERS + 1} waivers; at most ${MAX_WAIVERS} are read (waive a rule for many resources with one glob)`),
+    );
+    expect(() => parseWaivers(`[{"ruleId": "GKE001", "address": "${"*".repeat(4097)}", "reason": "r"}]`, "w.json")).toThrow(
+      "w.json: line 1, waiver 1: address is 4097 characters long; a pattern has at most 4096",
+    );
   });
 
   it("a missing --waivers file is an input error naming it", () => {
