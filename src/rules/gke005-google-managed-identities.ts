@@ -1,4 +1,5 @@
 import { sh } from "./shell";
+import { commentText } from "./code-text";
 import type { Rule, RuleContext, Verdict } from "./types";
 import type { Resource } from "../model/types";
 import { isUnknown } from "../model/unknown";
@@ -134,8 +135,8 @@ export const gke005GoogleManagedIdentities: Rule = {
             action.toUpperCase() === "DEPRIVILEGE"
               ? [sh`gcloud projects add-iam-policy-binding ${project} --member="serviceAccount:PROJECT_NUMBER-compute@developer.gserviceaccount.com" --role="roles/container.defaultNodeServiceAccount" --condition=None`]
               : [sh`gcloud iam service-accounts enable PROJECT_NUMBER-compute@developer.gserviceaccount.com --project=${project}`, `# a deleted default account can be undeleted for 30 days: gcloud beta iam service-accounts undelete ACCOUNT_UNIQUE_ID`],
-            `// remove the ProjectDefaultServiceAccounts construct, or set nodeConfig.serviceAccount on every cluster and node pool of ${project} to a dedicated account`,
-            `# remove ${r.address}, or set node_config.service_account on every cluster and node pool of ${project} to a dedicated account`,
+            `// remove the ProjectDefaultServiceAccounts construct, or set nodeConfig.serviceAccount on every cluster and node pool of ${commentText(project)} to a dedicated account`,
+            `# remove ${commentText(r.address)}, or set node_config.service_account on every cluster and node pool of ${commentText(project)} to a dedicated account`,
           ),
           details: { project, action, nodeResource: (usedBy ?? undecided)!.address },
         });

@@ -1,4 +1,5 @@
 import { sh } from "./shell";
+import { commentText, hclString, tsString } from "./code-text";
 import type { Rule, RuleContext, Verdict } from "./types";
 import type { Resource } from "../model/types";
 import { isUnknown } from "../model/unknown";
@@ -65,7 +66,7 @@ function checkUse(use: NodeIdentityUse, ctx: RuleContext, readByData: Map<string
           `Keep ${account.address} while node pools use it (add lifecycle prevent_destroy), or move the nodes to another account first.`,
           [sh`gcloud iam service-accounts describe ${identity.email ?? "SERVICE_ACCOUNT_EMAIL"}` + (use.project.key ? sh` --project=${use.project.key}` : "")],
           `// keep the ServiceAccount construct, and protect it:\n${constructVariable(account)}.addOverride("lifecycle.prevent_destroy", true);`,
-          `resource "google_service_account" "${account.name}" {\n  # ...\n  lifecycle {\n    prevent_destroy = true\n  }\n}`,
+          `resource "google_service_account" ${hclString(account.name)} {\n  # ...\n  lifecycle {\n    prevent_destroy = true\n  }\n}`,
         ),
         details: { ...details, account: account.address },
       };
@@ -80,7 +81,7 @@ function checkUse(use: NodeIdentityUse, ctx: RuleContext, readByData: Map<string
           `Set disabled = false on ${account.address}.`,
           [sh`gcloud iam service-accounts enable ${identity.email ?? "SERVICE_ACCOUNT_EMAIL"}` + (use.project.key ? sh` --project=${use.project.key}` : "")],
           `// on the ServiceAccount construct: disabled: false`,
-          `# in ${account.address}:\ndisabled = false`,
+          `# in ${commentText(account.address)}:\ndisabled = false`,
         ),
         details: { ...details, account: account.address },
       };
@@ -115,7 +116,7 @@ function checkUse(use: NodeIdentityUse, ctx: RuleContext, readByData: Map<string
         status: "fail",
         address,
         message: `${address} (${use.where}) runs its nodes as ${email}, which does not exist (read live)`,
-        remediation: textRemediation(`Create the account, or name an existing one.`, [sh`gcloud iam service-accounts create ${email.split("@")[0]} --project=${project ?? "PROJECT_ID"}`, `# a default account deleted less than 30 days ago can be undeleted: gcloud beta iam service-accounts undelete ACCOUNT_UNIQUE_ID`], `new ServiceAccount(this, "gke-nodes", { accountId: ${JSON.stringify(email.split("@")[0])} });`, `resource "google_service_account" "gke_nodes" {\n  account_id = ${JSON.stringify(email.split("@")[0])}\n}`),
+        remediation: textRemediation(`Create the account, or name an existing one.`, [sh`gcloud iam service-accounts create ${email.split("@")[0]} --project=${project ?? "PROJECT_ID"}`, `# a default account deleted less than 30 days ago can be undeleted: gcloud beta iam service-accounts undelete ACCOUNT_UNIQUE_ID`], `new ServiceAccount(this, "gke-nodes", { accountId: ${tsString(email.split("@")[0]!)} });`, `resource "google_service_account" "gke_nodes" {\n  account_id = ${hclString(email.split("@")[0]!)}\n}`),
         details,
       };
     }

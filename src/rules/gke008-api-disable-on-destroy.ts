@@ -1,4 +1,5 @@
 import { sh } from "./shell";
+import { commentText } from "./code-text";
 import type { Rule, RuleContext, Verdict } from "./types";
 import type { Resource } from "../model/types";
 import { isUnknown } from "../model/unknown";
@@ -97,8 +98,8 @@ function remediation(r: Resource, api: string, project: string): ReturnType<type
   return textRemediation(
     `Set disable_on_destroy = false on ${r.address} (and keep the resource in state when renaming: terraform state mv / moved block).`,
     [sh`gcloud services enable ${api} --project=${project}   # if it was already disabled`],
-    `// on ${r.constructPath ?? r.address}:\n${constructVariable(r)}.disableOnDestroy = false;`,
-    `# in ${r.address}:\ndisable_on_destroy = false`,
+    `// on ${commentText(r.constructPath ?? r.address)}:\n${constructVariable(r)}.disableOnDestroy = false;`,
+    `# in ${commentText(r.address)}:\ndisable_on_destroy = false`,
   );
 }
 

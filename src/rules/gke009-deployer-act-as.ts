@@ -1,4 +1,5 @@
 import { sh } from "./shell";
+import { hclString, tsString } from "./code-text";
 import type { Rule, RuleContext, Verdict } from "./types";
 import type { Resource } from "../model/types";
 import type { Identity } from "../iam/identity";
@@ -214,8 +215,8 @@ function projectVerdict(group: DeployerRequirement[], ctx: RuleContext): Verdict
     `Grant whoever runs the apply ${roles.join(", ")} on ${project ?? "the project"} (or a custom role with ${permissions.join(", ")}).`,
     roles.map((role) => sh`gcloud projects add-iam-policy-binding ${project ?? "PROJECT_ID"} --member="user:DEPLOYER_EMAIL" --role="${role}" --condition=None`),
     `// the deployer's own access cannot come from the stack it runs: grant it from an admin stack or with gcloud\n` +
-      roles.map((role) => `new ProjectIamMember(this, ${JSON.stringify(`deployer-${role.split("/")[1].replace(/\./g, "-")}`)}, { project: ${JSON.stringify(project ?? "PROJECT_ID")}, role: ${JSON.stringify(role)}, member: "user:DEPLOYER_EMAIL" });`).join("\n"),
-    roles.map((role) => `resource "google_project_iam_member" "deployer_${role.split("/")[1].replace(/\./g, "_")}" {\n  project = ${JSON.stringify(project ?? "PROJECT_ID")}\n  role    = ${JSON.stringify(role)}\n  member  = "user:DEPLOYER_EMAIL"\n}`).join("\n\n"),
+      roles.map((role) => `new ProjectIamMember(this, ${JSON.stringify(`deployer-${role.split("/")[1].replace(/\./g, "-")}`)}, { project: ${tsString(project ?? "PROJECT_ID")}, role: ${JSON.stringify(role)}, member: "user:DEPLOYER_EMAIL" });`).join("\n"),
+    roles.map((role) => `resource "google_project_iam_member" "deployer_${role.split("/")[1].replace(/\./g, "_")}" {\n  project = ${hclString(project ?? "PROJECT_ID")}\n  role    = ${JSON.stringify(role)}\n  member  = "user:DEPLOYER_EMAIL"\n}`).join("\n\n"),
   );
   if (!project) {
     return { status: "unknown", address, message: `The deployer needs ${permissions.join(", ")} on a project that is not known before apply`, reason: "the project is only known after apply", decideWith: "set project on the resources or the provider", remediation: fix, details };

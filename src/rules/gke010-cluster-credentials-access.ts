@@ -1,4 +1,5 @@
 import { sh } from "./shell";
+import { hclReference, hclString, literalOr, tsString } from "./code-text";
 import type { Rule, RuleContext, Verdict } from "./types";
 import type { ProviderConfig, Resource, Value, Values } from "../model/types";
 import { isUnknown } from "../model/unknown";
@@ -98,7 +99,7 @@ function legacyAuthVerdict(cluster: Resource): Verdict {
     message: `${address}: ${problems.join("; ")}; authenticate with Google credentials instead`,
     remediation: textRemediation(
       `Remove username/password and set issue_client_certificate = false on ${address}; connect with gke-gcloud-auth-plugin or a google_client_config token.`,
-      [`gcloud components install gke-gcloud-auth-plugin`, sh`gcloud container clusters get-credentials ${String(cluster.values.name ?? "CLUSTER_NAME")} --location=${String(cluster.values.location ?? "LOCATION")}`],
+      [`gcloud components install gke-gcloud-auth-plugin`, sh`gcloud container clusters get-credentials ${literalOr(cluster.values.name, "CLUSTER_NAME")} --location=${literalOr(cluster.values.location, "LOCATION")}`],
       `// on the ContainerCluster: masterAuth: { clientCertificateConfig: { issueClientCertificate: false } }  (and no username/password)`,
       `master_auth {\n  client_certificate_config {\n    issue_client_certificate = false\n  }\n}`,
     ),
@@ -149,10 +150,10 @@ function providerVerdict(use: KubeProviderUse, ctx: RuleContext): Verdict {
 }
 
 function tokenRemediation(use: KubeProviderUse): ReturnType<typeof textRemediation> {
-  const c = use.cluster.address;
+  const c = hclReference(use.cluster.address) ?? "google_container_cluster.CLUSTER";
   return textRemediation(
     `Configure the ${use.provider.key} provider with host, cluster CA and a Google access token from google_client_config (or exec ${AUTH_PLUGIN}).`,
-    [`gcloud components install gke-gcloud-auth-plugin`, sh`gcloud container clusters get-credentials ${String(use.cluster.values.name ?? "CLUSTER_NAME")} --location=${String(use.cluster.values.location ?? "LOCATION")}` + (use.project ? sh` --project=${use.project}` : "")],
+    [`gcloud components install gke-gcloud-auth-plugin`, sh`gcloud container clusters get-credentials ${literalOr(use.cluster.values.name, "CLUSTER_NAME")} --location=${literalOr(use.cluster.values.location, "LOCATION")}` + (use.project ? sh` --project=${use.project}` : "")],
     [
       `import { DataGoogleClientConfig } from "@cdktf/provider-google/lib/data-google-client-config";`,
       `import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";`,
@@ -181,7 +182,7 @@ function clusterViewerRemediation(project: string): ReturnType<typeof textRemedi
   return textRemediation(
     `Grant the identity that runs the apply roles/container.clusterViewer (container.clusters.get) on ${project}.`,
     [`gcloud auth list   # which account runs it`, sh`gcloud projects add-iam-policy-binding ${project} --member="user:DEPLOYER_EMAIL" --role="roles/container.clusterViewer" --condition=None`],
-    `// grant it from an admin stack:\nnew ProjectIamMember(this, "deployer-cluster-viewer", { project: ${JSON.stringify(project)}, role: "roles/container.clusterViewer", member: "user:DEPLOYER_EMAIL" });`,
-    `resource "google_project_iam_member" "deployer_cluster_viewer" {\n  project = ${JSON.stringify(project)}\n  role    = "roles/container.clusterViewer"\n  member  = "user:DEPLOYER_EMAIL"\n}`,
+    `// grant it from an admin stack:\nnew ProjectIamMember(this, "deployer-cluster-viewer", { project: ${tsString(project)}, role: "roles/container.clusterViewer", member: "user:DEPLOYER_EMAIL" });`,
+    `resource "google_project_iam_member" "deployer_cluster_viewer" {\n  project = ${hclString(project)}\n  role    = "roles/container.clusterViewer"\n  member  = "user:DEPLOYER_EMAIL"\n}`,
   );
 }

@@ -1,4 +1,5 @@
-import { sh } from "./shell";
+import { sh, shellCode } from "./shell";
+import { commentText, hclReference, hclString, tsString } from "./code-text";
 import type { Resource } from "../model/types";
 import { agentEmail, type Identity } from "../iam/identity";
 import type { Remediation } from "./types";
@@ -7,6 +8,8 @@ import { withoutInstanceKey } from "../model/addresses";
 /**
  * Builds fixes in three dialects (gcloud, CDKTF TypeScript, HCL) from what the engine knows,
  * using the user's own references (the construct that creates the account) where it can.
+ * Values from the input go in through `sh` (shell), tsString/hclString (string literals),
+ * commentText (comments) and hclReference (references), never as they are (code-text.ts).
  */
 export interface ProjectText {
   /** Literal project id for gcloud, or a shell placeholder. */
@@ -19,7 +22,7 @@ export interface ProjectText {
 
 export function projectText(project: string | undefined): ProjectText {
   if (!project) return { shell: "PROJECT_ID", ts: '"PROJECT_ID"', hcl: '"PROJECT_ID"' };
-  return { shell: project, ts: JSON.stringify(project), hcl: JSON.stringify(project) };
+  return { shell: project, ts: tsString(project), hcl: hclString(project) };
 }
 
 /** A member as shell text, TypeScript template and HCL string. */
@@ -27,22 +30,37 @@ export function memberText(identity: Identity, project: string | undefined, proj
   const sa = identity.createdBy;
   if (sa && sa.mode === "managed") {
     const variable = constructVariable(sa);
+    const shell = `serviceAccount:${identity.email ?? `SERVICE_ACCOUNT_EMAIL`}`;
+    const reference = hclReference(sa.address);
     return {
-      shell: `serviceAccount:${identity.email ?? `SERVICE_ACCOUNT_EMAIL`}`,
+      shell,
       ts: "`serviceAccount:${" + variable + ".email}`",
-      hcl: `"serviceAccount:\${${sa.address}.email}"`,
+      hcl: reference ? `"serviceAccount:\${${reference}.email}"` : hclString(shell),
     };
   }
   if (identity.kind === "gke-agent" || identity.kind === "compute-default" || identity.kind === "apis-agent") {
+    if (identity.email) return dataMember(identity.email);
+    // Built here from the project number (a placeholder, or Terraform's reference to it): no input in it.
     const number = projectNumber ?? "PROJECT_NUMBER";
-    const email = identity.email ?? agentEmail(identity.kind, number);
-    const tsEmail = identity.email ?? agentEmail(identity.kind, "${project.number}");
-    const hclEmail = identity.email ?? agentEmail(identity.kind, "${data.google_project.project.number}");
-    return { shell: `serviceAccount:${email}`, ts: "`serviceAccount:" + tsEmail + "`", hcl: `"serviceAccount:${hclEmail}"` };
+    return {
+      shell: `serviceAccount:${agentEmail(identity.kind, number)}`,
+      ts: "`serviceAccount:" + agentEmail(identity.kind, "${project.number}") + "`",
+      hcl: `"serviceAccount:${agentEmail(identity.kind, "${data.google_project.project.number}")}"`,
+    };
   }
-  const email = identity.email ?? "SERVICE_ACCOUNT_EMAIL";
   void project;
-  return { shell: `serviceAccount:${email}`, ts: JSON.stringify(`serviceAccount:${email}`), hcl: JSON.stringify(`serviceAccount:${email}`) };
+  return dataMember(identity.email ?? "SERVICE_ACCOUNT_EMAIL");
+}
+
+function dataMember(email: string): ProjectText {
+  const member = `serviceAccount:${email}`;
+  return { shell: member, ts: tsString(member), hcl: hclString(member) };
+}
+
+/** The shell word for a member: the placeholder PROJECT_NUMBER this file writes becomes the variable the fix sets. */
+function memberWord(member: ProjectText, identity: Identity, projectNumber: string | undefined) {
+  const placeholder = !identity.email && !projectNumber && (identity.kind === "gke-agent" || identity.kind === "compute-default" || identity.kind === "apis-agent");
+  return placeholder ? shellCode(member.shell.replace("PROJECT_NUMBER", "${PROJECT_NUMBER}")) : member.shell;
 }
 
 // The same resources come back in many fixes (every cluster of a project waits for the same
@@ -77,27 +95,26 @@ export function grantRoleRemediation(args: {
   const project = projectText(args.project);
   const member = memberText(args.identity, args.project, args.projectNumber);
   const usesNumber = member.ts.includes("${project.number}");
+  const word = memberWord(member, args.identity, args.projectNumber);
   const gcloud: string[] = [];
-  if (member.shell.includes("PROJECT_NUMBER") && args.project) {
+  if (typeof word !== "string" && args.project) {
     gcloud.push(sh`PROJECT_NUMBER=$(gcloud projects describe ${args.project} --format='value(projectNumber)')`);
   }
-  gcloud.push(
-    sh`gcloud projects add-iam-policy-binding ${project.shell} --member="${member.shell}" --role="${args.role}" --condition=None`.replace("PROJECT_NUMBER", "${PROJECT_NUMBER}"),
-  );
+  gcloud.push(sh`gcloud projects add-iam-policy-binding ${project.shell} --member="${word}" --role="${args.role}" --condition=None`);
   const tsLines = [
     `import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";`,
     ...(usesNumber ? [`import { DataGoogleProject } from "@cdktf/provider-google/lib/data-google-project";`, "", `const project = new DataGoogleProject(this, "project", { projectId: ${project.ts} });`] : [""]),
-    `new ProjectIamMember(this, ${JSON.stringify(args.resourceName.replace(/_/g, "-"))}, {`,
+    `new ProjectIamMember(this, ${tsString(args.resourceName.replace(/_/g, "-"))}, {`,
     `  project: ${project.ts},`,
-    `  role: ${JSON.stringify(args.role)},`,
+    `  role: ${tsString(args.role)},`,
     `  member: ${member.ts},`,
     `});`,
   ];
   const hclLines = [
     ...(member.hcl.includes("data.google_project.project") ? [`data "google_project" "project" {`, `  project_id = ${project.hcl}`, `}`, ""] : []),
-    `resource "google_project_iam_member" ${JSON.stringify(args.resourceName)} {`,
+    `resource "google_project_iam_member" ${hclString(args.resourceName)} {`,
     `  project = ${project.hcl}`,
-    `  role    = ${JSON.stringify(args.role)}`,
+    `  role    = ${hclString(args.role)}`,
     `  member  = ${member.hcl}`,
     `}`,
   ];
@@ -106,26 +123,28 @@ export function grantRoleRemediation(args: {
 
 export function enableApiRemediation(args: { summary: string; project: string | undefined; api: string; resourceName: string }): Remediation {
   const project = projectText(args.project);
+  const variable = variableFromId(args.resourceName);
+  const reference = hclReference(`google_project_service.${args.resourceName}`) ?? "google_project_service.API_RESOURCE";
   return {
     summary: args.summary,
     gcloud: [sh`gcloud services enable ${args.api} --project=${project.shell}`],
     cdktf: [
       `import { ProjectService } from "@cdktf/provider-google/lib/project-service";`,
       "",
-      `const ${args.resourceName.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())} = new ProjectService(this, ${JSON.stringify(args.resourceName.replace(/_/g, "-"))}, {`,
+      `const ${variable} = new ProjectService(this, ${tsString(args.resourceName.replace(/_/g, "-"))}, {`,
       `  project: ${project.ts},`,
-      `  service: ${JSON.stringify(args.api)},`,
+      `  service: ${tsString(args.api)},`,
       `  disableOnDestroy: false,`,
       `});`,
-      `// and make the cluster wait for it: dependsOn: [${args.resourceName.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())}]`,
+      `// and make the cluster wait for it: dependsOn: [${variable}]`,
     ].join("\n"),
     hcl: [
-      `resource "google_project_service" ${JSON.stringify(args.resourceName)} {`,
+      `resource "google_project_service" ${hclString(args.resourceName)} {`,
       `  project            = ${project.hcl}`,
-      `  service            = ${JSON.stringify(args.api)}`,
+      `  service            = ${hclString(args.api)}`,
       `  disable_on_destroy = false`,
       `}`,
-      `# and in the cluster: depends_on = [google_project_service.${args.resourceName}]`,
+      `# and in the cluster: depends_on = [${reference}]`,
     ].join("\n"),
   };
 }
@@ -139,8 +158,7 @@ export function textRemediation(summary: string, gcloud: string[], cdktf: string
 export function variableFor(address: string, resource?: Resource): string {
   if (resource) return constructVariable(resource);
   const name = address.replace(/\[[^\]]*\]/g, "").split(".").pop() ?? address;
-  const camel = name.replace(/[-_ ]+([A-Za-z0-9])/g, (_, c: string) => c.toUpperCase());
-  return camel.charAt(0).toLowerCase() + camel.slice(1);
+  return variableFromId(name);
 }
 
 /** Nodes on a dedicated account: create it, grant the minimum role, name it in node_config. */
@@ -157,7 +175,7 @@ export function dedicatedNodeAccountRemediation(args: { summary: string; project
     gcloud: [
       sh`gcloud iam service-accounts create gke-nodes --project=${project.shell} --display-name="GKE nodes"`,
       sh`gcloud projects add-iam-policy-binding ${project.shell} --member="serviceAccount:gke-nodes@${project.shell}.iam.gserviceaccount.com" --role="${args.role}" --condition=None`,
-      `# or, to keep the default account: grant ${args.role} to PROJECT_NUMBER-compute@developer.gserviceaccount.com the same way`,
+      sh`# or, to keep the default account: grant ${args.role} to PROJECT_NUMBER-compute@developer.gserviceaccount.com the same way`,
     ],
     cdktf: [
       `import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";`,
@@ -166,10 +184,10 @@ export function dedicatedNodeAccountRemediation(args: { summary: string; project
       `const nodesSa = new ServiceAccount(this, "gke-nodes", { project: ${project.ts}, accountId: "gke-nodes", displayName: "GKE nodes" });`,
       `const nodesRole = new ProjectIamMember(this, "gke-nodes-default-node-sa", {`,
       `  project: ${project.ts},`,
-      `  role: ${JSON.stringify(args.role)},`,
+      `  role: ${tsString(args.role)},`,
       "  member: `serviceAccount:${nodesSa.email}`,",
       `});`,
-      `// in ${args.nodeResource.address}: ${tsField}: nodesSa.email${" }".repeat(depth)}, dependsOn: [nodesRole]`,
+      `// in ${commentText(args.nodeResource.address)}: ${commentText(tsField)}: nodesSa.email${" }".repeat(depth)}, dependsOn: [nodesRole]`,
     ].join("\n"),
     hcl: [
       `resource "google_service_account" "gke_nodes" {`,
@@ -180,10 +198,10 @@ export function dedicatedNodeAccountRemediation(args: { summary: string; project
       "",
       `resource "google_project_iam_member" "gke_nodes_default_node_sa" {`,
       `  project = ${project.hcl}`,
-      `  role    = ${JSON.stringify(args.role)}`,
+      `  role    = ${hclString(args.role)}`,
       `  member  = "serviceAccount:\${google_service_account.gke_nodes.email}"`,
       `}`,
-      `# in ${args.nodeResource.address}: ${field} = google_service_account.gke_nodes.email`,
+      `# in ${commentText(args.nodeResource.address)}: ${commentText(field)} = google_service_account.gke_nodes.email`,
       `# and depends_on = [google_project_iam_member.gke_nodes_default_node_sa]`,
     ].join("\n"),
   };
@@ -192,28 +210,36 @@ export function dedicatedNodeAccountRemediation(args: { summary: string; project
 /** Make a resource wait for others (Terraform orders creation by depends_on and references). */
 export function dependsOnRemediation(args: { summary: string; resource: Resource; waitFor: Resource[]; gcloud?: string[] }): Remediation {
   const tsList = args.waitFor.map((r) => constructVariable(r)).join(", ");
-  const hclList = args.waitFor.map((r) => withoutInstanceKey(r.address)).join(", ");
+  const hclList = args.waitFor.map((r) => hclReferenceOrComment(withoutInstanceKey(r.address))).join(", ");
   return {
     summary: args.summary,
     gcloud: args.gcloud ?? [],
-    cdktf: `// on ${args.resource.constructPath ?? args.resource.address}:\n${constructVariable(args.resource)}.dependsOn = [${tsList}];\n// or pass dependsOn: [${tsList}] in its config`,
-    hcl: `# in ${args.resource.address}:\ndepends_on = [${hclList}]`,
+    cdktf: `// on ${commentText(args.resource.constructPath ?? args.resource.address)}:\n${constructVariable(args.resource)}.dependsOn = [${tsList}];\n// or pass dependsOn: [${tsList}] in its config`,
+    hcl: `# in ${commentText(args.resource.address)}:\ndepends_on = [${hclList}]`,
   };
+}
+
+/** A crafted address that is no Terraform reference is named in a comment instead. */
+function hclReferenceOrComment(address: string): string {
+  return hclReference(address) ?? `/* ${commentText(address)} is not a Terraform reference */`;
 }
 
 /** roles/iam.serviceAccountUser on one account for whoever runs the apply. */
 export function serviceAccountUserRemediation(args: { summary: string; account: Identity; project: string | undefined; deployer?: string }): Remediation {
   const deployer = args.deployer ?? "user:DEPLOYER_EMAIL";
-  const email = args.account.email ?? (args.account.kind === "compute-default" ? "PROJECT_NUMBER-compute@developer.gserviceaccount.com" : "SERVICE_ACCOUNT_EMAIL");
+  const numbered = !args.account.email && args.account.kind === "compute-default";
+  const email = args.account.email ?? (numbered ? "PROJECT_NUMBER-compute@developer.gserviceaccount.com" : "SERVICE_ACCOUNT_EMAIL");
   const project = projectText(args.project);
   const sa = args.account.createdBy;
-  const tsAccount = sa ? `${constructVariable(sa)}.name` : JSON.stringify(`projects/${project.shell}/serviceAccounts/${email}`);
-  const hclAccount = sa ? `${sa.address}.name` : JSON.stringify(`projects/${project.shell}/serviceAccounts/${email}`);
+  const accountName = `projects/${project.shell}/serviceAccounts/${email}`;
+  const saReference = sa && hclReference(sa.address);
+  const tsAccount = sa ? `${constructVariable(sa)}.name` : tsString(accountName);
+  const hclAccount = saReference ? `${saReference}.name` : hclString(accountName);
   return {
     summary: args.summary,
     gcloud: [
-      ...(email.startsWith("PROJECT_NUMBER") && args.project ? [sh`PROJECT_NUMBER=$(gcloud projects describe ${args.project} --format='value(projectNumber)')`] : []),
-      sh`gcloud iam service-accounts add-iam-policy-binding ${email} --project=${project.shell} --member="${deployer}" --role="roles/iam.serviceAccountUser"`.replace("PROJECT_NUMBER", "${PROJECT_NUMBER}"),
+      ...(numbered && args.project ? [sh`PROJECT_NUMBER=$(gcloud projects describe ${args.project} --format='value(projectNumber)')`] : []),
+      sh`gcloud iam service-accounts add-iam-policy-binding ${numbered ? shellCode("${PROJECT_NUMBER}-compute@developer.gserviceaccount.com") : email} --project=${project.shell} --member="${deployer}" --role="roles/iam.serviceAccountUser"`,
     ],
     cdktf: [
       `import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";`,
@@ -221,7 +247,7 @@ export function serviceAccountUserRemediation(args: { summary: string; account: 
       `new ServiceAccountIamMember(this, "deployer-act-as-nodes", {`,
       `  serviceAccountId: ${tsAccount},`,
       `  role: "roles/iam.serviceAccountUser",`,
-      `  member: ${JSON.stringify(deployer)},`,
+      `  member: ${tsString(deployer)},`,
       `});`,
       `// (a stack cannot grant its own deployer what it needs to run: apply this from an admin stack, or use gcloud)`,
     ].join("\n"),
@@ -229,7 +255,7 @@ export function serviceAccountUserRemediation(args: { summary: string; account: 
       `resource "google_service_account_iam_member" "deployer_act_as_nodes" {`,
       `  service_account_id = ${hclAccount}`,
       `  role               = "roles/iam.serviceAccountUser"`,
-      `  member             = ${JSON.stringify(deployer)}`,
+      `  member             = ${hclString(deployer)}`,
       `}`,
     ].join("\n"),
   };
@@ -255,14 +281,14 @@ export function denyExceptionRemediation(args: { email: string; who: string; sho
     gcloud: [
       sh`gcloud iam policies list --attachment-point=${attachment} --kind=denypolicies`,
       sh`gcloud iam policies get ${id} --attachment-point=${attachment} --kind=denypolicies --format=json > policy.json`,
-      `# edit policy.json: add ${args.short} to the rule's exceptionPrincipals, then:`,
+      sh`# edit policy.json: add ${args.short} to the rule's exceptionPrincipals, then:`,
       sh`gcloud iam policies update ${id} --attachment-point=${attachment} --kind=denypolicies --policy-file=policy.json`,
     ],
     cdktf: [
       `// In the IamDenyPolicy (@cdktf/provider-google/lib/iam-deny-policy) that holds the rule:`,
       `denyRule: {`,
       `  deniedPrincipals: [/* as before */],`,
-      `  exceptionPrincipals: [${JSON.stringify(principal)}],`,
+      `  exceptionPrincipals: [${tsString(principal)}],`,
       `  deniedPermissions: [/* as before */],`,
       `},`,
     ].join("\n"),
@@ -270,7 +296,7 @@ export function denyExceptionRemediation(args: { email: string; who: string; sho
       `# In the google_iam_deny_policy that holds the rule:`,
       `deny_rule {`,
       `  denied_principals    = [ /* as before */ ]`,
-      `  exception_principals = [${JSON.stringify(principal)}]`,
+      `  exception_principals = [${hclString(principal)}]`,
       `  denied_permissions   = [ /* as before */ ]`,
       `}`,
     ].join("\n"),

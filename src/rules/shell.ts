@@ -1,27 +1,94 @@
+import { withoutInvisible } from "./code-text";
+
 /**
- * Fixes are pasted into a shell, and their values come from the input (project ids, emails,
- * cluster names): a crafted plan must not be able to turn a fix into another command. The
- * `sh` tag quotes every interpolated value for the place it lands in: inside double quotes it
- * escapes `\ " $ \``; elsewhere it single-quotes anything beyond plain word characters.
- * Shell syntax the fix means (`$(gcloud …)`, `${PROJECT_NUMBER}`, comments) stays in the literal parts.
+ * Fixes are pasted into interactive shells, and their values come from the input (project ids,
+ * emails, cluster names): a crafted plan must not be able to turn a fix into another command.
+ * The `sh` tag is the one place values enter a command line. Every value is made inert for POSIX
+ * shells, bash and zsh, typed or pasted:
+ * - anything beyond plain word characters is single-quoted (`'` written `'\''`): inside single
+ *   quotes nothing expands, not even history (`!#`, which double quotes do not stop in bash or zsh);
+ * - a value that lands inside double quotes of the template is single-quoted instead
+ *   (`--member='a!b'`, or `--member="serviceAccount:"'a!b'""` when the quotes hold more), so plain
+ *   values keep the template's form;
+ * - control characters, line separators and bidirectional marks become U+FFFD: a line break would
+ *   end the command, and a terminal or renderer may drop escape sequences together with the quote
+ *   that follows them;
+ * - a value that would start a word with `-` gets a backslash (`'\-x'`), so gcloud cannot read it as
+ *   an option such as `--impersonate-service-account` (no project, account or API name starts so).
+ * Shell syntax the fix means (`$(gcloud …)`, `${PROJECT_NUMBER}`, comments) stays in the literal
+ * parts, or is passed as {@link shellCode}.
  */
 const PLAIN = /^[A-Za-z0-9@%+=:,./_-]+$/;
 
+/** Text that is already shell syntax, put into an `sh` template as it is. */
+export class ShellCode {
+  constructor(readonly text: string) {}
+  toString(): string {
+    return this.text;
+  }
+}
+
+export function shellCode(text: string): ShellCode {
+  return new ShellCode(text);
+}
+
+/** `value` as one shell word that means exactly `value` (control characters replaced). */
 export function shellWord(value: string): string {
-  return PLAIN.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+  return quoted(withoutInvisible(value, "\uFFFD"), true);
 }
 
-function insideDoubleQuotes(value: string): string {
-  return value.replace(/[\\"$`]/g, (c) => `\\${c}`);
+function singleQuoted(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-export function sh(strings: TemplateStringsArray, ...values: unknown[]): string {
-  let out = strings[0];
-  let quoted = false;
+// zsh expands `=cmd` and `~` at the start of a word; `-` there would be read as an option.
+function quoted(value: string, wordStart: boolean): string {
+  if (wordStart && value.startsWith("-")) return singleQuoted(`\\${value}`);
+  if (value !== "" && PLAIN.test(value) && !(wordStart && value.startsWith("="))) return value;
+  return singleQuoted(value);
+}
+
+type Quote = "'" | '"' | undefined;
+
+/** Where the literal text leaves the shell's quoting: none, inside '…' or inside "…". */
+function quoteAfter(text: string, quote: Quote): Quote {
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote === "'") {
+      if (c === "'") quote = undefined;
+    } else if (c === "\\") i++;
+    else if (quote === '"') {
+      if (c === '"') quote = undefined;
+    } else if (c === "'" || c === '"') quote = c;
+  }
+  return quote;
+}
+
+export function sh(strings: TemplateStringsArray, ...values: Array<string | number | ShellCode>): string {
+  let out = strings[0]!;
+  let quote = quoteAfter(strings[0]!, undefined);
   for (let i = 0; i < values.length; i++) {
-    quoted = (strings[i].replace(/\\./g, "").match(/"/g)?.length ?? 0) % 2 === 1 ? !quoted : quoted;
-    const value = String(values[i]);
-    out += (quoted ? insideDoubleQuotes(value) : shellWord(value)) + strings[i + 1];
+    const value = values[i]!;
+    let literal = strings[i + 1]!;
+    if (value instanceof ShellCode) out += value.text;
+    else {
+      const text = withoutInvisible(String(value), "\uFFFD");
+      // A template that puts a value inside '…' is a bug here, not in the input.
+      if (quote === "'") throw new Error(`sh: a value inside single quotes of the template: ${strings.raw.join("${…}")}`);
+      if (quote === '"') {
+        const wordStart = /(^|\s)"$/.test(out);
+        const inert = quoted(text, wordStart);
+        if (inert === text) out += text;
+        else if (out.endsWith('"') && literal.startsWith('"')) {
+          // The value is all there is between the quotes ("${value}"): single quotes instead.
+          out = out.slice(0, -1) + inert;
+          literal = literal.slice(1);
+          quote = undefined;
+        } else out += `"${inert}"`; // close the double quotes, the single-quoted value, reopen them
+      } else out += quoted(text, out === "" || /\s$/.test(out));
+    }
+    out += literal;
+    quote = quoteAfter(literal, quote);
   }
   return out;
 }

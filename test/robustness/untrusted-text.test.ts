@@ -87,10 +87,11 @@ const XML_ILLEGAL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
 const C1 = /[\u0080-\u009f]/;
 const BIDI_AND_SEPARATORS = /[\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 /**
- * Lines that start like a report line (status lines are indented 4 spaces) but come from the
- * payload. Deeper lines are inside the indented fix blocks; see the known bug below for those.
+ * Lines that start like a report line but come from the payload, at any depth: the fix blocks of
+ * -v (CDKTF and Terraform code) are indented lines too, and a line break in a name must not end
+ * a comment there and start a line of its own.
  */
-const forgedLines = (text: string) => text.split("\n").filter((line) => /^ {0,8}PASS\s+GKE001 forged line/.test(line));
+const forgedLines = (text: string) => text.split("\n").filter((line) => /^\s*PASS\s+GKE001 forged line/.test(line));
 
 const cases: Array<[string, () => unknown, string]> = [
   ["cdk.tf.json", craftedTerraformJson, `crafted\u001b[31m<b>|@x.cdk.tf.json`],
