@@ -46,6 +46,15 @@ function noMention(text: string): string {
   return text.replace(/(?<![A-Za-z0-9])@/g, "@\u200B");
 }
 
+/**
+ * Text from the input that a report shows as one line (a message, an address, a reason): line
+ * breaks become spaces and other control characters U+FFFD, so it cannot start a line that
+ * passes for another finding.
+ */
+export function inlineText(text: string): string {
+  return withoutControls(text).replace(/[\u2028\u2029]/g, " ");
+}
+
 /** Control characters have no place in a comment; they would also hide text from a reviewer. */
 function withoutControls(text: string, keepLineBreaks = false): string {
   // C1 controls and bidirectional overrides too: they can reorder what a reviewer reads.

@@ -1,7 +1,7 @@
 import type { Finding } from "../rules/types";
 import type { WaiverOutcome } from "../waivers/types";
 import { describeWaiver } from "../waivers/types";
-import { xmlEscape, xmlText } from "./escape";
+import { inlineText, xmlEscape, xmlText } from "./escape";
 import { displayPath } from "./paths";
 import { defaultPolicy, outcomeOf, type GatePolicy, type Outcome } from "./policy";
 import type { Report } from "./types";
@@ -11,6 +11,11 @@ export interface JunitOptions {
   waivers?: readonly WaiverOutcome[];
   /** `file` attributes are relative to this folder when the file is inside it. */
   baseDir?: string;
+}
+
+/** An attribute value: viewers show attributes as one line, so input text stays on one. */
+function xmlAttr(text: string): string {
+  return xmlEscape(inlineText(text));
 }
 
 /** One test case: one rule on one resource (several verdicts on it are folded together). */
@@ -72,15 +77,15 @@ export function* junitChunks(report: Report, options: JunitOptions = {}): Genera
   if (waiverCases) total = { tests: total.tests + waiverCases.tests, failures: total.failures, skipped: total.skipped + waiverCases.skipped };
 
   yield '<?xml version="1.0" encoding="UTF-8"?>\n';
-  yield `<testsuites name="${xmlEscape(report.tool.name)}" tests="${total.tests}" failures="${total.failures}" errors="0" skipped="${total.skipped}">\n`;
+  yield `<testsuites name="${xmlAttr(report.tool.name)}" tests="${total.tests}" failures="${total.failures}" errors="0" skipped="${total.skipped}">\n`;
   for (const [ruleId, ruleCases] of suites) {
     const first = ruleCases[0]!;
     const counts = suiteCounts.get(ruleId)!;
-    yield `  <testsuite name="${xmlEscape(`${ruleId} ${first.slug}: ${first.title}`)}" tests="${counts.tests}" failures="${counts.failures}" errors="0" skipped="${counts.skipped}">\n`;
+    yield `  <testsuite name="${xmlAttr(`${ruleId} ${first.slug}: ${first.title}`)}" tests="${counts.tests}" failures="${counts.failures}" errors="0" skipped="${counts.skipped}">\n`;
     for (const c of ruleCases) {
       const file = displayPath(c.file, options.baseDir);
       const name = multipleInputs ? `${c.stack ?? file}: ${c.address}` : c.address;
-      const attrs = `name="${xmlEscape(name)}" classname="${xmlEscape(`${ruleId}.${first.slug}`)}" file="${xmlEscape(file)}"`;
+      const attrs = `name="${xmlAttr(name)}" classname="${xmlAttr(`${ruleId}.${first.slug}`)}" file="${xmlAttr(file)}"`;
       const inner = caseBody(c, outcomes.get(c)!, policy, options.baseDir);
       yield inner ? `    <testcase ${attrs}>\n${inner}    </testcase>\n` : `    <testcase ${attrs}/>\n`;
     }
@@ -101,40 +106,42 @@ function caseBody(c: Case, outcome: Outcome, policy: GatePolicy, baseDir: string
   const relevant = c.findings.filter((f) => outcomeOf(f, policy) === outcome);
   const first = relevant[0]!;
   if (outcome === "pass") {
-    const text = c.findings.map((f) => `${f.status === "unknown" ? "UNDECIDED (counted as passing)" : "PASS"} ${f.message}`).join("\n");
+    const text = c.findings.map((f) => `${f.status === "unknown" ? "UNDECIDED (counted as passing)" : "PASS"} ${inlineText(f.message)}`).join("\n");
     return `      <system-out>${xmlText(text)}</system-out>\n`;
   }
   if (outcome === "suppressed") {
     const s = first.suppressed!;
     const by = s.source === "waiver" ? "waiver" : "suppression on the resource";
-    const message = `waived by ${by}: ${s.reason}${s.expires ? ` (until ${s.expires})` : ""}${s.ticket ? ` [${s.ticket}]` : ""}`;
-    return `      <skipped message="${xmlEscape(message)}"/>\n`;
+    const message = inlineText(`waived by ${by}: ${s.reason}${s.expires ? ` (until ${s.expires})` : ""}${s.ticket ? ` [${s.ticket}]` : ""}`);
+    return `      <skipped message="${xmlAttr(message)}"/>\n`;
   }
   const details = relevant.map((f) => findingText(f, baseDir)).join("\n\n");
   if (outcome === "warn") {
-    const message = first.status === "unknown" ? `undecided: ${first.message}` : `${first.severity}: ${first.message}`;
-    return `      <skipped message="${xmlEscape(message)}"/>\n      <system-out>${xmlText(details)}</system-out>\n`;
+    const message = inlineText(first.status === "unknown" ? `undecided: ${first.message}` : `${first.severity}: ${first.message}`);
+    return `      <skipped message="${xmlAttr(message)}"/>\n      <system-out>${xmlText(details)}</system-out>\n`;
   }
   const type = first.status === "unknown" ? `${first.ruleId} undecided` : first.ruleId;
-  return `      <failure message="${xmlEscape(first.message)}" type="${xmlEscape(type)}">${xmlText(details)}</failure>\n`;
+  return `      <failure message="${xmlAttr(first.message)}" type="${xmlAttr(type)}">${xmlText(details)}</failure>\n`;
 }
 
 /** The readable body of a failure: what is wrong, why undecided, where, and the fix with real values. */
 function findingText(f: Finding, baseDir: string | undefined): string {
-  const lines: string[] = [`${f.ruleId} ${f.slug} (${f.severity}, ${f.status}): ${f.message}`];
-  lines.push(`Resource: ${f.address}${f.resourceType ? ` (${f.resourceType})` : ""}`);
-  if (f.constructPath) lines.push(`Construct: ${f.constructPath}`);
-  lines.push(`File: ${displayPath(f.file, baseDir)}${f.pointer ? ` at ${f.pointer}` : ""}${f.stack ? ` (stack ${f.stack})` : ""}`);
-  if (f.reason) lines.push(`Why undecided: ${f.reason}`);
-  if (f.decideWith) lines.push(`Decide with: ${f.decideWith}`);
+  // Each field from the input stays on its line; only the fix code has lines of its own.
+  const line = inlineText;
+  const lines: string[] = [`${f.ruleId} ${f.slug} (${f.severity}, ${f.status}): ${line(f.message)}`];
+  lines.push(`Resource: ${line(f.address)}${f.resourceType ? ` (${line(f.resourceType)})` : ""}`);
+  if (f.constructPath) lines.push(`Construct: ${line(f.constructPath)}`);
+  lines.push(`File: ${line(displayPath(f.file, baseDir))}${f.pointer ? ` at ${line(f.pointer)}` : ""}${f.stack ? ` (stack ${line(f.stack)})` : ""}`);
+  if (f.reason) lines.push(`Why undecided: ${line(f.reason)}`);
+  if (f.decideWith) lines.push(`Decide with: ${line(f.decideWith)}`);
   const missing = f.details?.["missingPermissions"];
-  if (Array.isArray(missing) && missing.length) lines.push(`Missing permissions: ${missing.join(", ")}`);
+  if (Array.isArray(missing) && missing.length) lines.push(`Missing permissions: ${line(missing.join(", "))}`);
   if (f.expiredSuppression) {
     const what = f.expiredSuppression.source === "waiver" ? "Waiver" : "Suppression on the resource";
-    lines.push(`${what} expired on ${f.expiredSuppression.expires}: ${f.expiredSuppression.reason}`);
+    lines.push(`${what} expired on ${line(f.expiredSuppression.expires)}: ${line(f.expiredSuppression.reason)}`);
   }
-  lines.push("", `Fix: ${f.remediation.summary}`);
-  if (f.remediation.gcloud.length) lines.push("", "gcloud:", ...f.remediation.gcloud.map((c) => `  ${c}`));
+  lines.push("", `Fix: ${line(f.remediation.summary)}`);
+  if (f.remediation.gcloud.length) lines.push("", "gcloud:", ...f.remediation.gcloud.map((c) => `  ${line(c)}`));
   if (f.remediation.cdktf) lines.push("", "CDKTF:", indent(f.remediation.cdktf));
   if (f.remediation.hcl) lines.push("", "Terraform:", indent(f.remediation.hcl));
   lines.push("", `Docs: ${f.docUrl}`);
@@ -145,17 +152,17 @@ function waiverSuite(outcomes: readonly WaiverOutcome[], baseDir: string | undef
   if (!outcomes.length) return undefined;
   let skipped = 0;
   const cases = outcomes.map((o) => {
-    const name = xmlEscape(describeWaiver(o.waiver, (file) => displayPath(file, baseDir)));
-    const attrs = `name="${name}" classname="preflight.waivers" file="${xmlEscape(displayPath(o.waiver.source.file, baseDir))}"`;
+    const name = xmlAttr(describeWaiver(o.waiver, (file) => displayPath(file, baseDir)));
+    const attrs = `name="${name}" classname="preflight.waivers" file="${xmlAttr(displayPath(o.waiver.source.file, baseDir))}"`;
     if (o.state === "applied") {
-      return `    <testcase ${attrs}>\n      <system-out>${xmlText(`waives ${o.matched} finding(s): ${o.waiver.reason}`)}</system-out>\n    </testcase>`;
+      return `    <testcase ${attrs}>\n      <system-out>${xmlText(`waives ${o.matched} finding(s): ${inlineText(o.waiver.reason)}`)}</system-out>\n    </testcase>`;
     }
     skipped++;
     const message =
       o.state === "expired"
         ? `expired on ${o.waiver.expires}: no longer waives ${o.matched} finding(s)`
         : "stale: matches no failing or undecided finding";
-    return `    <testcase ${attrs}>\n      <skipped message="${xmlEscape(message)}"/>\n    </testcase>`;
+    return `    <testcase ${attrs}>\n      <skipped message="${xmlAttr(message)}"/>\n    </testcase>`;
   });
   return {
     xml: [`  <testsuite name="waivers" tests="${outcomes.length}" failures="0" errors="0" skipped="${skipped}">`, ...cases, "  </testsuite>"],

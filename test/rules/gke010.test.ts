@@ -96,3 +96,14 @@ test("GKE010: a provider configured from a data.google_container_cluster is chec
   expect(findings.map((f) => `${f.status} ${f.address}`)).toEqual(["fail data.google_container_cluster.shared"]);
   expect(findings[0].message).toContain("lacks container.clusters.get on acme-prod");
 });
+
+test("GKE010: a cluster name or location known only after apply is a placeholder in get-credentials, never '[object Object]'", () => {
+  const unnamed = cluster(undefined, { name: { $ref: ["random_pet.name.id"] }, location: { $ref: ["var.region"] }, master_auth: [{ username: "admin" }] });
+  const [finding] = planFindings(RULE, [projectData, nodeAccount, unnamed]);
+  expect(finding.status).toBe("fail");
+  expect(finding.remediation.gcloud).toContain("gcloud container clusters get-credentials CLUSTER_NAME --location=LOCATION");
+  expect(JSON.stringify(finding.remediation)).not.toContain("[object Object]");
+  const providers = kubernetes({ host, token, cluster_ca_certificate: ca });
+  const viaProvider = planFindings(RULE, [projectData, nodeAccount, cluster(undefined, { name: { $ref: ["random_pet.name.id"] } })], { providers });
+  expect(JSON.stringify(viaProvider.map((f) => f.remediation))).not.toContain("[object Object]");
+});
