@@ -7,6 +7,7 @@ import { gkeFacts } from "../gke/node-identities";
 import { modelFromTerraformJson } from "../inputs/terraform-json";
 import { applySuppressions } from "./suppressions";
 import { boundFindingText } from "./bounded-text";
+import { hideSensitive } from "../model/secrets";
 import { byCodeUnits } from "../model/order";
 import { readableTemplate } from "../model/unknown";
 
@@ -29,7 +30,12 @@ export function checkModel(model: Model, options: CheckOptions = {}): Finding[] 
   const rules = options.rules ? allRules.filter((r) => options.rules!.includes(r.meta.id)) : allRules;
   // Pass verdicts are most verdicts: drop them before they become findings, unless asked for.
   const kept = rules.flatMap((rule) => rule.check(ctx).flatMap((v) => (options.includePass || v.status !== "pass" ? [toFinding(rule, v, model)] : [])));
-  return applySuppressions(kept, model, options.now ?? new Date()).map(boundFindingText).sort(compareFindings);
+  const texts = model.sensitiveTexts ?? [];
+  // Sensitive values are hidden before strings are cut: a cut must not leave half of one.
+  return applySuppressions(kept, model, options.now ?? new Date())
+    .map((f) => (texts.length ? hideSensitive(f, texts) : f))
+    .map(boundFindingText)
+    .sort(compareFindings);
 }
 
 /** For the CDKTF aspect: checks a stack's resolved configuration (what cdk.tf.json will hold). */

@@ -2,6 +2,7 @@ import type { Change, ProviderConfig, Resource, Value, Values } from "../model/t
 import { Unknown } from "../model/unknown";
 import { isObject } from "../model/access";
 import { setOwn } from "../model/own-property";
+import { sensitiveVariable } from "../model/secrets";
 import { buildModel, type BuildOptions, type ModelDraft } from "../model/build";
 import type { Model } from "../model/types";
 import { excerpt, InputError } from "./input-error";
@@ -85,9 +86,16 @@ export class PlanDraftBuilder {
   draft(): ModelDraft {
     const { header } = this;
     const variables: Record<string, Value> = {};
+    const sensitiveTexts: string[] = [];
+    const declared = asObject(asObject(asObject(header.configuration)?.root_module)?.variables) ?? {};
     for (const [name, v] of Object.entries(asObject(header.variables) ?? {})) {
       const value = asObject(v)?.value;
-      if (value !== undefined) variables[name] = value as Value;
+      if (value === undefined) continue;
+      if (asObject(declared[name])?.sensitive === true) {
+        const hidden = sensitiveVariable(value as Value);
+        variables[name] = hidden.value;
+        sensitiveTexts.push(...hidden.texts);
+      } else variables[name] = value as Value;
     }
     return {
       format: "plan",
@@ -98,6 +106,7 @@ export class PlanDraftBuilder {
       providers: providerConfigs(asObject(header.configuration)),
       variables,
       locals: {},
+      sensitiveTexts,
     };
   }
 }

@@ -3,7 +3,7 @@ import { isObject } from "../model/access";
 import { buildModel, type BuildOptions, type ModelDraft } from "../model/build";
 import type { Model } from "../model/types";
 import { parseTemplate } from "../model/expressions";
-import { redactCredentials } from "../model/secrets";
+import { redactCredentials, sensitiveVariable } from "../model/secrets";
 import { InputError } from "./input-error";
 import { assertNesting } from "./nesting";
 
@@ -37,9 +37,16 @@ export function terraformJsonDraft(json: unknown, source: TerraformJsonSource): 
     });
   }
   const variables: Record<string, Value> = {};
+  const sensitiveTexts: string[] = [];
   for (const [name, body] of Object.entries(asObject(config.variable) ?? {})) {
-    const def = firstObject(body)?.default;
-    if (def !== undefined) variables[name] = def as Value;
+    const block = firstObject(body);
+    const def = block?.default;
+    if (def === undefined) continue;
+    if (block?.sensitive === true) {
+      const hidden = sensitiveVariable(def as Value);
+      variables[name] = hidden.value;
+      sensitiveTexts.push(...hidden.texts);
+    } else variables[name] = def as Value;
   }
   const locals: Record<string, Value> = {};
   for (const block of asList(config.locals)) Object.assign(locals, asObject(block) ?? {});
@@ -54,6 +61,7 @@ export function terraformJsonDraft(json: unknown, source: TerraformJsonSource): 
     providers: providerConfigs(config.provider),
     variables,
     locals: locals as Record<string, Value>,
+    sensitiveTexts,
   };
 }
 

@@ -15,6 +15,8 @@ export interface ModelDraft {
   variables: Record<string, Value>;
   /** Locals (Terraform JSON), unresolved. */
   locals: Record<string, Value>;
+  /** Texts of the sensitive variables among `variables` (see sensitiveVariable in secrets.ts). */
+  sensitiveTexts?: string[];
 }
 
 export interface BuildOptions {
@@ -56,6 +58,7 @@ export function buildModel(draft: ModelDraft, options: BuildOptions = {}): Model
     byAddress,
     byType,
     providers,
+    ...(draft.sensitiveTexts?.length ? { sensitiveTexts: draft.sensitiveTexts } : {}),
   };
 }
 

@@ -75,3 +75,88 @@ export function withoutCredentials<T extends Value>(value: T): T {
   }
   return value;
 }
+
+/**
+ * Input variables marked `sensitive` (a root module's `variable` with sensitive = true) whose value
+ * the plan or configuration gives. Terraform hides them in its own output; so does preflight. A
+ * value that can be recognised in a text (strings of at least {@link MIN_SENSITIVE_LENGTH}
+ * characters, a project id is 6 to 30) stays in the model, so verdicts that depend on it (the
+ * provider's project) are still decided, and every finding shows it as "(sensitive)". Any other
+ * value (a number, a boolean, a short string) could not be told apart in a text: it never enters
+ * the model, and what depends on it is unknown.
+ */
+export const MIN_SENSITIVE_LENGTH = 6;
+export const SENSITIVE_SHOWN_AS = "(sensitive)";
+
+export interface SensitiveVariable {
+  /** What the model holds for the variable. */
+  value: Value;
+  /** Its texts, each replaced by SENSITIVE_SHOWN_AS in findings. */
+  texts: string[];
+}
+
+export function sensitiveVariable(value: Value): SensitiveVariable {
+  const texts: string[] = [];
+  let recognisable = true;
+  const visit = (v: Value, depth: number): void => {
+    if (typeof v === "string") {
+      if (v.length >= MIN_SENSITIVE_LENGTH) texts.push(v);
+      else recognisable = false;
+    } else if (Array.isArray(v) && depth < 64) v.forEach((item) => visit(item, depth + 1));
+    else if (isObject(v) && depth < 64) for (const k of Object.keys(v)) visit(v[k]!, depth + 1);
+    else if (v !== null) recognisable = false;
+  };
+  visit(value, 0);
+  if (!recognisable) return { value: new Unknown("a sensitive input variable; preflight does not read it"), texts: [] };
+  return { value, texts };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * `value` (a finding, or any part of one) with every occurrence of the sensitive texts replaced,
+ * ignoring case (emails built from a project id are lower-cased). Copy on write: what holds none
+ * of them is returned as it is.
+ */
+export function hideSensitive<T>(value: T, texts: readonly string[]): T {
+  if (texts.length === 0) return value;
+  // Longest first, so that a text containing another is replaced whole.
+  const pattern = new RegExp([...texts].sort((a, b) => b.length - a.length).map(escapeRegExp).join("|"), "gi");
+  const hide = (v: unknown, depth: number): unknown => {
+    if (typeof v === "string") {
+      pattern.lastIndex = 0;
+      return pattern.test(v) ? v.replace(pattern, SENSITIVE_SHOWN_AS) : v;
+    }
+    if (depth > 64 || v === null || typeof v !== "object") return v;
+    if (Array.isArray(v)) {
+      let out: unknown[] | undefined;
+      v.forEach((item, i) => {
+        const hidden = hide(item, depth + 1);
+        if (hidden !== item) (out ??= v.slice())[i] = hidden;
+      });
+      return out ?? v;
+    }
+    if (Object.getPrototypeOf(v) !== Object.prototype) {
+      // An Unknown carries the template it was built from (`${var.project}` resolved in it).
+      if (isUnknown(v)) {
+        const reason = hide(v.reason, depth + 1) as string;
+        const references = hide(v.references, depth + 1) as string[];
+        const template = v.template === undefined ? undefined : (hide(v.template, depth + 1) as string);
+        return reason === v.reason && references === v.references && template === v.template ? v : new Unknown(reason, references, template);
+      }
+      return v;
+    }
+    let out: Record<string, unknown> | undefined;
+    const record = v as Record<string, unknown>;
+    for (const k of Object.keys(record)) {
+      const hidden = hide(record[k], depth + 1);
+      if (hidden === record[k]) continue;
+      out ??= { ...record };
+      setOwn(out as Values, k, hidden as Value);
+    }
+    return out ?? v;
+  };
+  return hide(value, 0) as T;
+}

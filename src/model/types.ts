@@ -92,4 +92,6 @@ export interface Model {
   providers: ReadonlyMap<string, ProviderConfig>;
   /** Version constraint of the google provider when the input states it. */
   googleProviderVersion?: string;
+  /** Values of sensitive input variables the model holds: findings show them as "(sensitive)" (secrets.ts). */
+  sensitiveTexts?: readonly string[];
 }
