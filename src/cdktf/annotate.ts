@@ -4,6 +4,7 @@
  */
 import type { IConstruct } from "constructs";
 import type { Finding } from "../rules/types";
+import { inlineText } from "../report/escape";
 import { outcomeOf, type GatePolicy, type UnknownPolicy } from "../report/policy";
 
 export type AnnotationLevel = "@cdktf/error" | "@cdktf/warn" | "@cdktf/info";
@@ -86,6 +87,9 @@ function join(head: string, tail: string): string {
 
 /** Adds an annotation unless the same one is already there (synth may run more than once). */
 export function annotate(construct: IConstruct, a: Annotation): void {
-  const already = construct.node.metadata.some((m) => m.type === a.level && m.data === a.message);
-  if (!already) construct.node.addMetadata(a.level, a.message, { stackTrace: false });
+  // `cdktf synth` prints each annotation as one `ERROR [path]: …` line: input text in it (a resource
+  // key with a line break, an escape sequence) must not start a line of its own.
+  const message = inlineText(a.message);
+  const already = construct.node.metadata.some((m) => m.type === a.level && m.data === message);
+  if (!already) construct.node.addMetadata(a.level, message, { stackTrace: false });
 }

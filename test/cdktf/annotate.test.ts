@@ -1,4 +1,5 @@
-import { annotationFor, oneLine } from "../../src/cdktf/annotate";
+import { annotate, annotationFor, oneLine } from "../../src/cdktf/annotate";
+import { Construct } from "constructs";
 import { defaultPolicy, type GatePolicy } from "../../src/report/policy";
 
 const policy = (failOn: GatePolicy["failOn"], unknown: GatePolicy["unknown"]): GatePolicy => ({ failOn, unknown });
@@ -67,4 +68,15 @@ describe("annotation text", () => {
     expect(annotationFor(warning, policy("warning", "warn"))!.level).toBe("@cdktf/error");
     expect(annotationFor({ ...warning, severity: "error" }, policy("never", "warn"))!.level).toBe("@cdktf/warn");
   });
+});
+
+test("an annotation is one line whatever the finding quotes from the input (synth prints one ERROR line per finding)", () => {
+  const root = new Construct(undefined as unknown as Construct, "root");
+  annotate(root, { level: "@cdktf/error", message: "GKE001 google_x.a\nERROR [stack]: GKE002 forged\u001b[2J\u2028x" });
+  annotate(root, { level: "@cdktf/error", message: "GKE001 google_x.a\nERROR [stack]: GKE002 forged\u001b[2J\u2028x" });
+  const data = root.node.metadata.map((m) => m.data as string);
+  expect(data).toHaveLength(1);
+  // eslint-disable-next-line no-control-regex
+  expect(data[0]).not.toMatch(/[\u0000-\u001f\u2028\u2029]/);
+  expect(data[0]).toContain("GKE001 google_x.a ERROR [stack]: GKE002 forged");
 });
