@@ -281,7 +281,7 @@ export function denyExceptionRemediation(args: { email: string; who: string; sho
     gcloud: [
       sh`gcloud iam policies list --attachment-point=${attachment} --kind=denypolicies`,
       sh`gcloud iam policies get ${id} --attachment-point=${attachment} --kind=denypolicies --format=json > policy.json`,
-      sh`# edit policy.json: add ${args.short} to the rule's exceptionPrincipals, then:`,
+      sh`# edit policy.json: add ${args.short} to exceptionPrincipals in the rule, then:`,
       sh`gcloud iam policies update ${id} --attachment-point=${attachment} --kind=denypolicies --policy-file=policy.json`,
     ],
     cdktf: [

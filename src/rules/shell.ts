@@ -64,7 +64,23 @@ function quoteAfter(text: string, quote: Quote): Quote {
   return quote;
 }
 
+/**
+ * zsh does not take `#` for a comment in an interactive shell unless INTERACTIVE_COMMENTS is set
+ * (it is off by default): a comment line is then a command `#` with its words as arguments. Quotes
+ * or operators in a comment's own words would be parsed (an apostrophe opens a string that ends
+ * in the next line's quoted value, leaving that value unquoted). Comments keep to plain words.
+ */
+const COMMENT_UNSAFE = /['"`$;&|<>()\\{}!^~*?[\]]/;
+
+function checkComment(strings: TemplateStringsArray): void {
+  const comment = strings.join("").indexOf("#");
+  if (comment === -1) return;
+  const text = strings.join("\u0000").slice(comment);
+  if (COMMENT_UNSAFE.test(text.replace(/\u0000/g, ""))) throw new Error(`sh: a comment with shell syntax zsh would parse: ${strings.raw.join("${…}")}`);
+}
+
 export function sh(strings: TemplateStringsArray, ...values: Array<string | number | ShellCode>): string {
+  checkComment(strings);
   let out = strings[0]!;
   let quote = quoteAfter(strings[0]!, undefined);
   for (let i = 0; i < values.length; i++) {

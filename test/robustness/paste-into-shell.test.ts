@@ -3,6 +3,9 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildPlan, computed } from "../support/plan-builder";
+import type { Resource } from "../../src/model/types";
+import type { Identity } from "../../src/iam/identity";
+import { bothRemediations, dedicatedNodeAccountRemediation, denyExceptionRemediation, dependsOnRemediation, enableApiRemediation, grantRoleRemediation, serviceAccountUserRemediation } from "../../src/rules/remediation";
 import { ROOT, runCli } from "./support";
 
 /**
@@ -111,8 +114,38 @@ function paste(shell: string[], lines: string[], mode: "typed" | "bracketed"): {
   });
   const log = join(cwd, "calls.log");
   const calls = existsSync(log) ? readFileSync(log, "utf8").trimEnd().split("\n") : [];
-  const files = readdirSync(cwd).filter((f) => !["bin", "calls.log", "history"].includes(f));
+  // policy.json: the deny-policy fix writes it on purpose (`gcloud iam policies get … > policy.json`).
+  const files = readdirSync(cwd).filter((f) => !["bin", "calls.log", "history", "policy.json"].includes(f));
   return { calls, files, transcript: result.stdout, status: result.status };
+}
+
+/**
+ * zsh takes `#` for a comment only with INTERACTIVE_COMMENTS (off by default): a comment's words are
+ * then parsed, and an apostrophe in them opens a string that a later quoted value closes, leaving
+ * that value unquoted (tried: `touch` ran). Our own comment words hold no quote or operator.
+ */
+const unsafeComments = (lines: string[]) => lines.filter((line) => commentSyntax(line) !== "");
+
+/** The shell syntax in the comment part of a line (after an unquoted `#` that starts a word), quoted values left out. */
+function commentSyntax(line: string): string {
+  let quote: string | undefined;
+  let comment = false;
+  let found = "";
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote === "'") {
+      if (c === "'") quote = undefined;
+    } else if (quote === '"') {
+      if (c === "\\") i++;
+      else if (c === '"') quote = undefined;
+    } else if (c === "\\" && line[i + 1] === "'") i++; // '\'' inside a quoted value
+    // In a comment a value is a whole word: an apostrophe inside a word (rule's) is ours, and parsed.
+    else if (c === "'" && comment && /[\s']/.test(line[i - 1] ?? " ")) quote = "'";
+    else if (comment && /['"`$;&|<>()\\{}!^~*?[\]]/.test(c)) found += c;
+    else if (c === "'" || c === '"') quote = c;
+    else if (c === "#" && (i === 0 || /\s/.test(line[i - 1]!))) comment = true;
+  }
+  return found;
 }
 
 /** gcloud runs once for each command line, and once more for each `$(gcloud …)` in it. */
@@ -127,6 +160,52 @@ const inputs: Array<[string, () => unknown, string[]]> = [
   ["hostile.cdk.tf.json", hostileTerraformJson, ["M1", "M2", "M3", "M4", "M5", "M6", "M8", "M9", "M10", "M11", "M12"]],
   ["hostile.plan.json", hostilePlan, ["M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8", "M9", "M10", "M11", "M12", "M13"]],
 ];
+
+/**
+ * Every fix builder, also those only live facts reach (deny policies, the deployer), called with
+ * the payloads directly: their gcloud lines are pasted the same way below.
+ */
+function builderFixes(): string[] {
+  const p = Object.values(payloads);
+  const resource = (address: string): Resource => ({ address, mode: "managed", type: address.split(".")[0]!, name: address.split(".")[1] ?? "x", module: "", change: "create", values: {}, providerKey: "google", dependsOn: [], references: [], location: { file: "x" }, suppressions: [] } as unknown as Resource);
+  const account = (email: string, createdBy?: Resource): Identity => ({ display: email, email, kind: "service-account", ...(createdBy ? { createdBy } : {}) });
+  const agent: Identity = { display: "the GKE service agent", kind: "gke-agent" };
+  return p.flatMap((v, i) => {
+    const w = p[(i + 1) % p.length]!;
+    const fixes = [
+      grantRoleRemediation({ summary: "s", project: v, identity: account(`${w}@x.iam.gserviceaccount.com`, resource(`google_service_account.${w}`)), role: w, resourceName: w }),
+      grantRoleRemediation({ summary: "s", project: v, identity: agent, role: "roles/container.serviceAgent", resourceName: "a" }),
+      enableApiRemediation({ summary: "s", project: v, api: w, resourceName: w }),
+      dedicatedNodeAccountRemediation({ summary: "s", project: v, role: w, nodeResource: resource(`google_container_cluster.${w}`), where: "node_config.service_account" }),
+      dependsOnRemediation({ summary: "s", resource: resource(`google_container_cluster.${v}`), waitFor: [resource(`google_project_service.${w}`)], gcloud: [] }),
+      serviceAccountUserRemediation({ summary: "s", account: account(v), project: w, deployer: `user:${w}` }),
+      serviceAccountUserRemediation({ summary: "s", account: { display: "default", kind: "compute-default" }, project: v }),
+      bothRemediations(
+        denyExceptionRemediation({ email: v, who: v, short: w, what: v, attachedTo: `projects/${w}`, policy: `policies/x/denypolicies/${v}` }),
+        denyExceptionRemediation({ email: w, who: w, short: v, what: w, attachedTo: `folders/${v}`, policy: w }),
+      ),
+    ];
+    return fixes.flatMap((f) => f.gcloud);
+  });
+}
+
+describe("fixes of every builder, with the payloads as arguments", () => {
+  const lines = builderFixes();
+  test("the payloads reached the commands and no line holds a control character", () => {
+    expect(lines.join("\n")).toContain("touch M13");
+    expect(unsafeComments(lines)).toEqual([]);
+    // eslint-disable-next-line no-control-regex
+    expect(lines.filter((c) => /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(c))).toEqual([]);
+  });
+  for (const [shellName, shell] of shells) {
+    const run = ["python3", shellName].every(onPath) || process.env.CI === "true" ? test : test.skip;
+    run(`${shellName}: pasting them runs gcloud once per command and nothing else`, () => {
+      const { calls, files, transcript, status } = paste(shell, lines, "bracketed");
+      expect({ files, status }).toEqual({ files: [], status: 0 });
+      expect({ calls: calls.length, transcript: calls.length === expectedCalls(lines) ? "" : transcript }).toEqual({ calls: expectedCalls(lines), transcript: "" });
+    }, 180_000);
+  }
+});
 
 describe.each(inputs)("fixes printed for %s", (name, make, markers) => {
   let fixes: Fixes;
@@ -143,6 +222,10 @@ describe.each(inputs)("fixes printed for %s", (name, make, markers) => {
     // Emails are compared (and shown) in lower case.
     expect(markers.filter((marker) => !new RegExp(`${marker}\\b`, "i").test(all))).toEqual([]);
     expect(all).toContain("=touch");
+  });
+
+  test("comments hold no shell syntax (zsh parses them)", () => {
+    expect(unsafeComments(fixes.json)).toEqual([]);
   });
 
   test("no control character, line or paragraph separator is in a command", () => {

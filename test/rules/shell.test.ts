@@ -43,3 +43,9 @@ test("shell syntax the fix means is passed as code", () => {
   expect(sh`--member="serviceAccount:${shellCode("service-${PROJECT_NUMBER}")}@x"`).toBe('--member="serviceAccount:service-${PROJECT_NUMBER}@x"');
   expect(() => sh`--format='${"x"}'`).toThrow(/inside single quotes of the template/);
 });
+
+test("a comment's own words hold no shell syntax: zsh (without INTERACTIVE_COMMENTS) parses them", () => {
+  expect(sh`# add ${"a'b"} to exceptionPrincipals in the rule, then:`).toBe(`# add 'a'\\''b' to exceptionPrincipals in the rule, then:`);
+  expect(() => sh`# add ${"x"} to the rule's exceptionPrincipals`).toThrow(/a comment with shell syntax zsh would parse/);
+  expect(() => sh`gcloud x ${"y"}   # or (later) this`).toThrow(/a comment with shell syntax/);
+});
