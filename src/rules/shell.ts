@@ -72,11 +72,15 @@ function quoteAfter(text: string, quote: Quote): Quote {
  */
 const COMMENT_UNSAFE = /['"`$;&|<>()\\{}!^~*?[\]]/;
 
+// A template literal's strings are the same object at every call: each is checked once.
+const checked = new WeakSet<TemplateStringsArray>();
+
 function checkComment(strings: TemplateStringsArray): void {
-  const comment = strings.join("").indexOf("#");
-  if (comment === -1) return;
-  const text = strings.join("\u0000").slice(comment);
-  if (COMMENT_UNSAFE.test(text.replace(/\u0000/g, ""))) throw new Error(`sh: a comment with shell syntax zsh would parse: ${strings.raw.join("${…}")}`);
+  if (checked.has(strings)) return;
+  const text = strings.join("");
+  const comment = text.indexOf("#");
+  if (comment !== -1 && COMMENT_UNSAFE.test(text.slice(comment))) throw new Error(`sh: a comment with shell syntax zsh would parse: ${strings.raw.join("${…}")}`);
+  checked.add(strings);
 }
 
 export function sh(strings: TemplateStringsArray, ...values: Array<string | number | ShellCode>): string {
