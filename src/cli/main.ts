@@ -38,6 +38,7 @@ interface CheckFlags {
   verbose?: boolean;
   color?: boolean;
   live?: boolean;
+  liveStrict?: boolean;
   project?: string;
   apiEndpoint?: string;
 }
@@ -62,6 +63,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option("-v, --verbose", "print the CDKTF and Terraform fixes in text output")
     .option("--no-color", "never colour text output")
     .option("--live", "read the Google project (only reading) to decide what the input cannot tell; see docs/live.md")
+    .option("--live-strict", "like --live, and exit 2 if any live fact could not be read (PREFLIGHT_LIVE_STRICT=1 makes --live strict)")
     .option("--project <id>", "default project of the google provider when the input sets none (with or without --live)")
     .option("--api-endpoint <url>", "root of every Google API endpoint for --live (Private Service Connect, an emulator); also PREFLIGHT_API_ENDPOINT")
     .exitOverride()

@@ -2,7 +2,7 @@ import type { AuthClient } from "google-auth-library";
 import { DOCTOR_METHODS } from "../live/allowlist";
 import { serviceEndpoint } from "../live/endpoint";
 import { redact } from "../live/redact";
-import { DEFAULT_POLICY, GuardedAuthClient, LiveCallError, type TransportPolicy } from "../live/transport";
+import { DEFAULT_LIMITS, guardedTransport, LiveCallError, type GuardedAuthClient, type TransportLimits } from "../live/transport";
 import type { ReadError } from "./types";
 
 /**
@@ -66,9 +66,15 @@ export class DoctorGoogle {
     credentials: AuthClient,
     private readonly token: string,
     private readonly apiEndpoint: string | undefined,
-    policy: Partial<TransportPolicy> = {},
+    policy: Partial<TransportLimits> = {},
   ) {
-    this.auth = new GuardedAuthClient(credentials, { ...DEFAULT_POLICY, ...policy }, [token], DOCTOR_METHODS, "preflight doctor");
+    this.auth = guardedTransport(credentials, {
+      allowlist: DOCTOR_METHODS,
+      limits: { ...DEFAULT_LIMITS, ...policy },
+      originOf: (service) => new URL(this.root(service as "container" | "oauth2" | "cloudresourcemanager")).origin,
+      secrets: [token],
+      door: "preflight doctor",
+    });
   }
 
   get calls() {

@@ -3,6 +3,7 @@ import { terminalSafe } from "../report/terminal-text";
 import { isLiveError, type LiveError, type LiveFacts } from "./facts";
 import { isGoogleProviderKey } from "../model/build";
 import { liveRequestFor } from "./request";
+import { redact } from "./redact";
 import type { LiveOptions, LiveRequest } from "./request-types";
 
 /**
@@ -11,6 +12,8 @@ import type { LiveOptions, LiveRequest } from "./request-types";
  */
 export interface LiveFlags {
   live?: boolean;
+  /** `--live-strict`: `--live`, and any fact it could not read is exit 2 (PREFLIGHT_LIVE_STRICT=1 makes `--live` strict). */
+  liveStrict?: boolean;
   project?: string;
   apiEndpoint?: string;
 }
@@ -34,11 +37,13 @@ export class LiveUsageError extends Error {
  */
 export async function liveFactsFor(models: Model[], flags: LiveFlags, io: LiveIo, options: Pick<LiveOptions, "accessToken"> = {}): Promise<LiveFacts | undefined> {
   if (flags.project) for (const line of projectFlagNotices(models, flags.project)) io.stderr(`preflight: ${terminalSafe(line)}\n`);
-  if (!flags.live) {
+  if (!flags.live && !flags.liveStrict) {
     if (flags.apiEndpoint) io.stderr("preflight: --api-endpoint has no effect without --live\n");
     return undefined;
   }
+  const strict = Boolean(flags.liveStrict) || isSet(io.env.PREFLIGHT_LIVE_STRICT);
   const { request, notice } = boundedRequest(liveRequestFor(models), io.env);
+  if (notice && strict) throw new LiveUsageError(`--live-strict: not everything can be read: ${notice}`);
   if (notice) io.stderr(`preflight: --live: ${notice}\n`);
   if (request.projects.length === 0 && request.serviceAccounts.length === 0 && Object.keys(request.resourceCallerPermissions ?? {}).length === 0) {
     // Everything here is created by the apply (or its project is unknown): nothing exists to read yet.
@@ -47,22 +52,45 @@ export async function liveFactsFor(models: Model[], flags: LiveFlags, io: LiveIo
   }
   const { readLive } = require("./read") as typeof import("./read");
   const progress = io.stderrIsTty ? progressLine(io.stderr) : undefined;
+  let facts: LiveFacts;
   try {
-    const { facts } = await readLive(request, {
+    ({ facts } = await readLive(request, {
       ...options,
       env: io.env,
       ...(flags.apiEndpoint !== undefined && { apiEndpoint: flags.apiEndpoint }),
       ...(progress && { onProgress: progress.update }),
-    });
+    }));
     progress?.clear();
-    // Notices name projects and accounts as the input wrote them: keep them to one safe line.
-    for (const line of liveNotices(facts)) io.stderr(`preflight: ${terminalSafe(line)}\n`);
-    return facts;
   } catch (error) {
     progress?.clear();
     if (error instanceof Error && (error.name === "LiveSetupError" || error.name === "EndpointError")) throw new LiveUsageError(error.message);
     throw error;
   }
+  if (strict) {
+    const unread = strictFailure(facts);
+    if (unread) throw new LiveUsageError(unread);
+  }
+  // Notices name projects and accounts as the input wrote them: keep them to one safe line.
+  for (const line of liveNotices(facts)) io.stderr(`preflight: ${terminalSafe(redact(line))}\n`);
+  return facts;
+}
+
+/** PREFLIGHT_LIVE_STRICT=1 (or true, yes); 0, false, no and empty leave it off. */
+function isSet(value: string | undefined): boolean {
+  return value !== undefined && !/^(|0|false|no|off)$/i.test(value.trim());
+}
+
+/**
+ * For `--live-strict`: one line naming how many facts could not be read and the first reason, or
+ * undefined when every fact was read.
+ */
+export function strictFailure(facts: LiveFacts): string | undefined {
+  const errors = collectErrors(facts);
+  if (errors.length === 0) return undefined;
+  const [first] = errors;
+  const reason = first!.error.missingPermission ? `the caller lacks ${first!.error.missingPermission}` : first!.error.error;
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more; without --live-strict each reason is listed)` : "";
+  return redact(`--live-strict: ${errors.length} live fact${errors.length === 1 ? "" : "s"} could not be read: ${first!.where}: ${reason}${more}`);
 }
 
 /** Google providers whose own (known) project differs from `--project`: the input's project is used. */

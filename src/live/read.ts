@@ -1,6 +1,6 @@
 import { createClients, type GoogleClients } from "./clients";
 import { loadCredentials } from "./credentials";
-import { apiEndpointFrom, serviceEndpoint } from "./endpoint";
+import { apiEndpointFrom, serviceEndpoint, type GoogleService } from "./endpoint";
 import { toLiveError } from "./errors";
 import {
   isLiveError,
@@ -13,7 +13,9 @@ import {
   type LiveServiceAccount,
 } from "./facts";
 import type { LiveOptions, LiveRequest } from "./request-types";
-import { DEFAULT_POLICY, GuardedAuthClient, LiveCallError, type CallRecord } from "./transport";
+import { ALLOWED_METHODS } from "./allowlist";
+import { redactDeep } from "./redact";
+import { DEFAULT_LIMITS, guardedTransport, LiveCallError, type CallRecord, type TransportLimits } from "./transport";
 
 export type { LiveOptions, LiveRequest } from "./request-types";
 
@@ -39,21 +41,47 @@ export async function readLive(request: LiveRequest, options: LiveOptions = {}):
   const apiEndpoint = apiEndpointFrom(options.apiEndpoint, env);
   serviceEndpoint(apiEndpoint, "iam"); // validate before asking for credentials
   const credentials = await loadCredentials(options.accessToken, env);
-  const secrets = credentials.token ? [credentials.token] : [];
-  const auth = new GuardedAuthClient(
-    credentials.client,
-    {
-      ...DEFAULT_POLICY,
-      ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
-      ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
-      ...(options.retries !== undefined && { retries: options.retries }),
-      ...(options.backoffMs !== undefined && { backoffMs: options.backoffMs, maxBackoffMs: Math.max(options.backoffMs * 16, 1) }),
-    },
-    secrets,
-  );
-  const reader = new LiveReader(createClients(auth, apiEndpoint), secrets, options.onProgress);
+  const auth = guardedTransport(credentials.client, {
+    allowlist: ALLOWED_METHODS,
+    limits: transportLimits(options, env),
+    originOf: (service) => originOf(apiEndpoint, service, credentials.client.universeDomain),
+    ...(credentials.token && { secrets: [credentials.token] }),
+  });
+  const reader = new LiveReader(createClients(auth, apiEndpoint), () => auth.secrets(), options.onProgress);
   const facts = await reader.read(request);
-  return { facts, calls: auth.calls };
+  // Every string read from an API reaches the rules and the reports: none may carry a credential.
+  return { facts: redactDeep(facts, auth.secrets()), calls: auth.calls };
+}
+
+/**
+ * The transport's limits: options first (tests, the library), then the environment
+ * (PREFLIGHT_LIVE_TIMEOUT_MS, _MAX_RESPONSE_BYTES, _RETRIES, _BACKOFF_MS), then the defaults.
+ */
+export function transportLimits(options: LiveOptions, env: NodeJS.ProcessEnv): TransportLimits {
+  const fromEnv = (name: string, min: number): number | undefined => {
+    const text = env[name]?.trim();
+    const value = text ? Number(text) : NaN;
+    return Number.isSafeInteger(value) && value >= min ? value : undefined;
+  };
+  const backoffMs = options.backoffMs ?? fromEnv("PREFLIGHT_LIVE_BACKOFF_MS", 1);
+  return {
+    ...DEFAULT_LIMITS,
+    concurrency: options.concurrency ?? DEFAULT_LIMITS.concurrency,
+    timeoutMs: options.timeoutMs ?? fromEnv("PREFLIGHT_LIVE_TIMEOUT_MS", 1) ?? DEFAULT_LIMITS.timeoutMs,
+    maxResponseBytes: options.maxResponseBytes ?? fromEnv("PREFLIGHT_LIVE_MAX_RESPONSE_BYTES", 1) ?? DEFAULT_LIMITS.maxResponseBytes,
+    retries: options.retries ?? fromEnv("PREFLIGHT_LIVE_RETRIES", 0) ?? DEFAULT_LIMITS.retries,
+    ...(backoffMs !== undefined && { backoffMs, maxBackoffMs: Math.max(backoffMs * 16, 1) }),
+  };
+}
+
+/** Where `service` is served: the --api-endpoint, else Google's host in the credentials' universe. */
+function originOf(apiEndpoint: string | undefined, service: string, universeDomain: string | undefined): string | undefined {
+  const root = serviceEndpoint(apiEndpoint, service as GoogleService)?.rootUrl ?? `https://${service}.${universeDomain || "googleapis.com"}/`;
+  try {
+    return new URL(root).origin;
+  } catch {
+    return undefined;
+  }
 }
 
 class LiveReader {
@@ -63,7 +91,7 @@ class LiveReader {
 
   constructor(
     private readonly api: GoogleClients,
-    private readonly secrets: readonly string[],
+    private readonly secrets: () => readonly string[],
     private readonly onProgress?: (done: number, total: number) => void,
   ) {}
 
@@ -139,7 +167,7 @@ class LiveReader {
     try {
       return await read();
     } catch (error) {
-      return toLiveError(error, this.secrets);
+      return toLiveError(error, this.secrets());
     }
   }
 
@@ -402,15 +430,17 @@ function accountName(email: string): string {
   return `projects/-/serviceAccounts/${encodeURIComponent(email)}`;
 }
 
-/** HTTP status of a failed call; the gax clients may wrap the transport's error in `cause`. */
+/**
+ * HTTP status of a failed call when Google said it (its JSON error body came with it): a 404 from
+ * a proxy's HTML page does not mean "not found". The gax clients may wrap the transport's error in `cause`.
+ */
 function statusOf(error: unknown): number | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current; depth++) {
-    if (current instanceof LiveCallError) return current.status;
+    if (current instanceof LiveCallError) return current.fromGoogle ? current.status : undefined;
     current = (current as { cause?: unknown }).cause;
   }
-  const status = (error as { status?: unknown })?.status;
-  return typeof status === "number" ? status : undefined;
+  return undefined;
 }
 
 function isComputeDefault(member: string): boolean {

@@ -1,34 +1,42 @@
+import { redactCredentials } from "../credential-patterns";
+
 /**
- * Removes credentials from text before it can reach a report, a log or the terminal.
- * Belt and braces: error texts are built from API messages, which should never hold a token,
- * but an upstream library or a proxy could echo a header back.
+ * Removes credentials from what `--live` prints or hands to the rules: error texts, notices and
+ * every string read from an API. The patterns are the ones inputs use (src/credential-patterns.ts);
+ * `secrets` adds the values in use (the access token), removed whatever their shape. Belt and
+ * braces: Google never sends a token back, but a proxy or an emulator could echo one.
  */
-const REDACTED = "[redacted]";
-
-type Replacer = (match: string, ...groups: string[]) => string;
-
-const PATTERNS: ReadonlyArray<[RegExp, Replacer]> = [
-  // Authorization header values, whatever the scheme.
-  [/\b(Bearer|Basic)\s+[A-Za-z0-9\-._~+/=]+/gi, (_match, scheme) => `${scheme} ${REDACTED}`],
-  // Google OAuth access tokens and refresh tokens.
-  [/\bya29\.[A-Za-z0-9\-._~+/]+/g, () => REDACTED],
-  [/\b1\/\/[A-Za-z0-9\-._~+/]{20,}/g, () => REDACTED],
-  // Token and secret fields written as query parameters or JSON.
-  [
-    /\b(access_token|refresh_token|id_token|client_secret|private_key)(["']?\s*[:=]\s*["']?)[^"'&\s,}]+/gi,
-    (_match, field, separator) => `${field}${separator}${REDACTED}`,
-  ],
-  // PEM private keys (service account key files).
-  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, () => REDACTED],
-];
+export const REDACTED = "[redacted]";
 
 /** `text` with every known credential shape and every given secret value replaced. */
-export function redact(text: string, secrets: ReadonlyArray<string | undefined> = []): string {
-  let result = text;
-  for (const secret of secrets) {
-    // Very short values would redact ordinary words; real tokens are long.
-    if (secret && secret.length >= 8) result = result.split(secret).join(REDACTED);
+export function redact(text: string, secrets: Iterable<string | undefined> = []): string {
+  return redactCredentials(text, { replacement: REDACTED, values: secrets });
+}
+
+/** A copy of JSON-like `value` with every string redacted (keys included); what holds none is shared. */
+export function redactDeep<T>(value: T, secrets: readonly string[] = []): T {
+  if (typeof value === "string") return redact(value, secrets) as T;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    value.forEach((item, i) => {
+      const clean = redactDeep(item, secrets);
+      if (clean !== item) (out ??= value.slice())[i] = clean;
+    });
+    return (out ?? value) as T;
   }
-  for (const [pattern, replacer] of PATTERNS) result = result.replace(pattern, replacer);
-  return result;
+  if (typeof value === "object" && value !== null) {
+    let changed = false;
+    const entries = Object.entries(value).map(([key, item]) => {
+      const cleanKey = redact(key, secrets);
+      const clean = redactDeep(item, secrets);
+      if (cleanKey !== key || clean !== item) changed = true;
+      return [cleanKey, clean] as const;
+    });
+    if (!changed) return value;
+    const out = {};
+    // defineProperty: a key named `__proto__` stays a data key.
+    for (const [key, item] of entries) Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
+    return out as T;
+  }
+  return value;
 }

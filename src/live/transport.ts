@@ -1,39 +1,74 @@
-import { AuthClient } from "google-auth-library";
-import type { gaxios } from "google-auth-library";
-import { ALLOWED_METHODS, matchAllowedMethod, RefusedRequestError, type AllowedMethod } from "./allowlist";
-import { redact } from "./redact";
+import { AuthClient, gaxios } from "google-auth-library";
+import { Agent as HttpAgent } from "node:http";
+import { matchAllowedMethod, RefusedRequestError, type AllowedMethod } from "./allowlist";
+import { exchange, ExchangeError, type Exchanged } from "./http-exchange";
+import { redact, redactDeep } from "./redact";
+import { GOOGLE_ERROR } from "./response-shapes";
 
 type GaxiosOptions = gaxios.GaxiosOptions;
 type GaxiosPromise<T> = gaxios.GaxiosPromise<T>;
+type GaxiosResponse<T> = gaxios.GaxiosResponse<T>;
 
 /**
- * The single place where `--live` requests leave the process. Both client families send through
- * their auth client: the `@googleapis/*` clients call `authClient.request()`, the gax clients in REST
- * mode call `authClient.fetch()`, which ends in `request()`. Wrapping the real credentials in this
- * client therefore puts every API call behind one gate that:
- * - refuses anything not on the read-only allowlist, before it reaches the network;
- * - bounds how many calls run at once;
- * - gives every call a timeout, and retries 429 / 5xx / dropped connections with backoff.
- * Token requests made by the credentials themselves (metadata server, STS) do not pass here: they
- * are authentication, not API calls.
+ * The single place where `--live` requests leave the process, built to trust neither the code
+ * above it nor the server. Both client families send through this auth client: the
+ * `@googleapis/*` clients call `request()`, the gax clients (REST mode) call `fetch()`, which ends
+ * in `request()`. Each call:
+ * - must be on the allowlist (HTTP method and path) and go to its service's origin, checked
+ *   before anything leaves and again on the final URL;
+ * - is sent by {@link exchange}: no redirect followed, one deadline over headers and body, a
+ *   size cap;
+ * - gets a 2xx answer only if it is JSON of the method's shape (`AllowedMethod.response`), and
+ *   believes an error status only with Google's JSON error body;
+ * - is retried on 408/429/5xx and dropped connections with backoff, honouring `Retry-After`
+ *   (seconds or HTTP date) up to `maxBackoffMs`, and giving up when asked to wait longer.
+ * The credentials only supply headers (`getRequestHeaders`); the request itself never goes
+ * through their own HTTP client, so no credential type can bypass these rules. Their token
+ * requests (metadata server, STS, OAuth) are authentication, not API calls, and do not pass here.
+ *
+ * Use {@link guardedTransport} with any allowlist: it is not tied to the reads of `--live`.
  */
-export interface TransportPolicy {
+export interface TransportLimits {
   concurrency: number;
+  /** Per attempt: connecting, the headers and the whole body. */
   timeoutMs: number;
+  /** Largest answer body read, in bytes. */
+  maxResponseBytes: number;
   /** Further attempts after the first one, for retryable failures. */
   retries: number;
   /** First backoff delay; doubles each retry, with jitter, capped at {@link maxBackoffMs}. */
   backoffMs: number;
+  /** Also the longest `Retry-After` honoured: a server asking for more is not retried. */
   maxBackoffMs: number;
 }
 
-export const DEFAULT_POLICY: TransportPolicy = {
+export const DEFAULT_LIMITS: TransportLimits = {
   concurrency: 8,
   timeoutMs: 20_000,
+  // The largest legitimate answers are a services.list page (≈ 2 MB at 200 services) and
+  // roles/owner (≈ 0.5 MB); 16 MiB leaves room and bounds memory at concurrency × 16 MiB.
+  maxResponseBytes: 16 * 1024 * 1024,
   retries: 4,
   backoffMs: 500,
   maxBackoffMs: 8_000,
 };
+
+export interface GuardedTransportOptions {
+  /** The methods that may be called; anything else is refused before it reaches the network. */
+  allowlist: readonly AllowedMethod[];
+  limits: TransportLimits;
+  /** The origin (`https://iam.googleapis.com`) that serves `service`; a call elsewhere is refused. */
+  originOf: (service: string) => string | undefined;
+  /** Values that must never appear in a text we produce (a token given to us). */
+  secrets?: readonly string[];
+  /** Who is calling, for refusals: `refused … not on the read-only allowlist of preflight doctor` (default `--live`). */
+  door?: string;
+}
+
+/** An auth client for the Google client libraries that sends every call through the rules above. */
+export function guardedTransport(credentials: AuthClient, options: GuardedTransportOptions): GuardedAuthClient {
+  return new GuardedAuthClient(credentials, options);
+}
 
 /** A failed API call, described without any header, token or request body. */
 export class LiveCallError extends Error {
@@ -43,12 +78,17 @@ export class LiveCallError extends Error {
     readonly methodId: string,
     /** HTTP status, when a response came back. */
     readonly status: number | undefined,
-    /** The body of Google's error response, when there was one (`{error: {code, message, status, details}}`). */
+    /** Google's JSON error body (`{error: {code, message, status, details}}`), only when the answer had that shape. */
     readonly body: unknown,
     readonly timedOut: boolean,
     readonly attempts: number,
   ) {
     super(message);
+  }
+
+  /** The status came with Google's error body, so it can be believed (a 404 means "not found"). */
+  get fromGoogle(): boolean {
+    return this.body !== undefined;
   }
 }
 
@@ -64,22 +104,45 @@ export interface CallRecord {
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 const RETRYABLE_NETWORK_CODES = new Set(["ECONNRESET", "EPIPE", "ETIMEDOUT", "EAI_AGAIN", "ECONNABORTED", "UND_ERR_SOCKET"]);
 
+/** What one attempt saw on the wire, kept beside gaxios (which rewraps errors). */
+interface Attempt {
+  exchanged?: Exchanged;
+  failure?: ExchangeError | RefusedRequestError | UnfitAnswerError;
+}
+
+/** A 2xx answer that is not JSON of the method's shape. */
+export class UnfitAnswerError extends Error {
+  override name = "UnfitAnswerError";
+}
+
 export class GuardedAuthClient extends AuthClient {
   readonly calls: CallRecord[] = [];
   private readonly limiter: Limiter;
+  private readonly limits: TransportLimits;
+  private readonly allowlist: readonly AllowedMethod[];
+  private readonly originOf: (service: string) => string | undefined;
+  private readonly secretValues: Set<string>;
+  private readonly door: string;
+  /** Our own HTTP client: the credentials' transporter is never used for API calls. */
+  private readonly http = new gaxios.Gaxios();
 
   constructor(
     private readonly credentials_: AuthClient,
-    private readonly policy: TransportPolicy,
-    /** Values that must never appear in an error text (the access token, when we hold it). */
-    private readonly secrets: readonly string[] = [],
-    /** The methods this client may call: `--live`'s by default, `preflight doctor` passes its own. */
-    private readonly allowedMethods: readonly AllowedMethod[] = ALLOWED_METHODS,
-    private readonly door = "--live",
+    options: GuardedTransportOptions,
   ) {
     super();
     this.universeDomain = credentials_.universeDomain;
-    this.limiter = new Limiter(policy.concurrency);
+    this.limits = options.limits;
+    this.allowlist = options.allowlist;
+    this.originOf = options.originOf;
+    this.secretValues = new Set(options.secrets ?? []);
+    this.door = options.door ?? "--live";
+    this.limiter = new Limiter(options.limits.concurrency);
+  }
+
+  /** The secret values known so far: those given, and every bearer token sent. */
+  secrets(): string[] {
+    return [...this.secretValues];
   }
 
   override getRequestHeaders(url?: string | URL): Promise<Headers> {
@@ -93,114 +156,196 @@ export class GuardedAuthClient extends AuthClient {
   override request<T>(options: GaxiosOptions): GaxiosPromise<T> {
     const httpMethod = (options.method ?? "GET").toUpperCase();
     const url = String(options.url ?? "");
-    const allowed = matchAllowedMethod(httpMethod, url, this.allowedMethods);
-    if (!allowed) return Promise.reject(new RefusedRequestError(httpMethod, safePath(url), this.door));
+    const allowed = this.gate(httpMethod, url);
+    if (allowed instanceof RefusedRequestError) return Promise.reject(allowed);
     const record: CallRecord = { methodId: allowed.id, httpMethod, path: safePath(url), attempts: 0 };
     this.calls.push(record);
     return this.limiter.run(() => this.send<T>(allowed, options, record));
   }
 
-  private async send<T>(allowed: AllowedMethod, options: GaxiosOptions, record: CallRecord): Promise<gaxios.GaxiosResponse<T>> {
+  /** The allowed method `url` is, at its service's origin; else the refusal. */
+  private gate(httpMethod: string, url: string | URL): AllowedMethod | RefusedRequestError {
+    const allowed = matchAllowedMethod(httpMethod, url, this.allowlist);
+    if (!allowed) return new RefusedRequestError(httpMethod, safePath(String(url)), this.door);
+    const origin = this.originOf(allowed.service);
+    if (!origin || originOf(url) !== origin) return new RefusedRequestError(httpMethod, safePath(String(url)), this.door, `not sent to ${allowed.service}'s own endpoint`);
+    return allowed;
+  }
+
+  private async send<T>(allowed: AllowedMethod, options: GaxiosOptions, record: CallRecord): Promise<GaxiosResponse<T>> {
     for (let attempt = 0; ; attempt++) {
       record.attempts = attempt + 1;
-      const timeout = new AbortController();
-      const timer = setTimeout(() => timeout.abort(), this.policy.timeoutMs);
-      const signal = options.signal ? AbortSignal.any([options.signal as AbortSignal, timeout.signal]) : timeout.signal;
+      const seen: Attempt = {};
       try {
-        // retry: false — the libraries' own retry would hide attempts from the policy above.
-        const response = await this.credentials_.request<T>({ ...options, signal, retry: false });
+        const headers = gaxios.Gaxios.mergeHeaders(options.headers, await this.credentials_.getRequestHeaders(String(options.url)));
+        this.rememberToken(headers);
+        // retry: false — gaxios' own retry would hide attempts from the policy here.
+        const response = await this.http.request<T>({
+          ...options,
+          headers,
+          retry: false,
+          fetchImplementation: ((url: string | URL, init: FetchInit) => this.exchangeChecked(allowed, url, init, seen)) as unknown as GaxiosOptions["fetchImplementation"],
+        });
         record.status = response.status;
         return response;
       } catch (error) {
-        const status = statusOf(error);
-        record.status = status;
-        const timedOut = timeout.signal.aborted;
-        const retryable = !timedOut && (status !== undefined ? RETRYABLE_STATUS.has(status) : isNetworkError(error));
-        if (retryable && attempt < this.policy.retries) {
-          await sleep(this.backoff(attempt, retryAfterMs(error)));
-          continue;
+        const outcome = this.outcome(error, seen);
+        record.status = outcome.status;
+        if (outcome.retryable && attempt < this.limits.retries) {
+          const delay = retryDelay(attempt, outcome.retryAfter, this.limits);
+          if (delay.waitMs !== undefined) {
+            await sleep(delay.waitMs);
+            continue;
+          }
+          outcome.detail = `${outcome.detail} (${delay.reason})`;
         }
-        throw this.describe(allowed, error, status, timedOut, attempt + 1);
-      } finally {
-        clearTimeout(timer);
+        throw this.describe(allowed, outcome, attempt + 1);
       }
     }
   }
 
-  private backoff(attempt: number, retryAfter: number | undefined): number {
-    const exponential = Math.min(this.policy.maxBackoffMs, this.policy.backoffMs * 2 ** attempt);
-    const jittered = exponential / 2 + Math.random() * (exponential / 2);
-    return retryAfter !== undefined ? Math.min(this.policy.maxBackoffMs, Math.max(retryAfter, jittered)) : jittered;
+  /** One HTTP exchange for gaxios, checked against the gate again (the URL now has its query). */
+  private async exchangeChecked(allowed: AllowedMethod, url: string | URL, init: FetchInit, seen: Attempt): Promise<Response> {
+    const method = (init.method ?? "GET").toUpperCase();
+    const again = this.gate(method, url);
+    if (again instanceof RefusedRequestError || again !== allowed) throw (seen.failure = again instanceof RefusedRequestError ? again : new RefusedRequestError(method, safePath(String(url)), this.door));
+    try {
+      seen.exchanged = await exchange(new URL(String(url)), { method, headers: plainHeaders(init.headers), body: requestBody(init.body), agent: init.agent instanceof HttpAgent ? init.agent : undefined, signal: init.signal ?? undefined }, {
+        deadlineMs: this.limits.timeoutMs,
+        maxResponseBytes: this.limits.maxResponseBytes,
+      });
+    } catch (error) {
+      throw (seen.failure = error instanceof ExchangeError ? error : new ExchangeError(error instanceof Error ? error.message : String(error), "network"));
+    }
+    const { status, headers, body } = seen.exchanged;
+    if (status >= 200 && status < 300) {
+      const problem = answerProblem(allowed, headers, body);
+      if (problem) throw (seen.failure = new UnfitAnswerError(problem));
+    }
+    if (status < 200 || status > 599) throw (seen.failure = new UnfitAnswerError(`answered HTTP status ${status}`));
+    const nullBody = status === 204 || status === 205;
+    return new Response(nullBody ? null : body, { status, headers });
   }
 
-  private describe(allowed: AllowedMethod, error: unknown, status: number | undefined, timedOut: boolean, attempts: number): LiveCallError {
-    const body = timedOut ? undefined : (errorBody(error) ?? jsonMessageBody(error));
-    const apiMessage = googleMessage(body) ?? (error instanceof Error ? error.message : String(error));
-    const text = timedOut
-      ? `${allowed.id}: no answer within ${this.policy.timeoutMs} ms`
-      : `${allowed.id}: ${status !== undefined ? `HTTP ${status}: ` : ""}${oneLine(apiMessage)}${attempts > 1 ? ` (after ${attempts} attempts)` : ""}`;
-    return new LiveCallError(redact(text, this.secrets), allowed.id, status, redactDeep(body, this.secrets), timedOut, attempts);
+  private rememberToken(headers: Headers): void {
+    const token = /^Bearer\s+(\S+)$/i.exec(headers.get("authorization") ?? "")?.[1];
+    if (token) this.secretValues.add(token);
   }
+
+  /** What went wrong in one attempt, and whether to try again. */
+  private outcome(error: unknown, seen: Attempt): Outcome {
+    const failure = seen.failure;
+    if (failure instanceof RefusedRequestError) return { detail: failure.message, retryable: false, refused: failure };
+    if (failure instanceof UnfitAnswerError) return { detail: `${failure.message}; not used`, status: seen.exchanged?.status, retryable: false };
+    if (failure instanceof ExchangeError) {
+      if (failure.kind === "deadline") return { detail: `no complete answer within ${this.limits.timeoutMs} ms`, retryable: false, timedOut: true };
+      return { detail: failure.message, status: failure.status, retryable: failure.kind === "network" && failure.code !== undefined && RETRYABLE_NETWORK_CODES.has(failure.code) };
+    }
+    const exchanged = seen.exchanged;
+    if (exchanged) {
+      // An error status: gaxios threw on it. Its body is believed only in Google's error shape.
+      const body = googleErrorBody(exchanged);
+      const message = body ? googleMessage(body) : undefined;
+      const detail = body
+        ? `HTTP ${exchanged.status}${message ? `: ${oneLine(message)}` : ""}`
+        : `HTTP ${exchanged.status}, and the answer is not Google's JSON error (${contentTypeOf(exchanged.headers)})`;
+      return { detail, status: exchanged.status, body, retryable: RETRYABLE_STATUS.has(exchanged.status), retryAfter: exchanged.headers.get("retry-after") ?? undefined };
+    }
+    // Before the exchange: the credentials could not give a token (their own message, one line).
+    return { detail: `no access token: ${oneLine(error instanceof Error ? error.message : String(error)).slice(0, 300)}`, retryable: false };
+  }
+
+  private describe(allowed: AllowedMethod, outcome: Outcome, attempts: number): Error {
+    if (outcome.refused) return outcome.refused;
+    const secrets = this.secrets();
+    const text = `${allowed.id}: ${outcome.detail}${attempts > 1 ? ` (after ${attempts} attempts)` : ""}`;
+    return new LiveCallError(redact(text, secrets), allowed.id, outcome.status, outcome.body === undefined ? undefined : redactDeep(outcome.body, secrets), Boolean(outcome.timedOut), attempts);
+  }
+}
+
+interface Outcome {
+  detail: string;
+  status?: number;
+  body?: unknown;
+  retryable: boolean;
+  retryAfter?: string;
+  timedOut?: boolean;
+  refused?: RefusedRequestError;
+}
+
+/** What gaxios hands its fetch implementation. */
+interface FetchInit {
+  method?: string;
+  headers?: Headers | Record<string, string>;
+  body?: unknown;
+  agent?: unknown;
+  signal?: AbortSignal | null;
+}
+
+/** Why a 2xx answer cannot be used: not JSON, or not the method's shape. */
+function answerProblem(allowed: AllowedMethod, headers: Headers, body: Buffer): string | undefined {
+  const type = contentTypeOf(headers);
+  if (!/^application\/(?:[\w.+-]+\+)?json$/.test(type)) return `the answer is ${type}, not JSON`;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString("utf8"));
+  } catch {
+    return "the answer is not valid JSON";
+  }
+  const problem = allowed.response(parsed, "");
+  return problem ? `the answer does not have the expected shape (${problem})` : undefined;
+}
+
+function googleErrorBody(exchanged: Exchanged): unknown {
+  if (!/json$/.test(contentTypeOf(exchanged.headers))) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(exchanged.body.toString("utf8"));
+  } catch {
+    return undefined;
+  }
+  return GOOGLE_ERROR(parsed, "") === undefined ? parsed : undefined;
+}
+
+/** The media type, lower case, reduced to characters a media type can hold (it is printed). */
+function contentTypeOf(headers: Headers): string {
+  const raw = (headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  const type = /^[\w.+-]{1,60}\/[\w.+-]{1,60}$/.test(raw) ? raw : "";
+  return type || "no content type";
+}
+
+function plainHeaders(headers: FetchInit["headers"]): Record<string, string> {
+  const plain: Record<string, string> = {};
+  new Headers(headers ?? {}).forEach((value, name) => (plain[name] = value));
+  return plain;
+}
+
+function requestBody(body: unknown): string | Uint8Array | undefined {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === "string" || body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  throw new ExchangeError("a request body of an unsupported kind", "network");
 }
 
 /** Path of a URL without its query (which could hold a key), percent-decoded for reading. */
 function safePath(url: string): string {
   try {
-    return decodeURIComponent(new URL(url).pathname);
+    const path = new URL(url).pathname;
+    try {
+      return decodeURIComponent(path);
+    } catch {
+      return path;
+    }
   } catch {
     return "(unparseable URL)";
   }
 }
 
-function statusOf(error: unknown): number | undefined {
-  const candidate = error as { status?: unknown; response?: { status?: unknown } };
-  const status = candidate?.response?.status ?? candidate?.status;
-  return typeof status === "number" ? status : undefined;
-}
-
-function isNetworkError(error: unknown): boolean {
-  const code = (error as { code?: unknown; cause?: { code?: unknown } })?.code ?? (error as { cause?: { code?: unknown } })?.cause?.code;
-  return typeof code === "string" && RETRYABLE_NETWORK_CODES.has(code);
-}
-
-function retryAfterMs(error: unknown): number | undefined {
-  const headers = (error as { response?: { headers?: unknown } })?.response?.headers;
-  const value = headers instanceof Headers ? headers.get("retry-after") : (headers as Record<string, string> | undefined)?.["retry-after"];
-  if (!value) return undefined;
-  const seconds = Number(value);
-  return Number.isFinite(seconds) ? seconds * 1000 : undefined;
-}
-
-/** The parsed JSON error body, whatever shape the library left it in (object, text, bytes). */
-function errorBody(error: unknown): unknown {
-  const data = (error as { response?: { data?: unknown } })?.response?.data;
-  if (data === undefined || data === null) return undefined;
-  if (typeof data === "string") return parseJson(data);
-  if (data instanceof ArrayBuffer) return parseJson(Buffer.from(data).toString("utf8"));
-  if (Buffer.isBuffer(data)) return parseJson(data.toString("utf8"));
-  return typeof data === "object" && !isStream(data) ? data : undefined;
-}
-
-/**
- * The gax clients ask for a stream (`responseType: "stream"`); on an error gaxios then puts the
- * response text in the message instead of `data`. Google's JSON error is read back from there.
- */
-function jsonMessageBody(error: unknown): unknown {
-  const message = error instanceof Error ? error.message.trim() : "";
-  if (!message.startsWith("{")) return undefined;
-  const parsed = parseJson(message) as { error?: unknown };
-  return typeof parsed?.error === "object" && parsed.error !== null && "code" in parsed.error ? parsed : undefined;
-}
-
-function isStream(value: object): boolean {
-  return typeof (value as { pipe?: unknown }).pipe === "function";
-}
-
-function parseJson(text: string): unknown {
+function originOf(url: string | URL): string | undefined {
   try {
-    return JSON.parse(text);
+    return new URL(String(url)).origin;
   } catch {
-    return { error: { message: text.slice(0, 300) } };
+    return undefined;
   }
 }
 
@@ -213,9 +358,35 @@ function oneLine(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
 
-function redactDeep(value: unknown, secrets: readonly string[]): unknown {
-  if (value === undefined) return undefined;
-  return JSON.parse(redact(JSON.stringify(value), secrets));
+/**
+ * `Retry-After` as milliseconds from `now`: delay-seconds or an HTTP date (RFC 9110 §10.2.3).
+ * A date in the past is 0; anything else unreadable is undefined (the backoff applies).
+ */
+export function retryAfterMs(value: string | undefined, now: number = Date.now()): number | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // An HTTP date always names a weekday and a time; Date.parse alone accepts far more than that.
+  if (!/^[A-Za-z]{3,9},? .*\d{1,2}:\d{2}:\d{2}/.test(text)) return undefined;
+  // HTTP dates are in GMT; the asctime form does not say so.
+  const at = Date.parse(/\b(GMT|UTC)\b/.test(text) ? text : `${text} GMT`);
+  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+}
+
+/** How long to wait before retry number `attempt + 1`, or why not to retry. */
+export function retryDelay(
+  attempt: number,
+  retryAfter: string | undefined,
+  limits: Pick<TransportLimits, "backoffMs" | "maxBackoffMs">,
+  now: number = Date.now(),
+  random: () => number = Math.random,
+): { waitMs: number; reason?: undefined } | { waitMs?: undefined; reason: string } {
+  const exponential = Math.min(limits.maxBackoffMs, limits.backoffMs * 2 ** attempt);
+  const jittered = exponential / 2 + random() * (exponential / 2);
+  const asked = retryAfterMs(retryAfter, now);
+  if (asked === undefined) return { waitMs: jittered };
+  if (asked > limits.maxBackoffMs) return { reason: `asked to retry after ${Math.ceil(asked / 1000)} s, longer than the ${limits.maxBackoffMs} ms --live waits` };
+  return { waitMs: Math.max(asked, jittered) };
 }
 
 function sleep(ms: number): Promise<void> {

@@ -2,6 +2,7 @@ import type { Value, Values } from "./types";
 import { isUnknown, Unknown } from "./unknown";
 import { isObject } from "./access";
 import { setOwn } from "./own-property";
+import { looksLikeCredential } from "../credential-patterns";
 
 /**
  * Credentials never enter the model, so no report can print them. The readers already replace
@@ -21,27 +22,8 @@ export function isSecretAttribute(name: string): boolean {
   return SECRET_ATTRIBUTES.has(name);
 }
 
-// OAuth access and refresh tokens, JSON Web Tokens (a Kubernetes service account token), PEM
-// private keys, a service account key file's JSON.
-const CREDENTIAL_SOURCE = String.raw`\bya29\.[\w\-.~+/]{8,}|\b1\/\/0[\w\-.~+/]{20,}|(?<![\w-])eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{8,}|-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)|"private_key"\s*:\s*"[^"]*"?`;
-const CREDENTIAL = new RegExp(CREDENTIAL_SOURCE);
-const CREDENTIALS = new RegExp(CREDENTIAL_SOURCE, "g");
-/** Text that every credential pattern above contains; most strings have none of it. */
-const CREDENTIAL_MARKER = /ya29\.|1\/\/0|eyJ|PRIVATE KEY|private_key/;
-
-/** True for strings that look like a credential, whatever attribute holds them. */
-export function looksLikeCredential(text: string): boolean {
-  // Cheap tests first: this runs on every string of a plan. One scan for the five markers costs
-  // half of five `includes` scans (measured on the 100k-resource bench configuration).
-  if (text.length < 11) return false;
-  if (!CREDENTIAL_MARKER.test(text)) return false;
-  return CREDENTIAL.test(text);
-}
-
-/** Free text from the input (a suppression reason, a construct path) with credentials cut out. */
-export function redactCredentials(text: string): string {
-  return looksLikeCredential(text) ? text.replace(CREDENTIALS, "[credential not shown]") : text;
-}
+// The credential patterns are shared with --live (src/live/redact.ts): one list for both.
+export { looksLikeCredential, redactCredentials } from "../credential-patterns";
 
 export function hiddenCredential(): Unknown {
   return new Unknown("looks like a credential; preflight does not read credentials");

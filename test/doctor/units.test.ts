@@ -8,7 +8,7 @@ import { rolesGrantingClusterGet } from "../../src/doctor/steps/permission";
 import { caExpiry, operationsOn } from "../../src/doctor/steps/recreation";
 import { kubectlVersion } from "../../src/doctor/steps/kubeconfig";
 import { DOCTOR_METHODS } from "../../src/live/allowlist";
-import { DEFAULT_POLICY, GuardedAuthClient } from "../../src/live/transport";
+import { DEFAULT_LIMITS, guardedTransport } from "../../src/live/transport";
 import { GoogleEmulator } from "../live/emulator";
 import { FAKE_TOKEN } from "../live/harness";
 import { KubeApiServer, makeCa } from "./kube-server";
@@ -133,7 +133,8 @@ describe("only reads leave, also when code asks for more", () => {
     try {
       const credentials = new OAuth2Client();
       credentials.setCredentials({ access_token: FAKE_TOKEN });
-      const auth = new GuardedAuthClient(credentials, { ...DEFAULT_POLICY, retries: 0 }, [FAKE_TOKEN], DOCTOR_METHODS, "preflight doctor");
+      const origin = new URL(emulator.url).origin;
+      const auth = guardedTransport(credentials, { allowlist: DOCTOR_METHODS, limits: { ...DEFAULT_LIMITS, retries: 0 }, originOf: () => origin, secrets: [FAKE_TOKEN], door: "preflight doctor" });
       const base = `${emulator.url}/v1/projects/shop-prod/locations/europe-west1`;
       for (const [method, url] of [
         ["DELETE", `${base}/clusters/main`],

@@ -5,45 +5,12 @@ import { join } from "node:path";
 import { matchAllowedMethod } from "../../src/live/allowlist";
 import { loadFixture, type Fixture } from "./emulator";
 import { FAKE_TOKEN, withEmulator } from "./harness";
+import { CLI, PLAN, preflight, statusesOf, type Run } from "./cli-harness";
 
 /**
  * `preflight --live` end to end: the built CLI (npm test builds dist first) reads the emulator
  * through the real client libraries, and the rules turn their offline `unknown`s into verdicts.
  */
-const CLI = join(__dirname, "..", "..", "dist", "cli", "main.js");
-const PLAN = join(__dirname, "..", "..", "examples", "plans", "unknown-existing-account.plan.json");
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  findings: Array<{ ruleId: string; status: string; address: string; message: string }>;
-}
-
-function preflight(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH ?? "", HOME: "/nonexistent", GOOGLE_APPLICATION_CREDENTIALS: "/nonexistent/adc.json", ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      let findings: Run["findings"] = [];
-      try {
-        findings = (JSON.parse(stdout) as { findings: Run["findings"] }).findings;
-      } catch {
-        // not JSON output (usage errors)
-      }
-      resolve({ code, stdout, stderr, findings });
-    });
-  });
-}
-
-const statusesOf = (run: Run, ruleId: string) => [...new Set(run.findings.filter((finding) => finding.ruleId === ruleId).map((finding) => finding.status))].sort();
-
 async function live(fixture: Fixture, extraArgs: string[] = []): Promise<{ run: Run; methods: string[]; urls: string[] }> {
   return withEmulator(fixture, async (emulator) => {
     const run = await preflight([PLAN, "--format", "json", "--include-pass", "--live", "--api-endpoint", emulator.url, ...extraArgs], {

@@ -92,6 +92,18 @@ export interface Fault {
   headers?: Record<string, string>;
   /** Answer with an error message that echoes the Authorization header, as a careless proxy might. */
   echoAuthorization?: boolean;
+  /** Answer with these bytes instead (status `status` or 200), as a proxy or a broken server might. */
+  body?: string;
+  /** Content type of `body`, of `huge` and of `drip` (default application/json; charset=UTF-8). */
+  contentType?: string;
+  /** Answer with what the method would answer, passed through this function (wrong shapes, hostile strings). */
+  rewrite?: (body: unknown) => unknown;
+  /** Redirect (status `status`, default 307) to this URL; `{emulator}` is replaced by the emulator's root. */
+  redirectTo?: string;
+  /** A 200 body of this many bytes (`{"padding":"xxx…"}`), sent in 64 KiB chunks as fast as the client takes them. */
+  huge?: { bytes: number; declareLength: boolean };
+  /** Headers, then one byte of a valid answer every `everyMs`, never finishing. */
+  drip?: { everyMs: number };
 }
 
 export function loadFixture(name: string): Fixture {
@@ -200,7 +212,27 @@ export class GoogleEmulator {
     );
     if (fault) {
       fault.used++;
+      // Which read the faulted request was, for the assertion that only reads were called.
+      record.method_id = this.routes.find((route) => route.method === record.method && route.pattern.test(record.path))?.id;
       if (fault.delayMs) await this.delay(fault.delayMs);
+      if (fault.redirectTo !== undefined) {
+        record.status = fault.status ?? 307;
+        response.writeHead(record.status, { location: fault.redirectTo.split("{emulator}").join(this.url), "content-type": "text/html" });
+        return void response.end("<a>moved</a>");
+      }
+      if (fault.body !== undefined) {
+        record.status = fault.status ?? 200;
+        response.writeHead(record.status, { "content-type": fault.contentType ?? "application/json; charset=UTF-8", ...fault.headers });
+        return void response.end(fault.body);
+      }
+      if (fault.huge) return this.sendHuge(response, record, fault.huge, fault.contentType);
+      if (fault.drip) return this.sendDrip(response, record, fault.drip.everyMs, fault.contentType);
+      if (fault.rewrite) {
+        const reply = this.answer(record, body);
+        record.status = reply.status;
+        record.method_id = reply.methodId;
+        return send(response, reply.status, fault.rewrite(reply.body), fault.headers);
+      }
       if (fault.status) {
         record.status = fault.status;
         const message = fault.echoAuthorization ? `injected fault; you sent authorization: ${authorization ?? ""}` : "injected fault";
@@ -213,6 +245,50 @@ export class GoogleEmulator {
     record.method_id = reply.methodId;
     if (response.destroyed) return;
     send(response, reply.status, reply.body);
+  }
+
+  private sendHuge(response: ServerResponse, record: RecordedRequest, huge: { bytes: number; declareLength: boolean }, contentType?: string): void {
+    record.status = 200;
+    const head = '{"padding":"';
+    const tail = '"}';
+    const fill = Math.max(0, huge.bytes - head.length - tail.length);
+    response.writeHead(200, { "content-type": contentType ?? "application/json; charset=UTF-8", ...(huge.declareLength && { "content-length": String(head.length + fill + tail.length) }) });
+    response.write(head);
+    const chunk = "x".repeat(64 * 1024);
+    let left = fill;
+    const pump = () => {
+      while (left > 0 && !response.destroyed) {
+        const piece = left >= chunk.length ? chunk : chunk.slice(0, left);
+        left -= piece.length;
+        if (!response.write(piece)) return void response.once("drain", pump);
+      }
+      if (!response.destroyed) response.end(tail);
+    };
+    response.on("close", () => (left = 0));
+    pump();
+  }
+
+  /** One byte of `{"permissions":[]}` and then spaces, every `everyMs`, until the client hangs up or the emulator stops. */
+  private sendDrip(response: ServerResponse, record: RecordedRequest, everyMs: number, contentType?: string): Promise<void> {
+    record.status = 200;
+    response.writeHead(200, { "content-type": contentType ?? "application/json; charset=UTF-8" });
+    const bytes = '{"permissions":[]';
+    let sent = 0;
+    return new Promise((resolve) => {
+      const timer = setInterval(() => {
+        if (response.destroyed) return finish();
+        response.write(sent < bytes.length ? bytes[sent]! : " ");
+        sent++;
+      }, everyMs);
+      const finish = () => {
+        clearInterval(timer);
+        this.delays.delete(finish);
+        if (!response.destroyed) response.destroy();
+        resolve();
+      };
+      response.on("close", finish);
+      this.delays.add(finish);
+    });
   }
 
   private answer(record: RecordedRequest, rawBody: string): Reply {

@@ -334,7 +334,7 @@ describe("failures become LiveError facts and the run goes on", () => {
       // The emulator would answer after 6 s; the reader gives up after 2 s and reports it. (2 s, not
       // less: loading a client library blocks the event loop for a few hundred ms on a busy machine.)
       const { facts } = await runReader(prodRequest(), options(emulator, { timeoutMs: 2_000 }));
-      expect(expectError(facts.serviceAccounts[PROD_NODES]).error).toBe("iam.projects.serviceAccounts.get: no answer within 2000 ms");
+      expect(expectError(facts.serviceAccounts[PROD_NODES]).error).toBe("iam.projects.serviceAccounts.get: no complete answer within 2000 ms");
       expect(project(facts, "shop-prod").enabledServices).toHaveLength(7);
     });
   });

@@ -5,7 +5,8 @@ import { serviceEndpoint, EndpointError } from "../../src/live/endpoint";
 import { isLiveError } from "../../src/live/facts";
 import { redact } from "../../src/live/redact";
 import type { LiveRequest } from "../../src/live/request-types";
-import { DEFAULT_POLICY, GuardedAuthClient } from "../../src/live/transport";
+import { ALLOWED_METHODS } from "../../src/live/allowlist";
+import { DEFAULT_LIMITS, guardedTransport } from "../../src/live/transport";
 import { loadFixture } from "./emulator";
 import { emulatorOptions, FAKE_TOKEN, runReader, withEmulator } from "./harness";
 
@@ -23,7 +24,8 @@ const REPOSITORY = "projects/shop-prod/locations/europe-west1/repositories/image
 function guardedClients(url: string) {
   const credentials = new OAuth2Client();
   credentials.setCredentials({ access_token: FAKE_TOKEN });
-  return createClients(new GuardedAuthClient(credentials, { ...DEFAULT_POLICY, retries: 0 }, [FAKE_TOKEN]), url);
+  const origin = new URL(url).origin;
+  return createClients(guardedTransport(credentials, { allowlist: ALLOWED_METHODS, limits: { ...DEFAULT_LIMITS, retries: 0 }, originOf: () => origin, secrets: [FAKE_TOKEN] }), url);
 }
 
 describe("the transport refuses every method that is not an allowlisted read", () => {
