@@ -82,8 +82,9 @@ export interface RecordedRequest {
 
 export interface Fault {
   method?: string;
-  /** Substring of the decoded path. */
+  /** Substring of the decoded path (the whole path with `exact`). */
   path: string;
+  exact?: boolean;
   status?: number;
   /** How many matching requests get the fault (default: all). */
   times?: number;
@@ -98,6 +99,8 @@ export interface Fault {
   contentType?: string;
   /** Answer with what the method would answer, passed through this function (wrong shapes, hostile strings). */
   rewrite?: (body: unknown) => unknown;
+  /** Answer with the JSON text the method would answer, passed through this function (truncated, spliced). */
+  mangle?: (json: string) => string;
   /** Redirect (status `status`, default 307) to this URL; `{emulator}` is replaced by the emulator's root. */
   redirectTo?: string;
   /** A 200 body of this many bytes (`{"padding":"xxx…"}`), sent in 64 KiB chunks as fast as the client takes them. */
@@ -207,7 +210,7 @@ export class GoogleEmulator {
     const fault = this.faults.find(
       (candidate) =>
         (candidate.method === undefined || candidate.method === record.method) &&
-        path.includes(candidate.path) &&
+        (candidate.exact ? path === candidate.path : path.includes(candidate.path)) &&
         (candidate.times === undefined || candidate.used < candidate.times),
     );
     if (fault) {
@@ -227,11 +230,14 @@ export class GoogleEmulator {
       }
       if (fault.huge) return this.sendHuge(response, record, fault.huge, fault.contentType);
       if (fault.drip) return this.sendDrip(response, record, fault.drip.everyMs, fault.contentType);
-      if (fault.rewrite) {
+      if (fault.rewrite || fault.mangle) {
         const reply = this.answer(record, body);
         record.status = reply.status;
         record.method_id = reply.methodId;
-        return send(response, reply.status, fault.rewrite(reply.body), fault.headers);
+        const rewritten = fault.rewrite ? fault.rewrite(reply.body) : reply.body;
+        if (!fault.mangle) return send(response, reply.status, rewritten, fault.headers);
+        response.writeHead(reply.status, { "content-type": fault.contentType ?? "application/json; charset=UTF-8", ...fault.headers });
+        return void response.end(fault.mangle(JSON.stringify(rewritten)));
       }
       if (fault.status) {
         record.status = fault.status;

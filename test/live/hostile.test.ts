@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { expectContained, expectStrictStop, expectUnknownWithOneLine, hostileRun } from "./hostile-harness";
 import { preflight, PLAN } from "./cli-harness";
 import { loadFixture } from "./emulator";
-import { FAKE_TOKEN, withEmulator } from "./harness";
+import { emulatorOptions, FAKE_TOKEN, runReader, withEmulator } from "./harness";
 
 /**
  * The hostile responses of issue 12, each through the real CLI: the fact it carried becomes
@@ -55,9 +55,9 @@ describe("hostile responses: unknown and one line, or exit 2 with --live-strict"
   });
 
   test("a deny-policy list dripping one byte every 25 ms is cut off by the deadline (gax client)", async () => {
-    const run = await hostileRun([{ path: "/denypolicies", drip: { everyMs: 25 } }], { env: { PREFLIGHT_LIVE_TIMEOUT_MS: "4000" } });
+    const run = await hostileRun([{ path: "/denypolicies", drip: { everyMs: 25 } }], { env: { PREFLIGHT_LIVE_TIMEOUT_MS: "5000" } });
     expectContained(run);
-    expectUnknownWithOneLine(run, "iam.policies.listPolicies", ["GKE002"], /iam\.policies\.listPolicies: no complete answer within 4000 ms$/);
+    expectUnknownWithOneLine(run, "iam.policies.listPolicies", ["GKE002"], /iam\.policies\.listPolicies: no complete answer within 5000 ms$/);
   });
 
   test("a huge answer is refused past PREFLIGHT_LIVE_MAX_RESPONSE_BYTES, declared or not", async () => {
@@ -92,19 +92,24 @@ describe("hostile responses: unknown and one line, or exit 2 with --live-strict"
     expectUnknownWithOneLine(run, "serviceusage.services.list", ["GKE003"], /HTTP 400: subject token \[redacted\] rejected; Authorization: Bearer \[redacted\]$/);
   });
 
-  test("a condition title holding the token in use is redacted from every report", async () => {
-    const run = await hostileRun([
-      {
-        path: POLICY,
+  test("a token echoed inside facts (a member, a condition title) never reaches the rules: facts are redacted by value and shape", async () => {
+    await withEmulator(loadFixture("healthy"), async (emulator) => {
+      emulator.inject({
+        path: "/v1/projects/shop-prod:getIamPolicy",
         rewrite: (policy) => {
           const copy = policy as { bindings: Array<Record<string, unknown>> };
-          copy.bindings.push({ role: "roles/viewer", members: ["serviceAccount:ci-nodes@acme-prod.iam.gserviceaccount.com"], condition: { title: `copied ${FAKE_TOKEN}`, expression: "request.time < timestamp('2030-01-01T00:00:00Z')" } });
+          copy.bindings.push({ role: "roles/viewer", members: [`user:${FAKE_TOKEN}@example.com`], condition: { title: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLXZhbHVl", expression: "true" } });
           return copy;
         },
-      },
-    ]);
-    expectContained(run);
-    expect(run.code).toBe(0);
+      });
+      const request = { projects: ["shop-prod"], serviceAccounts: [], roles: [], callerPermissions: {}, actAsChecks: [] };
+      const { facts } = await runReader(request, emulatorOptions(emulator));
+      const text = JSON.stringify(facts);
+      expect(text).toContain('"members":["user:[redacted]@example.com"]');
+      expect(text).toContain('"title":"[redacted]"');
+      expect(text).not.toContain(FAKE_TOKEN);
+      expect(text).not.toMatch(/eyJ[\w-]{8,}\./);
+    });
   });
 });
 
