@@ -3,7 +3,8 @@ import { Command, CommanderError, Option } from "commander";
 import { VERSION } from "../version";
 import { InputError } from "../inputs/input-error";
 import { reportFor } from "../engine/run";
-import { loadInputs } from "../inputs/load";
+import { loadInputs, modelFromJson } from "../inputs/load";
+import { parseJsonBytes, readStdinBytes } from "../inputs/read-json";
 import { liveFactsFor, LiveUsageError } from "../live/cli";
 import { gateFails, parseFailOn, parseUnknownPolicy, type GatePolicy } from "../report/policy";
 import { needsPassFindings, OutputUsageError, parseOutputs, writeOutputs, type OutputSpec } from "../report/outputs";
@@ -14,6 +15,7 @@ import { applyWaivers, findWaiversFile, loadWaiversFile, waiverNotices } from ".
 import { displayPath } from "../report/paths";
 import { listRules, explainRule } from "./rules-command";
 import { addDoctorCommand } from "../doctor/command";
+import { selectRules } from "../rules/select";
 
 /** Exit codes: 0 nothing failing, 1 failing findings, 2 usage or input error. */
 export const EXIT = { ok: 0, failing: 1, usage: 2 } as const;
@@ -41,7 +43,29 @@ interface CheckFlags {
   liveStrict?: boolean;
   project?: string;
   apiEndpoint?: string;
+  softFail?: boolean;
+  rules?: string[];
+  skipRules?: string[];
 }
+
+/** The input name that means standard input, and the name reports give it. */
+const STDIN = "-";
+const STDIN_LABEL = "stdin";
+
+/**
+ * Whether text output is coloured: `--no-color` first, then FORCE_COLOR (`0` or `false` turns it
+ * off, anything else on, as Node's own tty colours read it), then NO_COLOR (set and not empty), then
+ * whether standard output is a terminal.
+ */
+export function useColor(flag: boolean | undefined, env: NodeJS.ProcessEnv, isTty: boolean): boolean {
+  if (flag === false) return false;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== "0" && force.toLowerCase() !== "false";
+  if (env.NO_COLOR) return false;
+  return isTty;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   let exitCode: number = EXIT.ok;
@@ -49,7 +73,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .name("preflight")
     .description("Find GKE 4xx failures (node service account permissions, GKE service agent, required APIs) before terraform apply.")
     .version(VERSION, "-V, --version")
-    .argument("[input]", "plan JSON (terraform show -json), Terraform JSON config (cdk.tf.json), or a cdktf.out folder")
+    .argument("[input]", "plan JSON (terraform show -json or tofu show -json), Terraform JSON config (cdk.tf.json), a cdktf.out folder, or - for standard input")
     .addOption(
       new Option("-f, --format <format[=file]>", "report format: text, json, sarif, junit or markdown; FORMAT=FILE writes it to FILE (repeat for several reports)")
         .argParser((value: string, previous: string[]) => [...previous, value])
@@ -59,6 +83,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option("--waivers <file>", "waivers file (default: preflight.waivers.yaml, .yml or .json beside the input)")
     .option("--unknown <policy>", "how undecided findings count: pass, warn or fail", "warn")
     .option("--fail-on <severity>", "lowest severity of a failing finding that fails the gate: error, warning or never", "error")
+    .addOption(new Option("--soft-fail", "report only: never fail the gate (the same as --fail-on never)").conflicts("failOn"))
+    .addOption(new Option("--rules <ids>", "check only these rules (ids or slugs, comma-separated or repeated)").argParser(collect))
+    .addOption(new Option("--skip-rules <ids>", "do not check these rules (ids or slugs, comma-separated or repeated)").argParser(collect))
     .option("--include-pass", "also report the checks that passed")
     .option("-v, --verbose", "print the CDKTF and Terraform fixes in text output")
     .option("--no-color", "never colour text output")
@@ -66,6 +93,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option("--live-strict", "like --live, and exit 2 if any live fact could not be read (PREFLIGHT_LIVE_STRICT=1 makes --live strict)")
     .option("--project <id>", "default project of the google provider when the input sets none (with or without --live)")
     .option("--api-endpoint <url>", "root of every Google API endpoint for --live (Private Service Connect, an emulator); also PREFLIGHT_API_ENDPOINT")
+    .helpCommand("help [command]", "show help for the CLI or a command")
     .exitOverride()
     // The main command's options before a subcommand, the subcommand's after it (doctor has its own --project).
     .enablePositionalOptions()
@@ -104,8 +132,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
 async function runCheck(input: string, flags: CheckFlags, io: CliIo): Promise<number> {
   let policy: GatePolicy;
+  let rules: string[] | undefined;
   try {
-    policy = { unknown: parseUnknownPolicy(flags.unknown), failOn: parseFailOn(flags.failOn) };
+    policy = { unknown: parseUnknownPolicy(flags.unknown), failOn: flags.softFail ? "never" : parseFailOn(flags.failOn) };
+    rules = selectRules(flags.rules, flags.skipRules);
   } catch (error) {
     io.stderr(`preflight: ${(error as Error).message}\n`);
     return EXIT.usage;
@@ -118,12 +148,17 @@ async function runCheck(input: string, flags: CheckFlags, io: CliIo): Promise<nu
     return EXIT.usage;
   }
   try {
-    const waiversFile = flags.waivers ?? findWaiversFile(input);
-    const waivers = waiversFile ? loadWaiversFile(waiversFile) : [];
+    // Standard input has no folder: its waivers file is only the one --waivers names.
+    const waiversFile = flags.waivers ?? (input === STDIN ? undefined : findWaiversFile(input));
+    // A waiver of a rule this run does not check is neither applied nor stale: it is left out.
+    const waivers = (waiversFile ? loadWaiversFile(waiversFile) : []).filter((w) => !rules || rules.includes(w.ruleId));
     // --project is the google provider's default project: given to model building, before references are resolved.
-    const models = loadInputs(input, flags.project ? { defaultProject: flags.project } : {});
+    const loadOptions = flags.project ? { defaultProject: flags.project } : {};
+    const stdin = input === STDIN ? readStdinBytes(STDIN_LABEL) : undefined;
+    const models = stdin ? [modelFromJson(parseJsonBytes(stdin, STDIN_LABEL), STDIN_LABEL, loadOptions)] : loadInputs(input, loadOptions);
     const live = await liveFactsFor(models, flags, io);
-    const checked = reportFor(models, { includePass: needsPassFindings(outputs, Boolean(flags.includePass)), ...(live ? { live } : {}) });
+    if (rules) io.stderr(`preflight: checking ${rules.length} of ${allRules.length} rules: ${rules.join(", ") || "none"}\n`);
+    const checked = reportFor(models, { includePass: needsPassFindings(outputs, Boolean(flags.includePass)), ...(live ? { live } : {}), ...(rules ? { rules } : {}) });
     const waived = applyWaivers(checked.findings, waivers, new Date());
     const report = { ...checked, findings: waived.findings, summary: summarise(waived.findings), ...(waiversFile ? { waivers: waived.outcomes } : {}) };
     // Notices quote waivers (addresses, reasons) from a file that may come with a pull request.
@@ -132,12 +167,14 @@ async function runCheck(input: string, flags: CheckFlags, io: CliIo): Promise<nu
     const stdout = writeOutputs(outputs, report, {
       policy,
       includePass: Boolean(flags.includePass),
-      color: flags.color !== false && io.isTty && !io.env.NO_COLOR,
+      color: useColor(flags.color, io.env, io.isTty),
       terminal: io.isTty,
       verbose: flags.verbose,
       waivers: waived.outcomes,
       rules: allRules.map((r) => r.meta),
       baseDir: process.cwd(),
+      // SARIF positions come from the text read; standard input cannot be read twice.
+      ...(stdin ? { readText: (file: string) => (file === STDIN_LABEL ? stdin.toString("utf8") : undefined) } : {}),
     });
     for (const text of stdout ?? []) await io.stdout(text);
     return gateFails(report.findings, policy) ? EXIT.failing : EXIT.ok;

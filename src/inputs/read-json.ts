@@ -23,8 +23,8 @@ const MAX_STREAM_BYTES = 512 * 1024 * 1024;
  * A pipe or a device has no size: read it in chunks, at most {@link MAX_STREAM_BYTES}, and stop at
  * the first zero byte (binary; enough to say so). `preflight /dev/zero` used to read without end.
  */
-function readStream(file: string): Buffer {
-  const fd = openSync(file, "r");
+function readStream(file: string, openFd: number | undefined = undefined): Buffer {
+  const fd = openFd ?? openSync(file, "r");
   try {
     const chunks: Buffer[] = [];
     const chunk = Buffer.alloc(1 << 16);
@@ -47,7 +47,20 @@ function readStream(file: string): Buffer {
     }
     return Buffer.concat(chunks);
   } finally {
-    closeSync(fd);
+    if (openFd === undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Standard input (`preflight -`), named `label` in messages. Read from descriptor 0, not by
+ * opening /dev/stdin, which fails with ENXIO when standard input is a socket (as spawned processes get).
+ */
+export function readStdinBytes(label: string): Buffer {
+  try {
+    return readStream(label, 0);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(label, describeFsError(error));
   }
 }
 

@@ -33,7 +33,7 @@ export function* textChunks(report: Report, options: TextOptions): Generator<str
   for (const input of report.inputs) {
     const label = input.stack ? `${input.file} (stack ${input.stack})` : input.file;
     const findings = shown.filter((f) => f.file === input.file && f.stack === input.stack);
-    const heading = paint("bold", `${terminalSafe(label)}: ${input.format === "plan" ? "plan" : "Terraform JSON"}, ${input.resources} resources`);
+    const heading = paint("bold", `${terminalSafe(label)}: ${input.format === "plan" ? "plan" : "Terraform JSON"}, ${counted(input.resources, "resource")}`);
     if (findings.length === 0) {
       yield piece([heading, `  ${paint("pass", "no problems found")}`, ""]);
       continue;
@@ -86,6 +86,11 @@ export function summaryLine(findings: readonly Finding[], policy: GatePolicy): s
   const unknown = findings.filter((f) => !f.suppressed && f.status === "unknown").length;
   const passed = findings.filter((f) => !f.suppressed && f.status === "pass").length;
   const suppressed = findings.filter((f) => f.suppressed).length;
-  const parts = [`${failed} failed`, ...(warnings ? [`${warnings} warnings`] : []), `${unknown} unknown`, ...(passed ? [`${passed} passed`] : []), `${suppressed} suppressed`];
+  const parts = [`${failed} failed`, ...(warnings ? [counted(warnings, "warning")] : []), `${unknown} unknown`, ...(passed ? [`${passed} passed`] : []), `${suppressed} suppressed`];
   return `Summary: ${parts.join(", ")}. ${failed > 0 ? "The gate fails." : "The gate passes."}`;
+}
+
+/** "1 resource", "2 resources". */
+export function counted(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
