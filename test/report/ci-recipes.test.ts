@@ -19,13 +19,23 @@ const ci = join(root, "examples", "ci");
 const cli = join(root, "dist", "cli", "main.js");
 const load = (file: string): Any => parse(readFileSync(join(ci, file), "utf8"));
 
-/** `npx preflight INPUT ARGS…` as written in a recipe, split into input and arguments. */
+/**
+ * The gate as a recipe writes it: the project's installed copy (a devDependency that `npm ci`
+ * installs) through the package's own bin name, never a registry download.
+ */
+const GATE = "npx --no-install cdktf-gke-preflight";
+
+/** `npx --no-install cdktf-gke-preflight INPUT ARGS…` as written in a recipe, split into input and arguments. */
 function preflightCommand(text: string): { input: string; args: string[] } {
-  const line = text.split("\n").find((l) => l.trim().startsWith("npx preflight"));
+  const line = text.split("\n").find((l) => l.trim().startsWith(GATE));
   if (!line) throw new Error(`no preflight command in ${text}`);
-  const [, , input, ...args] = line.trim().split(/\s+/);
+  const [input, ...args] = line.trim().slice(GATE.length).trim().split(/\s+/);
   return { input: input!, args };
 }
+
+it("the recipes' command is a bin of this package", () => {
+  expect(Object.keys(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).bin)).toContain(GATE.split(" ").pop());
+});
 
 /** A folder laid out like a CI checkout after `cdktf synth` (stack gke) or after the plan step. */
 function checkout(): string {
@@ -47,7 +57,7 @@ describe.each([
 ])("GitHub Actions recipe %s", (file, expectedInput) => {
   const workflow = load(file);
   const steps: Any[] = workflow.jobs.preflight.steps;
-  const gate = steps.find((s) => typeof s.run === "string" && s.run.includes("npx preflight"));
+  const gate = steps.find((s) => typeof s.run === "string" && s.run.includes(GATE));
 
   it("asks for the permissions its steps need and runs the report steps even when the gate fails", () => {
     expect(workflow.permissions).toMatchObject({ "security-events": "write", "pull-requests": "write" });
@@ -119,7 +129,7 @@ describe("GitLab CI recipe", () => {
   });
 
   it("its preflight command runs on a checkout and writes the JUnit report", () => {
-    const { input, args } = preflightCommand(job.script.find((s: string) => s.includes("npx preflight")));
+    const { input, args } = preflightCommand(job.script.find((s: string) => s.includes(GATE)));
     const dir = checkout();
     const r = runIn(dir, input, args);
     expect(r.status).toBe(1);
