@@ -1,5 +1,9 @@
 #!/usr/bin/env node
+import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
+import type { Model } from "../model/types";
+import type { Finding } from "../rules/types";
+import type { Waiver, WaiverOutcome } from "../waivers/types";
 import { VERSION } from "../version";
 import { InputError } from "../inputs/input-error";
 import { reportFor } from "../engine/run";
@@ -73,7 +77,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .name("preflight")
     .description("Find GKE 4xx failures (node service account permissions, GKE service agent, required APIs) before terraform apply.")
     .version(VERSION, "-V, --version")
-    .argument("[input]", "plan JSON (terraform show -json or tofu show -json), Terraform JSON config (cdk.tf.json), a cdktf.out folder, or - for standard input")
+    .argument("[inputs...]", "plan JSON (terraform show -json or tofu show -json), Terraform JSON config (cdk.tf.json), a cdktf.out folder, or - for standard input; several are checked together")
     .addOption(
       new Option("-f, --format <format[=file]>", "report format: text, json, sarif, junit or markdown; FORMAT=FILE writes it to FILE (repeat for several reports)")
         .argParser((value: string, previous: string[]) => [...previous, value])
@@ -98,13 +102,18 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     // The main command's options before a subcommand, the subcommand's after it (doctor has its own --project).
     .enablePositionalOptions()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .action(async (input: string | undefined, flags: CheckFlags) => {
-      if (!input) {
+    .action(async (inputs: string[], flags: CheckFlags) => {
+      if (inputs.length === 0) {
         io.stderr("preflight: missing input: give a plan JSON, a cdk.tf.json or a cdktf.out folder (see preflight --help)\n");
         exitCode = EXIT.usage;
         return;
       }
-      exitCode = await runCheck(input, flags, io);
+      if (inputs.filter((i) => i === STDIN).length > 1) {
+        io.stderr("preflight: - (standard input) can be given once\n");
+        exitCode = EXIT.usage;
+        return;
+      }
+      exitCode = await runCheck(inputs, flags, io);
     });
   program.command("rules").description("list the rules").action(() => io.stdout(listRules()));
   program
@@ -130,7 +139,39 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   return exitCode;
 }
 
-async function runCheck(input: string, flags: CheckFlags, io: CliIo): Promise<number> {
+/**
+ * Waivers apply to the inputs they were found beside (to every input with --waivers). A waiver
+ * of a rule this run does not check is neither applied nor stale: it is left out.
+ */
+function waiveByInput(findings: Finding[], loaded: Array<{ waiversFile: string | undefined; models: Model[] }>, waiverFiles: Map<string, Waiver[]>, rules: string[] | undefined) {
+  const filesByWaivers = new Map<string, Set<string>>();
+  for (const { waiversFile, models } of loaded) {
+    if (!waiversFile) continue;
+    const files = filesByWaivers.get(waiversFile) ?? new Set<string>();
+    for (const m of models) files.add(m.file);
+    filesByWaivers.set(waiversFile, files);
+  }
+  const replaced = new Map<Finding, Finding>();
+  const outcomes: WaiverOutcome[] = [];
+  for (const [waiversFile, files] of filesByWaivers) {
+    const waivers = waiverFiles.get(waiversFile)!.filter((w) => !rules || rules.includes(w.ruleId));
+    const own = findings.filter((f) => files.has(f.file));
+    const result = applyWaivers(own, waivers, new Date());
+    own.forEach((f, i) => replaced.set(f, result.findings[i]!));
+    outcomes.push(...result.outcomes);
+  }
+  return { findings: findings.map((f) => replaced.get(f) ?? f), outcomes };
+}
+
+function readTextOrUndefined(file: string): string | undefined {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+async function runCheck(inputs: string[], flags: CheckFlags, io: CliIo): Promise<number> {
   let policy: GatePolicy;
   let rules: string[] | undefined;
   try {
@@ -148,19 +189,25 @@ async function runCheck(input: string, flags: CheckFlags, io: CliIo): Promise<nu
     return EXIT.usage;
   }
   try {
-    // Standard input has no folder: its waivers file is only the one --waivers names.
-    const waiversFile = flags.waivers ?? (input === STDIN ? undefined : findWaiversFile(input));
-    // A waiver of a rule this run does not check is neither applied nor stale: it is left out.
-    const waivers = (waiversFile ? loadWaiversFile(waiversFile) : []).filter((w) => !rules || rules.includes(w.ruleId));
     // --project is the google provider's default project: given to model building, before references are resolved.
     const loadOptions = flags.project ? { defaultProject: flags.project } : {};
-    const stdin = input === STDIN ? readStdinBytes(STDIN_LABEL) : undefined;
-    const models = stdin ? [modelFromJson(parseJsonBytes(stdin, STDIN_LABEL), STDIN_LABEL, loadOptions)] : loadInputs(input, loadOptions);
+    let stdin: Buffer | undefined;
+    const waiverFiles = new Map<string, Waiver[]>();
+    const loaded = inputs.map((input) => {
+      // Standard input has no folder: its waivers file is only the one --waivers names.
+      const waiversFile = flags.waivers ?? (input === STDIN ? undefined : findWaiversFile(input));
+      if (waiversFile && !waiverFiles.has(waiversFile)) waiverFiles.set(waiversFile, loadWaiversFile(waiversFile));
+      if (input !== STDIN) return { waiversFile, models: loadInputs(input, loadOptions) };
+      stdin = readStdinBytes(STDIN_LABEL);
+      return { waiversFile, models: [modelFromJson(parseJsonBytes(stdin, STDIN_LABEL), STDIN_LABEL, loadOptions)] };
+    });
+    const models = loaded.flatMap((l) => l.models);
     const live = await liveFactsFor(models, flags, io);
     if (rules) io.stderr(`preflight: checking ${rules.length} of ${allRules.length} rules: ${rules.join(", ") || "none"}\n`);
     const checked = reportFor(models, { includePass: needsPassFindings(outputs, Boolean(flags.includePass)), ...(live ? { live } : {}), ...(rules ? { rules } : {}) });
-    const waived = applyWaivers(checked.findings, waivers, new Date());
-    const report = { ...checked, findings: waived.findings, summary: summarise(waived.findings), ...(waiversFile ? { waivers: waived.outcomes } : {}) };
+    const waived = waiveByInput(checked.findings, loaded, waiverFiles, rules);
+    const anyWaiversFile = loaded.some((l) => l.waiversFile);
+    const report = { ...checked, findings: waived.findings, summary: summarise(waived.findings), ...(anyWaiversFile ? { waivers: waived.outcomes } : {}) };
     // Notices quote waivers (addresses, reasons) from a file that may come with a pull request.
     for (const notice of waiverNotices(waived.outcomes, (file) => displayPath(file, process.cwd()))) io.stderr(`preflight: ${terminalSafe(notice)}\n`);
     // The stdout report comes in pieces (a JSON report can be 100 MB), each written once the previous one is taken.
@@ -174,7 +221,7 @@ async function runCheck(input: string, flags: CheckFlags, io: CliIo): Promise<nu
       rules: allRules.map((r) => r.meta),
       baseDir: process.cwd(),
       // SARIF positions come from the text read; standard input cannot be read twice.
-      ...(stdin ? { readText: (file: string) => (file === STDIN_LABEL ? stdin.toString("utf8") : undefined) } : {}),
+      ...(stdin ? { readText: (file: string) => (file === STDIN_LABEL ? stdin!.toString("utf8") : readTextOrUndefined(file)) } : {}),
     });
     for (const text of stdout ?? []) await io.stdout(text);
     return gateFails(report.findings, policy) ? EXIT.failing : EXIT.ok;

@@ -3,7 +3,7 @@
  * NO_COLOR, `help` as a command, `--soft-fail`, `--rules` / `--skip-rules`, and counted nouns.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { useColor } from "../../src/cli/main";
@@ -150,5 +150,31 @@ describe("counted nouns", () => {
     const r = run([plan, "--fail-on", "error"]);
     expect(r.stdout).toMatch(/: plan, 1 resource\n/);
     expect(r.stdout).toMatch(/, 1 warning, /);
+  });
+});
+
+describe("several inputs (as pre-commit passes the files it matched)", () => {
+  it("checks them together, each with the waivers file beside it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "preflight-many-"));
+    const a = join(dir, "a");
+    const b = join(dir, "b");
+    for (const d of [a, b]) {
+      mkdirSync(d);
+      writeFileSync(join(d, "plan.json"), readFileSync(BAD));
+    }
+    writeFileSync(join(a, "preflight.waivers.yaml"), "waivers:\n  - rule: GKE001\n    address: '*'\n    reason: accepted in a only\n");
+    const r = run([join(a, "plan.json"), join(b, "plan.json"), "--format", "json"]);
+    expect(r.code).toBe(1); // b's GKE001 failures are not waived by a's file
+    const report = JSON.parse(r.stdout);
+    expect(report.inputs.map((i: { file: string }) => i.file)).toEqual([join(a, "plan.json"), join(b, "plan.json")]);
+    const gke001 = report.findings.filter((f: { ruleId: string }) => f.ruleId === "GKE001");
+    expect(gke001.filter((f: { file: string; suppressed?: unknown }) => f.file === join(a, "plan.json") && f.suppressed)).toHaveLength(2);
+    expect(gke001.filter((f: { file: string; suppressed?: unknown }) => f.file === join(b, "plan.json") && !f.suppressed)).toHaveLength(2);
+    expect(report.waivers.map((w: { state: string }) => w.state)).toEqual(["applied"]);
+    expect(run([join(a, "plan.json")]).code).toBe(0);
+  });
+
+  it("- can be given once", () => {
+    expect(run(["-", "-"], { input: "{}" }).code).toBe(2);
   });
 });
