@@ -8,7 +8,7 @@ import { CLUSTER, NODE_POOL } from "../gke/node-identities";
 import { PROJECT_SERVICE, disablesOnDestroy } from "../gke/project-services";
 import { isCreated } from "./dependencies";
 import { kubernetesProvidersFromClusters } from "./gke010-cluster-credentials-access";
-import { serviceAccountUserRemediation, textRemediation } from "./remediation";
+import { bothRemediations, serviceAccountUserRemediation, textRemediation } from "./remediation";
 import { addToList } from "../model/multimap";
 import { ProjectAncestry } from "../iam/ancestry";
 
@@ -180,15 +180,48 @@ export const gke009DeployerActAs: Rule = {
   },
   check(ctx: RuleContext): Verdict[] {
     const requirements = deployerRequirements(ctx);
-    // One verdict per place the permissions are checked on: each project, each node account.
+    // One verdict per place the permissions are checked on: each project, each node account. Offline
+    // none of them can be decided, so a project's needs and actAs on its node accounts are said once,
+    // in one verdict with the full list; an account known only after apply keeps its own (its reason differs).
+    const offline = !ctx.live;
     const groups = new Map<string, DeployerRequirement[]>();
     for (const r of requirements) {
-      const key = r.scope === "serviceAccount" ? `sa|${r.account!.key ?? r.account!.display}` : r.scope === "project" ? `project|${r.project ?? "?"}` : `${r.scope}|${r.node ?? "?"}`;
+      const ownAccount = r.scope === "serviceAccount" && (!offline || r.account!.key === undefined);
+      const key = ownAccount ? `sa|${r.account!.key ?? r.account!.display}` : r.scope === "project" || r.scope === "serviceAccount" ? `project|${r.project ?? "?"}` : `${r.scope}|${r.node ?? "?"}`;
       addToList(groups, key, r);
     }
-    return [...groups.values()].map((group) => (group[0].scope === "serviceAccount" ? actAsVerdict(group[0], ctx) : group[0].scope === "project" ? projectVerdict(group, ctx) : hierarchyVerdict(group, ctx)));
+    return [...groups.values()].map((group) => {
+      const scope = group[0].scope;
+      if (scope === "folder" || scope === "organization") return hierarchyVerdict(group, ctx);
+      if (group.every((r) => r.scope === "serviceAccount") && group.length === 1) return actAsVerdict(group[0], ctx);
+      return group.some((r) => r.scope === "serviceAccount") ? offlineProjectVerdict(group, ctx) : projectVerdict(group, ctx);
+    });
   },
 };
+
+/**
+ * Offline, what the deployer needs on one project: its project permissions and actAs on the node
+ * accounts there, with every fix. The details list each permission, where and for which resources.
+ */
+function offlineProjectVerdict(group: DeployerRequirement[], ctx: RuleContext): Verdict {
+  const onProject = group.filter((r) => r.scope === "project");
+  const actAs = group.filter((r) => r.scope === "serviceAccount");
+  const project = group[0].project;
+  const accounts = actAs.map((r) => r.account!.email ?? r.account!.display);
+  const accountFixes = actAs.map((r, i) => serviceAccountUserRemediation({ summary: "", account: r.account!, project: r.project, ...(i > 0 ? { name: `nodes-${i + 1}` } : {}) }));
+  const actAsText = `${ACT_AS} on ${accounts.join(", ")} (roles/iam.serviceAccountUser)`;
+  const created = actAs.filter((r) => r.account!.createdBy && isCreated(r.account!.createdBy)).map((r) => r.account!.email ?? r.account!.display);
+  const decideWith = `--live tests them with testIamPermissions${created.length ? ` (for ${created.join(", ")}, which this apply creates, only whether actAs is held on the whole project)` : ""}`;
+  const actAsSummary = `Grant whoever runs the apply roles/iam.serviceAccountUser on ${accounts.join(", ")}.`;
+  const actAsFix = accountFixes.reduce((all, fix) => bothRemediations(all, fix));
+  const details = { requiredPermissions: listed(group) };
+  if (onProject.length === 0) {
+    return { status: "unknown", address: actAs[0].because[0], message: `To create ${few([...new Set(actAs.flatMap((r) => r.because))])}, the deployer needs ${actAsText}`, reason: "the identity that runs the apply is not in the plan", decideWith, remediation: { ...actAsFix, summary: actAsSummary }, details };
+  }
+  const base = projectVerdict(onProject, ctx);
+  const fix = bothRemediations(base.remediation!, actAsFix);
+  return { ...base, message: `${base.message}, and ${actAsText}`, decideWith: project ? decideWith : base.decideWith, remediation: { ...fix, summary: `${base.remediation!.summary} ${actAsSummary}` }, details };
+}
 
 /** At most three addresses in a message; the details keep them all. */
 function few(addresses: string[]): string {

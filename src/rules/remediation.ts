@@ -225,7 +225,9 @@ function hclReferenceOrComment(address: string): string {
 }
 
 /** roles/iam.serviceAccountUser on one account for whoever runs the apply. */
-export function serviceAccountUserRemediation(args: { summary: string; account: Identity; project: string | undefined; deployer?: string }): Remediation {
+export function serviceAccountUserRemediation(args: { summary: string; account: Identity; project: string | undefined; deployer?: string; name?: string }): Remediation {
+  // Construct id and Terraform name; a second account in the same fix needs names of its own.
+  const name = args.name ?? "nodes";
   const deployer = args.deployer ?? "user:DEPLOYER_EMAIL";
   const numbered = !args.account.email && args.account.kind === "compute-default";
   const email = args.account.email ?? (numbered ? "PROJECT_NUMBER-compute@developer.gserviceaccount.com" : "SERVICE_ACCOUNT_EMAIL");
@@ -244,7 +246,7 @@ export function serviceAccountUserRemediation(args: { summary: string; account: 
     cdktf: [
       `import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";`,
       "",
-      `new ServiceAccountIamMember(this, "deployer-act-as-nodes", {`,
+      `new ServiceAccountIamMember(this, "deployer-act-as-${name}", {`,
       `  serviceAccountId: ${tsAccount},`,
       `  role: "roles/iam.serviceAccountUser",`,
       `  member: ${tsString(deployer)},`,
@@ -252,7 +254,7 @@ export function serviceAccountUserRemediation(args: { summary: string; account: 
       `// (a stack cannot grant its own deployer what it needs to run: apply this from an admin stack, or use gcloud)`,
     ].join("\n"),
     hcl: [
-      `resource "google_service_account_iam_member" "deployer_act_as_nodes" {`,
+      `resource "google_service_account_iam_member" "deployer_act_as_${name.replace(/-/g, "_")}" {`,
       `  service_account_id = ${hclAccount}`,
       `  role               = "roles/iam.serviceAccountUser"`,
       `  member             = ${hclString(deployer)}`,

@@ -28,13 +28,13 @@ describe("bundled examples", () => {
   });
 
   const expectations: Array<[string, number, RegExp]> = [
-    ["examples/plans/good-cluster.plan.json", 0, /Summary: 0 failed, 2 unknown, 0 suppressed/],
-    ["examples/plans/good-legacy-roles.plan.json", 0, /Summary: 0 failed, 2 unknown, 0 suppressed/],
+    ["examples/plans/good-cluster.plan.json", 0, /Summary: 0 failed, 1 unknown, 0 suppressed/],
+    ["examples/plans/good-legacy-roles.plan.json", 0, /Summary: 0 failed, 1 unknown, 0 suppressed/],
     ["examples/plans/bad-minimal-roles.plan.json", 1, /FAIL\s+GKE001 .*lacks 2 of the 6 permissions/],
     ["examples/plans/bad-agent-binding.plan.json", 1, /FAIL\s+GKE002 google_project_iam_binding.service_agents is authoritative/],
     ["examples/plans/bad-api-destroyed.plan.json", 1, /FAIL\s+GKE003 The plan destroys google_project_service.container_api/],
     ["examples/plans/unknown-existing-account.plan.json", 0, /UNKNOWN\s+GKE001/],
-    ["examples/terraform-json/good.cdk.tf.json", 0, /Summary: 0 failed, 2 unknown, 0 suppressed/],
+    ["examples/terraform-json/good.cdk.tf.json", 0, /Summary: 0 failed, 1 unknown, 0 suppressed/],
     ["examples/terraform-json/bad-default-sa.cdk.tf.json", 1, /google_container_cluster.cluster \[gke\/cluster\]/],
   ];
   test.each(expectations)("preflight %s exits %i", (file, code, output) => {
@@ -42,6 +42,19 @@ describe("bundled examples", () => {
     expect(result.stderr).toBe("");
     expect(result.stdout).toMatch(output);
     expect(result.status).toBe(code);
+  });
+
+  // A terminal of 24 lines: offline, what the deployer needs is one finding per project, not one per resource.
+  test.each(files.map(([file]) => file).filter((file) => /\/good/.test(file)))("a good configuration's text report fits one screen: %s", (file) => {
+    const result = spawnSync(process.execPath, [cli, join(root, file)], { encoding: "utf8", env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" } });
+    expect(result.status).toBe(0);
+    expect(result.stdout.trimEnd().split("\n").length).toBeLessThanOrEqual(24);
+    expect(result.stdout.match(/GKE009/g)).toHaveLength(2); // the finding and its docs link
+  });
+
+  test("the README's sample output is the CLI's real output", () => {
+    const result = spawnSync(process.execPath, [cli, "examples/plans/bad-minimal-roles.plan.json"], { cwd: root, encoding: "utf8", env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" } });
+    expect(readFileSync(join(root, "README.md"), "utf8")).toContain(`$ npx cdktf-gke-preflight examples/plans/bad-minimal-roles.plan.json\n${result.stdout}\`\`\``);
   });
 
   test("--unknown fail turns undecided findings into a failing gate", () => {

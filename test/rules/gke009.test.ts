@@ -19,16 +19,36 @@ const live = (held: string[], canActAs: boolean): LiveFacts => ({
 const run = (facts?: LiveFacts) => checkModel(modelFromPlan(scenarios["good-cluster"](), "p.json"), { includePass: true, rules: [RULE], ...(facts ? { live: facts } : {}) });
 
 describe("GKE009 deployer-act-as on plan JSON", () => {
-  test("unknown without --live, with the exact permissions this plan needs", () => {
+  test("unknown without --live: said once for the project, actAs on its node account included, with the exact permissions", () => {
     const findings = run();
-    expect(findings.map((f) => f.status)).toEqual(["unknown", "unknown"]);
-    const project = findings.find((f) => f.message.includes("on acme-prod:"))!;
+    expect(findings.map((f) => `${f.status} ${f.address}`)).toEqual(["unknown google_container_cluster.primary"]);
+    const [project] = findings;
+    expect(project.message).toBe(`To apply this plan, the deployer needs on acme-prod: ${ALL.join(", ")}, and iam.serviceAccounts.actAs on ${NODES} (roles/iam.serviceAccountUser)`);
     const required = project.details?.requiredPermissions as Array<{ permission: string; on: string; role: string; because: string[] }>;
-    expect(required.map((r) => r.permission).sort()).toEqual([...ALL].sort());
+    expect(required.map((r) => r.permission).sort()).toEqual([...ALL, "iam.serviceAccounts.actAs"].sort());
     expect(required.find((r) => r.permission === "resourcemanager.projects.setIamPolicy")?.because).toEqual(["google_project_iam_member.nodes_default_node_sa", "google_project_iam_member.gke_agent"]);
-    const actAs = findings.find((f) => f.message.includes("iam.serviceAccounts.actAs"))!;
-    expect(actAs.details?.requiredPermissions).toEqual([{ permission: "iam.serviceAccounts.actAs", on: `serviceAccount:${NODES}`, role: "roles/iam.serviceAccountUser", because: ["google_container_cluster.primary", "google_container_node_pool.primary_nodes"] }]);
-    expect(actAs.remediation.gcloud.join("\n")).toContain(`gcloud iam service-accounts add-iam-policy-binding ${NODES}`);
+    // JSON keeps every fact: where actAs is needed and which resources need it.
+    expect(required.find((r) => r.permission === "iam.serviceAccounts.actAs")).toEqual({ permission: "iam.serviceAccounts.actAs", on: `serviceAccount:${NODES}`, role: "roles/iam.serviceAccountUser", because: ["google_container_cluster.primary", "google_container_node_pool.primary_nodes"] });
+    expect(project.remediation.gcloud).toHaveLength(5);
+    expect(project.remediation.gcloud[4]).toContain(`gcloud iam service-accounts add-iam-policy-binding ${NODES}`);
+    expect(project.remediation.summary).toMatch(/Grant whoever runs the apply roles\/iam\.serviceAccountUser on gke-nodes@acme-prod\.iam\.gserviceaccount\.com\.$/);
+    expect(project.decideWith).toContain("which this apply creates");
+  });
+
+  test("offline with two node accounts: one finding, one fix per account with names of their own", () => {
+    const plan = scenarios["good-cluster"]();
+    const other = "other-nodes@acme-prod.iam.gserviceaccount.com";
+    const pool = plan.resource_changes.find((c: { type: string }) => c.type === "google_container_node_pool");
+    pool.change.after.node_config[0].service_account = other;
+    pool.change.after_unknown.node_config[0].service_account = false;
+    const config = plan.configuration.root_module.resources.find((r: { type: string }) => r.type === "google_container_node_pool");
+    config.expressions.node_config[0].service_account = { constant_value: other };
+    const findings = checkModel(modelFromPlan(plan, "p.json"), { rules: [RULE] });
+    expect(findings).toHaveLength(1);
+    expect(findings[0].message).toContain(`iam.serviceAccounts.actAs on ${NODES}, other-nodes@acme-prod.iam.gserviceaccount.com (`);
+    expect(findings[0].remediation.cdktf).toContain('"deployer-act-as-nodes"');
+    expect(findings[0].remediation.cdktf).toContain('"deployer-act-as-nodes-2"');
+    expect(findings[0].remediation.hcl).toContain('"deployer_act_as_nodes_2"');
   });
 
   test("fail with --live: actAs refused and setIamPolicy missing", () => {
@@ -54,8 +74,8 @@ describe("GKE009 deployer-act-as on plan JSON", () => {
 describe("GKE009 deployer-act-as on cdk.tf.json", () => {
   test("unknown: the default account of a new project needs actAs too", () => {
     const findings = tfFindings(RULE, cdkTfJson("bad-default-sa"));
-    expect(verdicts(findings)).toEqual(["unknown google_container_cluster.cluster", "unknown google_container_cluster.cluster", "unknown google_project.sandbox"]);
-    expect(findings.some((f) => f.message.includes("Compute Engine default service account of acme-sandbox"))).toBe(true);
+    expect(verdicts(findings)).toEqual(["unknown google_container_cluster.cluster", "unknown google_project.sandbox"]);
+    expect(findings[0].message).toContain("and iam.serviceAccounts.actAs on the Compute Engine default service account of acme-sandbox");
   });
 
   test("fail and pass with --live on the good stack", () => {
