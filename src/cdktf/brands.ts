@@ -45,6 +45,18 @@ export function isResource(value: unknown): value is ResourceLike {
   return hasBrand(value, RESOURCE_BRAND);
 }
 
+/** Which CDK a stack is built with, from the jsii type name on its class (cdktf.TerraformStack or cdktn.TerraformStack). */
+export function cdkFrameworkOf(stack: StackLike): "cdktf" | "cdktn" | undefined {
+  for (let proto = Object.getPrototypeOf(stack); proto; proto = Object.getPrototypeOf(proto)) {
+    const ctor = proto.constructor as { [JSII_RTTI]?: { fqn?: string } } | undefined;
+    if (!ctor || !Object.prototype.hasOwnProperty.call(ctor, JSII_RTTI)) continue;
+    const fqn = ctor[JSII_RTTI]?.fqn ?? "";
+    if (fqn.startsWith("cdktn.")) return "cdktn";
+    if (fqn.startsWith("cdktf.")) return "cdktf";
+  }
+  return undefined;
+}
+
 /** The stack a construct belongs to (itself when it is one), or undefined outside any stack. */
 export function stackOf(construct: IConstruct): StackLike | undefined {
   for (const c of [...construct.node.scopes].reverse()) if (isStack(c)) return c;

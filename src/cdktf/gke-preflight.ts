@@ -12,11 +12,11 @@
  */
 import type { IConstruct } from "constructs";
 import { checkTerraformJson } from "../engine/check";
-import { findRule } from "../rules/index";
+import { allRules, findRule } from "../rules/index";
 import type { Finding } from "../rules/types";
 import { gateVerdict, policyFromOptions, type FailOn, type GatePolicy, type GateVerdict } from "../report/policy";
 import { annotate, annotationFor, type UnknownHandling } from "./annotate";
-import { CUSTOM_SYNTHESIS, isApp, isStack, stackOf, stacksUnder, type StackLike, type TerraformJson } from "./brands";
+import { CUSTOM_SYNTHESIS, cdkFrameworkOf, isApp, isStack, stackOf, stacksUnder, type StackLike, type TerraformJson } from "./brands";
 import { applyFixes, type FixResult } from "./fix";
 import { suppress as recordSuppression, writeSuppressionsUnder, type SuppressOptions } from "./suppress";
 
@@ -35,8 +35,10 @@ export interface GkePreflightOptions {
   unknown?: UnknownHandling;
   /** Add the missing minimal grants and API enablements instead of failing on them; default false. */
   fix?: boolean;
-  /** Only these rule ids (default: all rules). */
+  /** Only these rule ids or slugs (default: all rules). */
   rules?: string[];
+  /** Rule ids or slugs not to check, as the CLI's `--skip-rules` (applied after `rules`). */
+  skipRules?: string[];
   /** Date used to decide whether suppressions have expired (default: now). */
   now?: Date;
 }
@@ -89,7 +91,7 @@ export class GkePreflight {
     const s = isStack(stack) ? stack : stackOf(stack);
     if (!s) throw new Error(`GkePreflight.check: ${stack.node.path || "<root>"} is not in a TerraformStack`);
     writeSuppressionsUnder(s);
-    return runEngine(s, s.toTerraform(), { ...options, rules: ruleIds(options.rules) });
+    return runEngine(s, s.toTerraform(), { ...options, rules: selectedRules(options) });
   }
 
   private readonly options: Required<Pick<GkePreflightOptions, "fix">> & GkePreflightOptions;
@@ -99,7 +101,7 @@ export class GkePreflight {
 
   constructor(options: GkePreflightOptions = {}) {
     this.policy = policyFromOptions(options, "GkePreflight");
-    this.options = { ...options, fix: options.fix ?? false, rules: ruleIds(options.rules) };
+    this.options = { ...options, fix: options.fix ?? false, rules: selectedRules(options) };
     neverAttached.add(this);
     installExitCheck();
   }
@@ -211,16 +213,24 @@ function reuseRendering(stack: StackLike, json: TerraformJson): void {
  * Rule ids from ids or slugs. An empty list or an unknown name would quietly check less than
  * the user thinks (`rules: []` would check nothing), so both are refused.
  */
-function ruleIds(rules: string[] | undefined): string[] | undefined {
+function ruleIds(rules: string[] | undefined, option = "rules"): string[] | undefined {
   if (rules === undefined) return undefined;
   if (!Array.isArray(rules) || rules.length === 0) {
-    throw new Error("GkePreflight: rules must name at least one rule; leave it out to run every rule");
+    throw new Error(`GkePreflight: ${option} must name at least one rule; leave it out to ${option === "rules" ? "run every rule" : "skip none"}`);
   }
   return rules.map((name) => {
     const rule = findRule(String(name));
-    if (!rule) throw new Error(`GkePreflight: unknown rule ${JSON.stringify(name)} in rules (see \`preflight rules\`)`);
+    if (!rule) throw new Error(`GkePreflight: unknown rule ${JSON.stringify(name)} in ${option} (see \`preflight rules\`)`);
     return rule.meta.id;
   });
+}
+
+/** `rules` less `skipRules`, as the CLI's --rules and --skip-rules; undefined runs every rule. */
+function selectedRules(options: GkePreflightOptions): string[] | undefined {
+  const only = ruleIds(options.rules);
+  const skipped = ruleIds(options.skipRules, "skipRules");
+  if (!skipped) return only;
+  return (only ?? allRules.map((r) => r.meta.id)).filter((id) => !skipped.includes(id));
 }
 
 function runEngine(stack: StackLike, json: TerraformJson, options: GkePreflightOptions): Finding[] {
@@ -228,6 +238,7 @@ function runEngine(stack: StackLike, json: TerraformJson, options: GkePreflightO
   return checkTerraformJson(inWrittenOrder(json), { file: `stacks/${name}/cdk.tf.json`, stack: name }, {
     now: options.now,
     rules: options.rules,
+    cdkFramework: cdkFrameworkOf(stack),
   });
 }
 

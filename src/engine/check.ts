@@ -1,4 +1,4 @@
-import type { Model, Resource } from "../model/types";
+import type { CdkFramework, Model, Resource } from "../model/types";
 import type { Finding, Rule, RuleContext, Verdict } from "../rules/types";
 import type { LiveFacts } from "../live/facts";
 import { allRules } from "../rules/index";
@@ -10,6 +10,7 @@ import { boundFindingText } from "./bounded-text";
 import { hideSensitive } from "../model/secrets";
 import { byCodeUnits } from "../model/order";
 import { readableTemplate } from "../model/unknown";
+import { remediationFor } from "../rules/remediation";
 
 export interface CheckOptions {
   live?: LiveFacts;
@@ -19,6 +20,8 @@ export interface CheckOptions {
   includePass?: boolean;
   /** Only these rule ids. */
   rules?: string[];
+  /** The CDK the stack is built with, when the caller knows it (the aspect); else what the input's metadata says. */
+  cdkFramework?: CdkFramework;
 }
 
 export const DOCS_BASE = "https://github.com/cdktf-gke-preflight/cdktf-gke-preflight/blob/main/docs/rules";
@@ -29,7 +32,8 @@ export function checkModel(model: Model, options: CheckOptions = {}): Finding[] 
   const ctx: RuleContext = { model, iam, gke: gkeFacts(model, iam), live: options.live };
   const rules = options.rules ? allRules.filter((r) => options.rules!.includes(r.meta.id)) : allRules;
   // Pass verdicts are most verdicts: drop them before they become findings, unless asked for.
-  const kept = rules.flatMap((rule) => rule.check(ctx).flatMap((v) => (options.includePass || v.status !== "pass" ? [toFinding(rule, v, model)] : [])));
+  const framework = options.cdkFramework ?? model.cdkFramework;
+  const kept = rules.flatMap((rule) => rule.check(ctx).flatMap((v) => (options.includePass || v.status !== "pass" ? [toFinding(rule, v, model, framework)] : [])));
   const texts = model.sensitiveTexts ?? [];
   // Sensitive values are hidden before strings are cut: a cut must not leave half of one.
   return applySuppressions(kept, model, options.now ?? new Date())
@@ -43,7 +47,7 @@ export function checkTerraformJson(json: unknown, source: { file: string; stack?
   return checkModel(modelFromTerraformJson(json, source), options);
 }
 
-function toFinding(rule: Rule, verdict: Verdict, model: Model): Finding {
+function toFinding(rule: Rule, verdict: Verdict, model: Model, framework: CdkFramework | undefined): Finding {
   const resource: Resource | undefined = model.byAddress.get(verdict.address);
   // Built field by field rather than with conditional spreads (a temporary object each, tens of
   // thousands of findings); fields are added in the order reports print them.
@@ -64,7 +68,7 @@ function toFinding(rule: Rule, verdict: Verdict, model: Model): Finding {
   finding.message = readableTemplate(verdict.message);
   if (verdict.reason) finding.reason = readableTemplate(verdict.reason);
   if (verdict.decideWith) finding.decideWith = readableTemplate(verdict.decideWith);
-  finding.remediation = verdict.remediation ?? { summary: "", gcloud: [], cdktf: "", hcl: "" };
+  finding.remediation = verdict.remediation ? remediationFor(verdict.remediation, framework) : { summary: "", gcloud: [], cdktf: "", hcl: "" };
   finding.docUrl = docUrl(rule.meta.id);
   finding.googleDocUrl = rule.meta.googleDocUrl;
   if (verdict.details) finding.details = verdict.details;

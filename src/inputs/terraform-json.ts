@@ -1,4 +1,4 @@
-import type { ProviderConfig, Resource, SourceLocation, Suppression, Value, Values } from "../model/types";
+import type { CdkFramework, ProviderConfig, Resource, SourceLocation, Suppression, Value, Values } from "../model/types";
 import { isObject } from "../model/access";
 import { buildModel, type BuildOptions, type ModelDraft } from "../model/build";
 import type { Model } from "../model/types";
@@ -57,6 +57,7 @@ export function terraformJsonDraft(json: unknown, source: TerraformJsonSource): 
     file: source.file,
     stack: source.stack ?? stackName(config),
     googleProviderVersion: typeof google?.version === "string" ? google.version : undefined,
+    cdkFramework: cdkFrameworkOf(config),
     resources,
     providers: providerConfigs(config.provider),
     variables,
@@ -157,6 +158,18 @@ function readSuppressions(meta: Json | undefined): Suppression[] {
       ...(typeof s.expires === "string" ? { expires: s.expires } : {}),
     }];
   });
+}
+
+/**
+ * Which CDK synthesized the stack, from the version in its metadata: cdktf's releases end at 0.21
+ * (npm dist-tag latest 0.21.0) and cdktn's start after them (0.24.0 on npm, 2026-12-01). Undefined
+ * for Terraform JSON written by hand or by another tool.
+ */
+function cdkFrameworkOf(config: Json): CdkFramework | undefined {
+  const version = asObject(asObject(config["//"])?.metadata)?.version;
+  const match = typeof version === "string" ? /^0\.(\d+)\./.exec(version) : null;
+  if (!match) return undefined;
+  return Number(match[1]) >= 22 ? "cdktn" : "cdktf";
 }
 
 function stackName(config: Json): string | undefined {

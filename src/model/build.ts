@@ -1,4 +1,4 @@
-import type { InputFormat, Model, ProviderConfig, Resource, Value, Values } from "./types";
+import type { CdkFramework, InputFormat, Model, ProviderConfig, Resource, Value, Values } from "./types";
 import { ReferenceResolver } from "./resolve";
 import { addToList } from "./multimap";
 
@@ -9,6 +9,7 @@ export interface ModelDraft {
   stack?: string;
   terraformVersion?: string;
   googleProviderVersion?: string;
+  cdkFramework?: CdkFramework;
   resources: Resource[];
   providers: ProviderConfig[];
   /** Input variable values (plan) or defaults (Terraform JSON). */
@@ -54,6 +55,7 @@ export function buildModel(draft: ModelDraft, options: BuildOptions = {}): Model
     stack: draft.stack,
     terraformVersion: draft.terraformVersion,
     googleProviderVersion: draft.googleProviderVersion,
+    ...(draft.cdkFramework ? { cdkFramework: draft.cdkFramework } : {}),
     resources,
     byAddress,
     byType,

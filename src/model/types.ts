@@ -94,4 +94,9 @@ export interface Model {
   googleProviderVersion?: string;
   /** Values of sensitive input variables the model holds: findings show them as "(sensitive)" (secrets.ts). */
   sensitiveTexts?: readonly string[];
+  /** The CDK a stack's cdk.tf.json was synthesized with (its metadata says), so fixes import what that CDK's apps use. */
+  cdkFramework?: CdkFramework;
 }
+
+/** `cdktf` (HashiCorp's CDK for Terraform) or `cdktn` (CDK Terrain, its continuation). */
+export type CdkFramework = "cdktf" | "cdktn";

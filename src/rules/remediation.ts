@@ -1,6 +1,6 @@
 import { sh, shellCode } from "./shell";
 import { commentText, hclReference, hclString, tsString } from "./code-text";
-import type { Resource } from "../model/types";
+import type { CdkFramework, Resource } from "../model/types";
 import { agentEmail, type Identity } from "../iam/identity";
 import type { Remediation } from "./types";
 import { withoutInstanceKey } from "../model/addresses";
@@ -313,4 +313,21 @@ export function bothRemediations(first: Remediation, second: Remediation): Remed
     cdktf: `${first.cdktf}\n\n${second.cdktf}`,
     hcl: `${first.hcl}\n\n${second.hcl}`,
   };
+}
+
+/**
+ * The fix's CDK code for the app's framework. A cdktf app imports the prebuilt `@cdktf/provider-*`
+ * packages. cdktn has no prebuilt Google provider on npm (there are `@cdktn/provider-aws`, `-azurerm`
+ * and `-random`; `@cdktn/provider-google` does not exist, 2026-12-01), so a cdktn app imports the
+ * bindings `cdktn get` generates from cdktf.json's terraformProviders into `.gen/providers/NAME/`,
+ * and the core classes from `cdktn`.
+ */
+export function remediationFor(remediation: Remediation, framework: CdkFramework | undefined): Remediation {
+  if (framework !== "cdktn" || !remediation.cdktf) return remediation;
+  const cdktf = remediation.cdktf
+    .replace(/from "@cdktf\/provider-([a-z0-9-]+)\/lib\/([a-z0-9-]+)"/g, 'from "./.gen/providers/$1/$2"')
+    .replace(/from "cdktf"/g, 'from "cdktn"');
+  if (cdktf === remediation.cdktf) return remediation;
+  const generated = cdktf.includes('from "./.gen/providers/') ? "// provider bindings from `cdktn get` (cdktf.json terraformProviders); the path is from the project root\n" : "";
+  return { ...remediation, cdktf: generated + cdktf };
 }

@@ -190,6 +190,20 @@ describe("GkePreflight on a stack (cdktf 0.21)", () => {
     expect(message).not.toMatch(/GKE001/);
   });
 
+  it("skipRules leaves rules out by id or slug, as the CLI's --skip-rules", () => {
+    expect(() => new GkePreflight({ skipRules: ["GKE42"] })).toThrow(/unknown rule "GKE42" in skipRules/);
+    expect(() => new GkePreflight({ skipRules: [] })).toThrow(/skipRules must name at least one rule/);
+    const stack = newStack();
+    addGke(stack, { nodeRoles: LEGACY_PAIR, stripServiceAgent: true });
+    const all = GkePreflight.check(stack).map((f) => f.ruleId);
+    expect(all).toEqual(expect.arrayContaining(["GKE001", "GKE002"]));
+    const skipped = GkePreflight.check(stack, { skipRules: ["node-sa-permissions", "GKE009"] }).map((f) => f.ruleId);
+    expect(skipped).toContain("GKE002");
+    expect(skipped).not.toContain("GKE001");
+    expect(skipped).not.toContain("GKE009");
+    expect(new Set(GkePreflight.check(stack, { rules: ["GKE001", "GKE002"], skipRules: ["GKE001"] }).map((f) => f.ruleId))).toEqual(new Set(["GKE002"]));
+  });
+
   it("checks the configuration after addOverride escape hatches", () => {
     // typed config says the good account, the override swaps in one without any grant
     const bad = newStack();

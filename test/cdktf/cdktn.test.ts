@@ -136,3 +136,33 @@ describe("cdktn 0.24", () => {
     expect(checkTerraformJson(json, { file: "cdk.tf.json", stack: "gke" }).filter((f) => f.status === "fail")).toEqual([]);
   });
 });
+
+describe("fix hints for a cdktn app", () => {
+  const cdktfFixes = (findings: Array<{ remediation: { cdktf: string } }>) => findings.map((f) => f.remediation.cdktf).filter(Boolean).join("\n");
+
+  it("import the bindings `cdktn get` generates, never the cdktf-only prebuilt package", () => {
+    const app = Testing.app();
+    const { stack } = gkeStack(app, { nodeRole: "roles/logging.logWriter", stripServiceAgent: true });
+    const findings = GkePreflight.check(stack);
+    expect(findings.some((f) => f.ruleId === "GKE001" && f.status === "fail")).toBe(true);
+    const code = cdktfFixes(findings);
+    expect(code).toContain('import { ProjectIamMember } from "./.gen/providers/google/project-iam-member";');
+    expect(code).toContain("provider bindings from `cdktn get`");
+    expect(code).not.toContain("@cdktf/provider-");
+    expect(code).not.toMatch(/from "cdktf"/);
+  });
+
+  it("the CLI on the cdktn stack's cdk.tf.json gives the same hints; a cdktf stack keeps @cdktf/provider-google", () => {
+    const app = Testing.app({ stubVersion: false }); // the version cdk.tf.json carries, as a real app writes it
+    const { stack } = gkeStack(app, { nodeRole: "roles/logging.logWriter" });
+    const json = readStackJson(Testing.fullSynth(stack), "gke");
+    expect(json["//"].metadata.version).toBe("0.24.0");
+    const cdktn = cdktfFixes(checkTerraformJson(json, { file: "cdk.tf.json", stack: "gke" }));
+    expect(cdktn).toContain('from "./.gen/providers/google/project-iam-member"');
+    const asCdktf = { ...json, "//": { ...json["//"], metadata: { ...json["//"].metadata, version: "0.21.0" } } };
+    expect(cdktfFixes(checkTerraformJson(asCdktf, { file: "cdk.tf.json", stack: "gke" }))).toContain('from "@cdktf/provider-google/lib/project-iam-member"');
+    // Hand-written Terraform JSON (no CDK metadata) keeps the prebuilt package's imports.
+    const { "//": _meta, ...handWritten } = json;
+    expect(cdktfFixes(checkTerraformJson(handWritten, { file: "main.tf.json" }))).toContain('from "@cdktf/provider-google/lib/project-iam-member"');
+  });
+});
