@@ -115,7 +115,7 @@ export const gke007ApplyOrdering: Rule = {
           summary: `Make ${resource.address} depend on ${missing.map((m) => m.resource.address).join(", ")}${cluster && missing[0].resource === cluster ? " (set cluster from the cluster's name attribute rather than a literal)" : ""}.`,
           resource,
           waitFor: missing.map((m) => m.resource),
-          gcloud: project.key && api && missing.some((m) => m.resource === api) ? [sh`gcloud services enable ${literalOr(api.values.service, "SERVICE")} --project=${project.key}   # or enable it before the first apply`] : [],
+          gcloud: project.key && api && missing.some((m) => m.resource === api) ? [`# or enable it before the first apply:`, sh`gcloud services enable ${literalOr(api.values.service, "SERVICE")} --project=${project.key}`] : [],
         }),
         details,
       };

@@ -97,7 +97,7 @@ function checkService(r: Resource, ctx: RuleContext, major: MajorRange | undefin
 function remediation(r: Resource, api: string, project: string): ReturnType<typeof textRemediation> {
   return textRemediation(
     `Set disable_on_destroy = false on ${r.address} (and keep the resource in state when renaming: terraform state mv / moved block).`,
-    [sh`gcloud services enable ${api} --project=${project}   # if it was already disabled`],
+    [`# if it was already disabled:`, sh`gcloud services enable ${api} --project=${project}`],
     `// on ${commentText(r.constructPath ?? r.address)}:\n${constructVariable(r)}.disableOnDestroy = false;`,
     `# in ${commentText(r.address)}:\ndisable_on_destroy = false`,
   );

@@ -181,7 +181,7 @@ function tokenRemediation(use: KubeProviderUse): ReturnType<typeof textRemediati
 function clusterViewerRemediation(project: string): ReturnType<typeof textRemediation> {
   return textRemediation(
     `Grant the identity that runs the apply roles/container.clusterViewer (container.clusters.get) on ${project}.`,
-    [`gcloud auth list   # which account runs it`, sh`gcloud projects add-iam-policy-binding ${project} --member="user:DEPLOYER_EMAIL" --role="roles/container.clusterViewer" --condition=None`],
+    [`# which account runs it:`, `gcloud auth list`, sh`gcloud projects add-iam-policy-binding ${project} --member="user:DEPLOYER_EMAIL" --role="roles/container.clusterViewer" --condition=None`],
     `// grant it from an admin stack:\nnew ProjectIamMember(this, "deployer-cluster-viewer", { project: ${tsString(project)}, role: "roles/container.clusterViewer", member: "user:DEPLOYER_EMAIL" });`,
     `resource "google_project_iam_member" "deployer_cluster_viewer" {\n  project = ${hclString(project)}\n  role    = "roles/container.clusterViewer"\n  member  = "user:DEPLOYER_EMAIL"\n}`,
   );

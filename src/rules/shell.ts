@@ -68,7 +68,8 @@ function quoteAfter(text: string, quote: Quote): Quote {
  * zsh does not take `#` for a comment in an interactive shell unless INTERACTIVE_COMMENTS is set
  * (it is off by default): a comment line is then a command `#` with its words as arguments. Quotes
  * or operators in a comment's own words would be parsed (an apostrophe opens a string that ends
- * in the next line's quoted value, leaving that value unquoted). Comments keep to plain words.
+ * in the next line's quoted value, leaving that value unquoted), and a comment after a command
+ * would become its arguments. Comments keep to plain words, on lines of their own.
  */
 const COMMENT_UNSAFE = /['"`$;&|<>()\\{}!^~*?[\]]/;
 
@@ -80,6 +81,8 @@ function checkComment(strings: TemplateStringsArray): void {
   const text = strings.join("");
   const comment = text.indexOf("#");
   if (comment !== -1 && COMMENT_UNSAFE.test(text.slice(comment))) throw new Error(`sh: a comment with shell syntax zsh would parse: ${strings.raw.join("${…}")}`);
+  // After a command, zsh would pass the comment's words to it as arguments: comments get their own line.
+  if (comment > 0) throw new Error(`sh: a comment after a command (give it its own line): ${strings.raw.join("${…}")}`);
   checked.add(strings);
 }
 

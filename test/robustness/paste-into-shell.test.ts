@@ -143,7 +143,11 @@ function commentSyntax(line: string): string {
     else if (c === "'" && comment && /[\s']/.test(line[i - 1] ?? " ")) quote = "'";
     else if (comment && /['"`$;&|<>()\\{}!^~*?[\]]/.test(c)) found += c;
     else if (c === "'" || c === '"') quote = c;
-    else if (c === "#" && (i === 0 || /\s/.test(line[i - 1]!))) comment = true;
+    else if (c === "#" && (i === 0 || /\s/.test(line[i - 1]!))) {
+      comment = true;
+      // After a command, zsh passes the comment's words to it: comments stand on their own line.
+      if (line.slice(0, i).trim()) found += "#";
+    }
   }
   return found;
 }

@@ -48,4 +48,5 @@ test("a comment's own words hold no shell syntax: zsh (without INTERACTIVE_COMME
   expect(sh`# add ${"a'b"} to exceptionPrincipals in the rule, then:`).toBe(`# add 'a'\\''b' to exceptionPrincipals in the rule, then:`);
   expect(() => sh`# add ${"x"} to the rule's exceptionPrincipals`).toThrow(/a comment with shell syntax zsh would parse/);
   expect(() => sh`gcloud x ${"y"}   # or (later) this`).toThrow(/a comment with shell syntax/);
+  expect(() => sh`gcloud x ${"y"}   # if it was already disabled`).toThrow(/a comment after a command/);
 });
