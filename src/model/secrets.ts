@@ -93,6 +93,19 @@ export function sensitiveVariable(value: Value): SensitiveVariable {
   return { value, texts };
 }
 
+// One pattern per model's list of texts, however many findings it hides them in.
+const patterns = new WeakMap<readonly string[], RegExp>();
+
+function patternOf(texts: readonly string[]): RegExp {
+  let pattern = patterns.get(texts);
+  if (!pattern) {
+    // Longest first, so that a text containing another is replaced whole.
+    pattern = new RegExp([...texts].sort((a, b) => b.length - a.length).map(escapeRegExp).join("|"), "gi");
+    patterns.set(texts, pattern);
+  }
+  return pattern;
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
@@ -104,8 +117,7 @@ function escapeRegExp(text: string): string {
  */
 export function hideSensitive<T>(value: T, texts: readonly string[]): T {
   if (texts.length === 0) return value;
-  // Longest first, so that a text containing another is replaced whole.
-  const pattern = new RegExp([...texts].sort((a, b) => b.length - a.length).map(escapeRegExp).join("|"), "gi");
+  const pattern = patternOf(texts);
   const hide = (v: unknown, depth: number): unknown => {
     if (typeof v === "string") {
       pattern.lastIndex = 0;
