@@ -204,27 +204,33 @@ export class GuardedAuthClient extends AuthClient {
     }
   }
 
-  /** One HTTP exchange for gaxios, checked against the gate again (the URL now has its query). */
+  /**
+   * One HTTP exchange for gaxios, checked against the gate again (the URL now has its query).
+   * Whatever goes wrong is kept in `seen`: gaxios rewraps errors, the outcome is decided from this.
+   */
   private async exchangeChecked(allowed: AllowedMethod, url: string | URL, init: FetchInit, seen: Attempt): Promise<Response> {
+    const fail = (failure: NonNullable<Attempt["failure"]>): never => {
+      seen.failure = failure;
+      throw failure;
+    };
     const method = (init.method ?? "GET").toUpperCase();
     const again = this.gate(method, url);
-    if (again instanceof RefusedRequestError || again !== allowed) throw (seen.failure = again instanceof RefusedRequestError ? again : new RefusedRequestError(method, safePath(String(url)), this.door));
+    if (again instanceof RefusedRequestError) return fail(again);
+    if (again !== allowed) return fail(new RefusedRequestError(method, safePath(String(url)), this.door));
+    const body = requestBody(init.body);
+    if (body === null) return fail(new RefusedRequestError(method, safePath(String(url)), this.door, "a request body of a kind the transport does not send"));
+    const request = { method, headers: plainHeaders(init.headers), body, agent: init.agent instanceof HttpAgent ? init.agent : undefined, signal: init.signal ?? undefined };
     try {
-      seen.exchanged = await exchange(new URL(String(url)), { method, headers: plainHeaders(init.headers), body: requestBody(init.body), agent: init.agent instanceof HttpAgent ? init.agent : undefined, signal: init.signal ?? undefined }, {
-        deadlineMs: this.limits.timeoutMs,
-        maxResponseBytes: this.limits.maxResponseBytes,
-      });
+      seen.exchanged = await exchange(new URL(String(url)), request, { deadlineMs: this.limits.timeoutMs, maxResponseBytes: this.limits.maxResponseBytes });
     } catch (error) {
-      throw (seen.failure = error instanceof ExchangeError ? error : new ExchangeError(error instanceof Error ? error.message : String(error), "network"));
+      return fail(error instanceof ExchangeError ? error : new ExchangeError(error instanceof Error ? error.message : String(error), "network"));
     }
-    const { status, headers, body } = seen.exchanged;
-    if (status >= 200 && status < 300) {
-      const problem = answerProblem(allowed, headers, body);
-      if (problem) throw (seen.failure = new UnfitAnswerError(problem));
-    }
-    if (status < 200 || status > 599) throw (seen.failure = new UnfitAnswerError(`answered HTTP status ${status}`));
+    const { status, headers } = seen.exchanged;
+    if (status < 200 || status > 599) return fail(new UnfitAnswerError(`answered HTTP status ${status}`));
+    const problem = status < 300 ? answerProblem(allowed, headers, seen.exchanged.body) : undefined;
+    if (problem) return fail(new UnfitAnswerError(problem));
     const nullBody = status === 204 || status === 205;
-    return new Response(nullBody ? null : body, { status, headers });
+    return new Response(nullBody ? null : seen.exchanged.body, { status, headers });
   }
 
   private rememberToken(headers: Headers): void {
@@ -320,11 +326,12 @@ function plainHeaders(headers: FetchInit["headers"]): Record<string, string> {
   return plain;
 }
 
-function requestBody(body: unknown): string | Uint8Array | undefined {
+/** The request body as bytes the exchange can send; null for another kind (a stream), which is not sent. */
+function requestBody(body: unknown): string | Uint8Array | undefined | null {
   if (body === undefined || body === null) return undefined;
   if (typeof body === "string" || body instanceof Uint8Array) return body;
   if (body instanceof ArrayBuffer) return new Uint8Array(body);
-  throw new ExchangeError("a request body of an unsupported kind", "network");
+  return null;
 }
 
 /** Path of a URL without its query (which could hold a key), percent-decoded for reading. */

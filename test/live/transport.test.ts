@@ -1,4 +1,5 @@
 import { createServer, type Server } from "node:http";
+import { Readable } from "node:stream";
 import type { AddressInfo } from "node:net";
 import { OAuth2Client } from "google-auth-library";
 import { ALLOWED_METHODS } from "../../src/live/allowlist";
@@ -102,6 +103,17 @@ describe("redirects are never followed", () => {
       );
       expect(outcome).toBe("refused GET /v1/roles/viewer: not sent to iam's own endpoint");
       expect(other.requests).toEqual([]);
+    });
+  });
+  test("a request body the transport cannot check before sending (a stream) is refused, nothing sent", async () => {
+    await withServers(async (emulator) => {
+      const { auth } = transportFor(emulator);
+      const outcome = await auth.request({ url: `${emulator.url}/v1/projects/shop-prod:getIamPolicy`, method: "POST", data: Readable.from(["{}"]) }).then(
+        () => "sent",
+        (error: Error) => error.message,
+      );
+      expect(outcome).toBe("refused POST /v1/projects/shop-prod:getIamPolicy: a request body of a kind the transport does not send");
+      expect(emulator.requests).toEqual([]);
     });
   });
 });
