@@ -10,6 +10,9 @@ import { gke008ApiDisableOnDestroy } from "./gke008-api-disable-on-destroy";
 import { gke009DeployerActAs } from "./gke009-deployer-act-as";
 import { gke010ClusterCredentialsAccess } from "./gke010-cluster-credentials-access";
 import { gke011RegistryPull } from "./gke011-registry-pull";
+import { gke012SharedVpcAccess } from "./gke012-shared-vpc-access";
+import { gke013WorkloadIdentityPool } from "./gke013-workload-identity-pool";
+import { gke014KmsKeyAccess } from "./gke014-kms-key-access";
 
 /** Every rule, in id order. A new rule is one file plus one line here. */
 export const allRules: readonly Rule[] = [
@@ -24,6 +27,9 @@ export const allRules: readonly Rule[] = [
   gke009DeployerActAs,
   gke010ClusterCredentialsAccess,
   gke011RegistryPull,
+  gke012SharedVpcAccess,
+  gke013WorkloadIdentityPool,
+  gke014KmsKeyAccess,
 ];
 
 export function findRule(idOrSlug: string): Rule | undefined {

@@ -1,0 +1,141 @@
+import type { Rule, RuleContext, Verdict } from "./types";
+import type { Resource } from "../model/types";
+import { agentIdentity, type Identity } from "../iam/identity";
+import { CLUSTER, NODE_POOL } from "../gke/node-identities";
+import { KMS_KEYS } from "../knowledge/preconditions";
+import { googleIdentity } from "../knowledge/service-agents";
+import { factsOf } from "../facts";
+import type { KeyUse } from "../facts/kms-keys";
+import { agentOf, isAgentMember, type AgentOf } from "../facts/agents";
+import { holdsOn, type ResourceAnswer, type ResourceIam } from "../facts/resource-iam";
+import { createdByThisApply, sameTarget, type Target } from "../facts/targets";
+import { regionOf } from "../facts/shared-vpc";
+import { DependencyReach, isCreated } from "./dependencies";
+import { agentGrantsRemediation } from "./agent-grant-fix";
+
+type Holds = { holds: "yes"; by?: Resource } | { holds: "no"; why: string } | { holds: "maybe"; reason: string };
+
+/**
+ * GKE014: a cluster that encrypts Secrets with a Cloud KMS key needs its project's GKE service
+ * agent to hold Encrypter/Decrypter on the key; CMEK node boot disks need the project's Compute
+ * Engine service agent to hold it. A grant to the node service account is not either.
+ */
+export const gke014KmsKeyAccess: Rule = {
+  meta: {
+    id: "GKE014",
+    slug: "kms-key-access",
+    title: "The agents that use a cluster's Cloud KMS keys may use them",
+    severity: "error",
+    rationale:
+      "Creating a cluster with application-layer secrets encryption, or nodes with CMEK boot disks, fails when the GKE service agent " +
+      "(secrets) or the Compute Engine service agent (boot disks) of the cluster's project does not hold roles/cloudkms.cryptoKeyEncrypterDecrypter on the key.",
+    googleDocUrl: KMS_KEYS.sources[0].url,
+    resourceTypes: [CLUSTER, NODE_POOL, "google_kms_crypto_key_iam_member", "google_kms_crypto_key_iam_binding", "google_kms_key_ring_iam_member"],
+  },
+  check(ctx: RuleContext): Verdict[] {
+    const facts = factsOf(ctx).kmsKeys;
+    if (facts.uses.length === 0) return [];
+    const grantResources = new Set([...facts.keyIam.grants, ...facts.ringIam.grants].map((g) => g.resource).concat(ctx.iam.grants.flatMap((g) => (g.resource ? [g.resource] : []))).filter(isCreated));
+    const reach = new DependencyReach(ctx.model, (r) => grantResources.has(r));
+    return facts.uses.map((use) => checkUse(use, ctx, facts.keyIam, facts.ringIam, reach));
+  },
+};
+
+const AGENT_NAME = { "gke-service-agent": "the GKE service agent", "compute-service-agent": "the Compute Engine service agent" } as Record<string, string>;
+
+function checkUse(use: KeyUse, ctx: RuleContext, keyIam: ResourceIam, ringIam: ResourceIam, reach: DependencyReach): Verdict {
+  const address = use.resource.address;
+  const keyText = use.key.path ?? use.key.resource?.address ?? "the key";
+  const project = use.project.key;
+  const who = AGENT_NAME[use.agent] ?? googleIdentity(use.agent).displayName;
+  const details: Record<string, unknown> = { key: keyText, where: use.where, agent: use.agent };
+  if (project === undefined) {
+    return { status: "unknown", address, message: `${address} (${use.where}) uses ${keyText}, but its project is not known before apply, so ${who} that needs the key cannot be named`, reason: use.project.reason, decideWith: "set the cluster's project to a literal", details };
+  }
+  if (use.key.reason) {
+    return { status: "unknown", address, message: `${address} (${use.where}) uses a key that is only known after apply`, reason: use.key.reason, decideWith: "name the key by its id or by a google_kms_crypto_key of this configuration", details };
+  }
+  const agent = agentOf(use.agent, project, ctx.iam.catalog);
+  details.agentEmail = agent.email ?? googleIdentity(use.agent).emailPattern.replace("{number}", "PROJECT_NUMBER");
+  const answer = holds(use, agent, ctx, keyIam, ringIam);
+  const note = locationNote(use);
+  const label = `${who} of ${project} (${agent.email ?? "its project number is not in the input"})`;
+  const remediation = () =>
+    agentGrantsRemediation({
+      summary: `Grant ${KMS_KEYS.role} on ${keyText} to ${who} of ${project}.`,
+      agentProject: project,
+      agentNumber: ctx.iam.catalog.numberOf(project),
+      grants: [{ agent: use.agent, role: KMS_KEYS.role, on: { kind: "crypto-key", ...(use.key.path && { path: use.key.path }), ...(use.key.resource && { resource: use.key.resource }) }, name: use.agent === "gke-service-agent" ? "gke_agent_secrets_key" : "compute_agent_boot_disk_key" }],
+      waiting: use.resource,
+    });
+  if (answer.holds === "yes") {
+    if (answer.by && isCreated(answer.by) && !reach.targetsReachedFrom(use.resource).has(answer.by.address)) {
+      return { status: "unknown", address, message: `${answer.by.address} grants ${label} ${KMS_KEYS.role} on ${keyText}, but ${address} does not wait for it: both are created in parallel${note}`, reason: "Terraform creates resources that do not depend on each other at the same time, and IAM grants take effect with a delay", decideWith: `make ${address} depend on ${answer.by.address}`, remediation: remediation(), details };
+    }
+    return { status: "pass", address, message: `${label} may use ${keyText} (${answer.by?.address ?? "granted"})${note}`, details };
+  }
+  const others = otherMembers(use.key, keyIam);
+  const otherText = others.length ? `; the key's grants in this configuration go to ${others.join(", ")}, which is not ${who}` : "";
+  if (answer.holds === "no") {
+    return { status: "fail", address, message: `${address} (${use.where}) uses ${keyText}, and ${label} does not hold ${KMS_KEYS.role} on it (${answer.why})${otherText}${note}`, remediation: remediation(), details };
+  }
+  return {
+    status: "unknown",
+    address,
+    message: `${address} (${use.where}) uses ${keyText}; whether ${label} holds ${KMS_KEYS.role} on it is not known${otherText}${note}`,
+    reason: answer.reason,
+    decideWith: `gcloud kms keys get-iam-policy on the key (--live does not read KMS policies)`,
+    remediation: remediation(),
+    details,
+  };
+}
+
+/** On the key, its key ring, or the key's project. */
+function holds(use: KeyUse, agent: AgentOf, ctx: RuleContext, keyIam: ResourceIam, ringIam: ResourceIam): Holds {
+  const catalog = ctx.iam.catalog;
+  const isMember = (m: Parameters<typeof isAgentMember>[0]) => isAgentMember(m, agent, catalog);
+  const gives = (role: string) => (role === KMS_KEYS.role ? true : KMS_KEYS.permissions.every((p) => ctx.iam.roleContains(role, p) === true) ? true : ctx.iam.roleContains(role, KMS_KEYS.permissions[0]));
+  const onKey = holdsOn(keyIam, use.key, isMember, gives, agent.email ?? "the agent");
+  if (onKey.holds === "yes") return onKey;
+  const onRing: ResourceAnswer = use.ring ? holdsOn(ringIam, use.ring, isMember, gives, agent.email ?? "the agent") : { holds: "maybe", reason: "the key's key ring is not known before apply" };
+  if (onRing.holds === "yes") return onRing;
+  const onProject = projectLevel(use, agent, ctx);
+  if (onProject.holds === "yes") return onProject;
+  for (const answer of [onKey, onRing, onProject]) if (answer.holds === "maybe") return answer;
+  if (onKey.holds === "no") return onKey;
+  if (onRing.holds === "no") return onRing;
+  // Nothing grants it here: only a key and key ring created by this apply cannot have grants from elsewhere.
+  if (!createdByThisApply(use.key)) return { holds: "maybe", reason: `the IAM policy of ${use.key.path ?? use.key.resource?.address} is not in the input (the key exists outside this apply)` };
+  if (use.ring && !createdByThisApply(use.ring)) return { holds: "maybe", reason: `the IAM policy of the key ring ${use.ring.path ?? use.ring.resource?.address} is not in the input (it exists outside this apply)` };
+  return onProject;
+}
+
+function projectLevel(use: KeyUse, agent: AgentOf, ctx: RuleContext): Holds {
+  if (!use.keyProject) return { holds: "maybe", reason: "the key's project is not known before apply" };
+  const identity: Identity | undefined = use.agent === "gke-service-agent" ? agentIdentity("gke-agent", agent.project, ctx.iam.catalog) : agent.email ? ctx.iam.identities.email(agent.email) : undefined;
+  if (!identity) return { holds: "maybe", reason: `the project number of ${agent.project} is not in the input, so grants to its Compute Engine service agent cannot be recognised` };
+  const answer = ctx.iam.holdsRole(identity, use.keyProject, KMS_KEYS.role);
+  if (answer.holds === "yes") return { holds: "yes", ...(answer.via[0]?.resource && { by: answer.via[0].resource }) };
+  if (answer.holds === "maybe") return answer;
+  const report = ctx.iam.permissions(identity, use.keyProject, KMS_KEYS.permissions);
+  if (report.undetermined.length) return { holds: "maybe", reason: report.undetermined[0].reason };
+  return { holds: "no", why: answer.why ?? `nothing grants it on ${use.keyProject}` };
+}
+
+/** Members the configuration grants the key role to on this key: often the node account, which is not the agent. */
+function otherMembers(key: Target, keyIam: ResourceIam): string[] {
+  const out = new Set<string>();
+  for (const g of keyIam.grants) {
+    if (g.destroyed || g.role !== KMS_KEYS.role || !g.target || sameTarget(g.target, key) !== "yes") continue;
+    out.add(typeof g.member === "string" ? g.member : (g.member as { template?: string } | undefined)?.template ?? "(known after apply)");
+  }
+  return [...out].slice(0, 3);
+}
+
+/** Google asks for the key in the cluster's location; a difference is worth a word, not a failure. */
+function locationNote(use: KeyUse): string {
+  const location = use.cluster?.values.location;
+  if (!use.keyLocation || typeof location !== "string") return "";
+  const region = regionOf(location);
+  return use.keyLocation === region || use.keyLocation === location ? "" : ` (note: the key is in ${use.keyLocation} and the cluster in ${location}; Google recommends the same location)`;
+}
