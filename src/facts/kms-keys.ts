@@ -5,6 +5,7 @@ import type { ProjectCatalog, ProjectResolution } from "../iam/projects";
 import type { GkeFacts } from "../gke/node-identities";
 import type { GoogleIdentityKind } from "../knowledge/service-agents";
 import { canonicalPath, targetOf, type Target } from "./targets";
+import { projectsCreatedByThisApply } from "./projects-created";
 import { readResourceIam, type ResourceIam } from "./resource-iam";
 
 const KEY = "google_kms_crypto_key";
@@ -33,6 +34,8 @@ export interface KmsKeyFacts {
   uses: KeyUse[];
   keyIam: ResourceIam;
   ringIam: ResourceIam;
+  /** Projects a google_project of this configuration creates in this apply: their keys and rings are new too. */
+  projectsCreated: ReadonlySet<string>;
 }
 
 function ringPath(ring: Resource, catalog: ProjectCatalog): string | undefined {
@@ -58,7 +61,8 @@ function keyUse(resource: Resource, cluster: Resource | undefined, where: string
   const key = targetOf(value, [KEY], model, (r) => keyPath(r, model, catalog));
   if (!key) return undefined;
   const path = key.path ? PATH.exec(key.path) : null;
-  const ring: Target | undefined = path ? { path: key.path!.replace(/\/cryptoKeys\/[^/]+$/, "") } : key.resource ? keyRingTarget(key.resource, model, catalog) : undefined;
+  // The ring as the configuration names it (its resource tells whether this apply creates it), else from the key's path.
+  const ring: Target | undefined = (key.resource && keyRingTarget(key.resource, model, catalog)) ?? (path ? { path: key.path!.replace(/\/cryptoKeys\/[^/]+$/, "") } : undefined);
   const ringProject = ring?.resource ? catalog.projectOf(ring.resource).key : undefined;
   const ringLocation = ring?.resource ? stringAttribute(ring.resource.values, "location") : undefined;
   return {
@@ -95,5 +99,5 @@ export function kmsKeyFacts(model: Model, catalog: ProjectCatalog, gke: GkeFacts
     policy: "google_kms_key_ring_iam_policy",
     targetOf: (grant) => targetOf(grant.values.key_ring_id, [RING], model, (r) => ringPath(r, catalog)),
   });
-  return { uses, keyIam, ringIam };
+  return { uses, keyIam, ringIam, projectsCreated: projectsCreatedByThisApply(model) };
 }

@@ -4,6 +4,7 @@ import { stringAttribute } from "../model/access";
 import type { ProjectCatalog, ProjectResolution } from "../iam/projects";
 import type { GkeFacts } from "../gke/node-identities";
 import { canonicalPath, targetOf, type Target } from "./targets";
+import { projectsCreatedByThisApply } from "./projects-created";
 import { readResourceIam, type ResourceIam } from "./resource-iam";
 
 const SUBNETWORK = "google_compute_subnetwork";
@@ -17,6 +18,8 @@ export interface ClusterNetwork {
   host: { key: string } | { key?: undefined; reason: string };
   /** The cluster's subnetwork, when it names one. */
   subnetwork?: Target;
+  /** The host project is created by this apply, so nothing outside it can have granted anything on its network yet. */
+  hostCreatedByThisApply: boolean;
   /** Region and name of the subnetwork, for fixes. */
   subnetworkRegion?: string;
   subnetworkName?: string;
@@ -86,6 +89,7 @@ export function sharedVpcFacts(model: Model, catalog: ProjectCatalog, gke: GkeFa
     policy: "google_compute_subnetwork_iam_policy",
     targetOf: (grant) => targetOf(grant.values.subnetwork, [SUBNETWORK], model, (r) => subnetworkPath(r, model, catalog), (text) => subnetworkLiteral(text, grant, model, catalog)),
   });
+  const created = projectsCreatedByThisApply(model);
   const clusters: ClusterNetwork[] = [];
   for (const { resource: cluster, project } of gke.clusters) {
     const location = typeof cluster.values.location === "string" ? regionOf(cluster.values.location) : undefined;
@@ -99,7 +103,7 @@ export function sharedVpcFacts(model: Model, catalog: ProjectCatalog, gke: GkeFa
     if (host.key !== undefined && own !== undefined && host.key === own) continue; // its own project's network
     const name = subnetwork?.path?.split("/").pop() ?? (subnetwork?.resource && typeof subnetwork.resource.values.name === "string" ? subnetwork.resource.values.name : undefined);
     const region = subnetwork?.path?.split("/")[3] ?? location;
-    clusters.push({ cluster, serviceProject: project, host, ...(subnetwork && { subnetwork }), ...(region && { subnetworkRegion: region }), ...(name && { subnetworkName: name }) });
+    clusters.push({ cluster, serviceProject: project, host, hostCreatedByThisApply: host.key !== undefined && created.has(host.key), ...(subnetwork && { subnetwork }), ...(region && { subnetworkRegion: region }), ...(name && { subnetworkName: name }) });
   }
   return { clusters, subnetworkIam };
 }

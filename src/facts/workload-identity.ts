@@ -6,6 +6,7 @@ import type { GkeFacts } from "../gke/node-identities";
 import { isCreated } from "../rules/dependencies";
 import { WORKLOAD_IDENTITY } from "../knowledge/preconditions";
 import { referencedResource } from "./targets";
+import { projectsCreatedByThisApply } from "./projects-created";
 
 /** A cluster with Workload Identity: the pool it names, and whose pool that is. */
 export interface WorkloadPoolUse {
@@ -86,9 +87,5 @@ export function workloadIdentityFacts(model: Model, catalog: ProjectCatalog, gke
       grants.push({ resource: r, member: shown, poolProject: poolProject as WorkloadIdentityGrant["poolProject"] });
     }
   }
-  const projectsCreated = new Set<string>();
-  for (const p of model.byType.get("google_project") ?? []) {
-    if (p.mode === "managed" && isCreated(p) && typeof p.values.project_id === "string") projectsCreated.add(p.values.project_id);
-  }
-  return { clusters, grants, projectsCreated };
+  return { clusters, grants, projectsCreated: projectsCreatedByThisApply(model) };
 }

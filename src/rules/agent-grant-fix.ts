@@ -27,7 +27,8 @@ export interface AgentGrant {
 
 /** A Terraform string literal: JSON quoting plus HCL's own template markers. */
 export function hclString(value: string): string {
-  return JSON.stringify(value).replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+  // (In a replacement string `$$` is one `$`.)
+  return JSON.stringify(value).replace(/\$\{/g, "$$$${").replace(/%\{/g, "%%{");
 }
 
 const NUMBER_SENTINEL = "__PROJECT_NUMBER__";

@@ -83,7 +83,7 @@ function checkCluster(network: ClusterNetwork, ctx: RuleContext): Verdict {
       status: "unknown",
       address,
       message: `${address} uses the Shared VPC of ${host.key}; whether ${undetermined.map((r) => `${r.req.who} of ${service} holds ${r.req.role}`).join(" and whether ")} there is not known`,
-      reason: undetermined.map((r) => (r.answer.holds === "maybe" ? r.answer.reason : "")).filter(Boolean).join("; "),
+      reason: [...new Set(undetermined.map((r) => (r.answer.holds === "maybe" ? r.answer.reason : "")))].filter(Boolean).join("; "),
       decideWith: `--live reads the IAM policy of ${host.key}; a grant made on the subnetwork outside this configuration is only seen with gcloud compute networks subnets get-iam-policy`,
       remediation: remediation(),
       details,
@@ -109,7 +109,7 @@ function holds(req: Requirement, network: ClusterNetwork, service: string, host:
   if (project.holds === "maybe") return project;
   if (answer.holds === "no") return { holds: "no", why: answer.why };
   // Nothing on the subnetwork in the input: only a subnetwork this apply creates cannot have grants from elsewhere.
-  if (createdByThisApply(subnetwork)) return project;
+  if (createdByThisApply(subnetwork) || network.hostCreatedByThisApply) return project;
   return { holds: "maybe", reason: `the IAM policy of the subnetwork ${subnetwork.path ?? subnetwork.resource?.address ?? ""} is not in the input` };
 }
 

@@ -105,21 +105,38 @@ function holds(use: KeyUse, agent: AgentOf, ctx: RuleContext, keyIam: ResourceIa
   if (onKey.holds === "no") return onKey;
   if (onRing.holds === "no") return onRing;
   // Nothing grants it here: only a key and key ring created by this apply cannot have grants from elsewhere.
-  if (!createdByThisApply(use.key)) return { holds: "maybe", reason: `the IAM policy of ${use.key.path ?? use.key.resource?.address} is not in the input (the key exists outside this apply)` };
-  if (use.ring && !createdByThisApply(use.ring)) return { holds: "maybe", reason: `the IAM policy of the key ring ${use.ring.path ?? use.ring.resource?.address} is not in the input (it exists outside this apply)` };
+  const newProject = use.keyProject !== undefined && factsOf(ctx).kmsKeys.projectsCreated.has(use.keyProject);
+  if (!createdByThisApply(use.key) && !newProject) return { holds: "maybe", reason: `the IAM policy of ${use.key.path ?? use.key.resource?.address} is not in the input (the key exists outside this apply)` };
+  if (use.ring && !createdByThisApply(use.ring) && !newProject) return { holds: "maybe", reason: `the IAM policy of the key ring ${use.ring.path ?? use.ring.resource?.address} is not in the input (it exists outside this apply)` };
   return onProject;
 }
 
 function projectLevel(use: KeyUse, agent: AgentOf, ctx: RuleContext): Holds {
   if (!use.keyProject) return { holds: "maybe", reason: "the key's project is not known before apply" };
   const identity: Identity | undefined = use.agent === "gke-service-agent" ? agentIdentity("gke-agent", agent.project, ctx.iam.catalog) : agent.email ? ctx.iam.identities.email(agent.email) : undefined;
-  if (!identity) return { holds: "maybe", reason: `the project number of ${agent.project} is not in the input, so grants to its Compute Engine service agent cannot be recognised` };
+  if (!identity) return unnamedAgent(use.keyProject, agent, ctx);
   const answer = ctx.iam.holdsRole(identity, use.keyProject, KMS_KEYS.role);
   if (answer.holds === "yes") return { holds: "yes", ...(answer.via[0]?.resource && { by: answer.via[0].resource }) };
   if (answer.holds === "maybe") return answer;
   const report = ctx.iam.permissions(identity, use.keyProject, KMS_KEYS.permissions);
   if (report.undetermined.length) return { holds: "maybe", reason: report.undetermined[0].reason };
   return { holds: "no", why: answer.why ?? `nothing grants it on ${use.keyProject}` };
+}
+
+/**
+ * The agent's email is not known (its project's number is not in the input): a project-level grant
+ * of the key role may name it by a template; none can exist in a key project this apply creates.
+ */
+function unnamedAgent(keyProject: string, agent: AgentOf, ctx: RuleContext): Holds {
+  for (const g of ctx.iam.grants) {
+    if (g.destroyed || g.project.key !== keyProject || (typeof g.role === "string" && g.role !== KMS_KEYS.role)) continue;
+    const member = g.identity.email ? `serviceAccount:${g.identity.email}` : g.resource?.values.member;
+    const same = isAgentMember(member, agent, ctx.iam.catalog);
+    if (same === "yes" && typeof g.role === "string" && !g.conditional && g.resource) return { holds: "yes", by: g.resource };
+    if (same !== "no") return { holds: "maybe", reason: `${g.resource?.address ?? "a grant"} may grant it to the agent` };
+  }
+  if (factsOf(ctx).kmsKeys.projectsCreated.has(keyProject)) return { holds: "no", why: `nothing grants it on ${keyProject}, which this apply creates` };
+  return { holds: "maybe", reason: `the project number of ${agent.project} is not in the input, and grants made outside this configuration on ${keyProject} cannot be seen` };
 }
 
 /** Members the configuration grants the key role to on this key: often the node account, which is not the agent. */
