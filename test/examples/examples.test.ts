@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { scenarios, cdkTfJson, type ScenarioName } from "../support/scenarios";
+import { sharedVpcPlatform, workloadIdentityPlatform, cmekPlatform } from "../support/platforms";
 
 /**
  * examples/ is generated from the test scenarios so that what the README walks through is
@@ -13,6 +14,12 @@ const files: Array<[string, () => unknown]> = [
   ...(Object.keys(scenarios) as ScenarioName[]).map((name): [string, () => unknown] => [`examples/plans/${name}.plan.json`, scenarios[name]]),
   ["examples/terraform-json/good.cdk.tf.json", () => cdkTfJson("good")],
   ["examples/terraform-json/bad-default-sa.cdk.tf.json", () => cdkTfJson("bad-default-sa")],
+  ["examples/terraform-json/shared-vpc-service.cdk.tf.json", () => sharedVpcPlatform("good")],
+  ["examples/terraform-json/bad-shared-vpc-new-host.cdk.tf.json", () => sharedVpcPlatform("bad")],
+  ["examples/terraform-json/workload-identity.cdk.tf.json", () => workloadIdentityPlatform("good")],
+  ["examples/terraform-json/bad-workload-identity-race.cdk.tf.json", () => workloadIdentityPlatform("bad")],
+  ["examples/terraform-json/cmek-cluster.cdk.tf.json", () => cmekPlatform("good")],
+  ["examples/terraform-json/bad-cmek-node-account.cdk.tf.json", () => cmekPlatform("bad")],
 ];
 
 describe("bundled examples", () => {
@@ -36,6 +43,12 @@ describe("bundled examples", () => {
     ["examples/plans/unknown-existing-account.plan.json", 0, /UNKNOWN\s+GKE001/],
     ["examples/terraform-json/good.cdk.tf.json", 0, /Summary: 0 failed, 1 unknown, 0 suppressed/],
     ["examples/terraform-json/bad-default-sa.cdk.tf.json", 1, /google_container_cluster.cluster \[gke\/cluster\]/],
+    ["examples/terraform-json/shared-vpc-service.cdk.tf.json", 0, /Summary: 0 failed/],
+    ["examples/terraform-json/bad-shared-vpc-new-host.cdk.tf.json", 1, /FAIL\s+GKE012 google_container_cluster.cluster uses the Shared VPC of acme-net-host/],
+    ["examples/terraform-json/workload-identity.cdk.tf.json", 0, /Summary: 0 failed/],
+    ["examples/terraform-json/bad-workload-identity-race.cdk.tf.json", 1, /FAIL\s+GKE013 google_service_account_iam_member.web_app_workload_identity grants to/],
+    ["examples/terraform-json/cmek-cluster.cdk.tf.json", 0, /Summary: 0 failed/],
+    ["examples/terraform-json/bad-cmek-node-account.cdk.tf.json", 1, /FAIL\s+GKE014 google_container_node_pool.pool \(node_config.boot_disk_kms_key\)/],
   ];
   test.each(expectations)("preflight %s exits %i", (file, code, output) => {
     const result = spawnSync(process.execPath, [cli, join(root, file)], { encoding: "utf8" });
