@@ -82,6 +82,12 @@ function networkProject(value: Value | undefined, cluster: Resource, model: Mode
   return { reason: `the cluster's network ${target.reason}` };
 }
 
+/** The subnetwork a cluster names (`subnetwork`), as a target: its resource in the configuration and/or its path. */
+export function clusterSubnetwork(cluster: Resource, model: Model, catalog: ProjectCatalog): Target | undefined {
+  const location = typeof cluster.values.location === "string" ? regionOf(cluster.values.location) : undefined;
+  return targetOf(cluster.values.subnetwork, [SUBNETWORK], model, (r) => subnetworkPath(r, model, catalog), (text) => subnetworkLiteral(text, cluster, model, catalog, location));
+}
+
 export function sharedVpcFacts(model: Model, catalog: ProjectCatalog, gke: GkeFacts): SharedVpcFacts {
   const subnetworkIam = readResourceIam(model, {
     member: "google_compute_subnetwork_iam_member",
@@ -93,7 +99,7 @@ export function sharedVpcFacts(model: Model, catalog: ProjectCatalog, gke: GkeFa
   const clusters: ClusterNetwork[] = [];
   for (const { resource: cluster, project } of gke.clusters) {
     const location = typeof cluster.values.location === "string" ? regionOf(cluster.values.location) : undefined;
-    const subnetwork = targetOf(cluster.values.subnetwork, [SUBNETWORK], model, (r) => subnetworkPath(r, model, catalog), (text) => subnetworkLiteral(text, cluster, model, catalog, location));
+    const subnetwork = clusterSubnetwork(cluster, model, catalog);
     const network = networkProject(cluster.values.network, cluster, model, catalog);
     const fromSubnetwork = subnetwork?.resource ? catalog.projectOf(subnetwork.resource).key : projectOfPath(subnetwork?.path, catalog);
     const hostKey = fromSubnetwork ?? network.key;

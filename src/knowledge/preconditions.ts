@@ -56,6 +56,14 @@ export const SERVICE_AGENT_CREATION = {
   ] satisfies PreconditionSource[],
 } as const;
 
+/** Secondary ranges a VPC-native cluster or node pool names by name must exist in the subnetwork. */
+export const SECONDARY_RANGES = {
+  sources: [
+    { url: "https://cloud.google.com/kubernetes-engine/docs/how-to/alias-ips", establishes: "a VPC-native cluster uses the subnetwork's secondary ranges named for Pods and Services, or ranges GKE creates from CIDR blocks it is given" },
+    { url: "https://cloud.google.com/kubernetes-engine/docs/how-to/multi-pod-cidr", establishes: "a node pool's Pod range (pod_range) names a secondary range of the cluster's subnetwork unless GKE is asked to create it" },
+  ] satisfies PreconditionSource[],
+} as const;
+
 /** GKE's own version skew between nodes and control plane. */
 export const VERSION_SKEW = {
   /** Nodes may be at most this many minor versions older than the control plane, never newer. */

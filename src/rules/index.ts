@@ -13,6 +13,8 @@ import { gke011RegistryPull } from "./gke011-registry-pull";
 import { gke012SharedVpcAccess } from "./gke012-shared-vpc-access";
 import { gke013WorkloadIdentityPool } from "./gke013-workload-identity-pool";
 import { gke014KmsKeyAccess } from "./gke014-kms-key-access";
+import { gke015NodeVersionSkew } from "./gke015-node-version-skew";
+import { gke016SecondaryRanges } from "./gke016-secondary-ranges";
 
 /** Every rule, in id order. A new rule is one file plus one line here. */
 export const allRules: readonly Rule[] = [
@@ -30,6 +32,8 @@ export const allRules: readonly Rule[] = [
   gke012SharedVpcAccess,
   gke013WorkloadIdentityPool,
   gke014KmsKeyAccess,
+  gke015NodeVersionSkew,
+  gke016SecondaryRanges,
 ];
 
 export function findRule(idOrSlug: string): Rule | undefined {

@@ -32,7 +32,19 @@ function base() {
   return stack;
 }
 
-describe("GKE012-014 through the CDKTF aspect", () => {
+describe("GKE012-016 through the CDKTF aspect", () => {
+  test("GKE015 and GKE016: a pool three minor versions behind, and a range the subnetwork lacks", () => {
+    const stack = base();
+    const subnet = new ComputeSubnetwork(stack, "subnet", { region: "europe-west1", name: "gke", network: "vpc", ipCidrRange: "10.0.0.0/20", secondaryIpRange: [{ rangeName: "pods", ipCidrRange: "10.4.0.0/14" }] });
+    const cluster = new ContainerCluster(stack, "cluster", { name: "c", location: "europe-west1", initialNodeCount: 1, minMasterVersion: "1.32.1-gke.1", subnetwork: subnet.id, ipAllocationPolicy: { clusterSecondaryRangeName: "pods", servicesSecondaryRangeName: "services" } });
+    new ContainerNodePool(stack, "pool", { name: "pool", cluster: cluster.name, location: "europe-west1", version: "1.29.3-gke.1" });
+    GkePreflight.of(stack);
+    const message = synthError(stack);
+    expect(message).toMatch(/^\[gke\/pool\] GKE015 .*3 minor versions older/m);
+    expect(message).toMatch(/^\[gke\/cluster\] GKE016 .*names the secondary range services/m);
+    expect(message).not.toMatch(/GKE016 .*range pods /);
+  });
+
   test("GKE012: a cluster on a subnetwork of a host project the stack creates, without the host grants", () => {
     const stack = base();
     const host = new Project(stack, "host", { projectId: "net-host", name: "net-host", orgId: "1234567890" });

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { scenarios, cdkTfJson, type ScenarioName } from "../support/scenarios";
-import { sharedVpcPlatform, workloadIdentityPlatform, cmekPlatform } from "../support/platforms";
+import { sharedVpcPlatform, workloadIdentityPlatform, cmekPlatform, pinnedVersionsPlatform } from "../support/platforms";
 
 /**
  * examples/ is generated from the test scenarios so that what the README walks through is
@@ -20,6 +20,8 @@ const files: Array<[string, () => unknown]> = [
   ["examples/terraform-json/bad-workload-identity-race.cdk.tf.json", () => workloadIdentityPlatform("bad")],
   ["examples/terraform-json/cmek-cluster.cdk.tf.json", () => cmekPlatform("good")],
   ["examples/terraform-json/bad-cmek-node-account.cdk.tf.json", () => cmekPlatform("bad")],
+  ["examples/terraform-json/pinned-versions.cdk.tf.json", () => pinnedVersionsPlatform("good")],
+  ["examples/terraform-json/bad-version-skew-ranges.cdk.tf.json", () => pinnedVersionsPlatform("bad")],
 ];
 
 describe("bundled examples", () => {
@@ -48,6 +50,8 @@ describe("bundled examples", () => {
     ["examples/terraform-json/workload-identity.cdk.tf.json", 0, /Summary: 0 failed/],
     ["examples/terraform-json/bad-workload-identity-race.cdk.tf.json", 1, /FAIL\s+GKE013 google_service_account_iam_member.web_app_workload_identity grants to/],
     ["examples/terraform-json/cmek-cluster.cdk.tf.json", 0, /Summary: 0 failed/],
+    ["examples/terraform-json/pinned-versions.cdk.tf.json", 0, /Summary: 0 failed/],
+    ["examples/terraform-json/bad-version-skew-ranges.cdk.tf.json", 1, /FAIL\s+GKE016 google_container_cluster.cluster names the secondary range services[^]*FAIL\s+GKE015 google_container_node_pool.pool \(version\) runs 1.29.15-gke.1044000, 3 minor versions older/],
     ["examples/terraform-json/bad-cmek-node-account.cdk.tf.json", 1, /FAIL\s+GKE014 google_container_node_pool.pool \(node_config.boot_disk_kms_key\)/],
   ];
   test.each(expectations)("preflight %s exits %i", (file, code, output) => {

@@ -157,3 +157,33 @@ export function cmekPlatform(variant: "good" | "bad" = "good"): Record<string, u
     },
   }, { google_project: { project: { project_id: PROJECT } } });
 }
+
+/**
+ * A VPC-native cluster on a subnetwork of the stack, with a pinned control plane and a node pool
+ * pinned to its own version. Good: the ranges exist and the pool is one minor version behind.
+ * Bad: the pool is three minor versions behind and the cluster names a Services range the
+ * subnetwork does not have.
+ */
+export function pinnedVersionsPlatform(variant: "good" | "bad" = "good"): Record<string, unknown> {
+  const base = basics(PROJECT, "data.google_project.project.number");
+  return stackOf(PROJECT, {
+    ...base,
+    google_compute_network: { vpc: { name: "vpc", auto_create_subnetworks: false } },
+    google_compute_subnetwork: {
+      gke: { name: "gke", region: "europe-west1", network: "${google_compute_network.vpc.id}", ip_cidr_range: "10.0.0.0/20", secondary_ip_range: [{ range_name: "pods", ip_cidr_range: "10.4.0.0/14" }, { range_name: variant === "good" ? "services" : "svc", ip_cidr_range: "10.8.0.0/20" }] },
+    },
+    google_container_cluster: {
+      cluster: {
+        name: "pinned", location: "europe-west1", initial_node_count: 1, remove_default_node_pool: true, deletion_protection: true,
+        min_master_version: "1.32.4-gke.1106006",
+        network: "${google_compute_network.vpc.id}", subnetwork: "${google_compute_subnetwork.gke.id}",
+        ip_allocation_policy: { cluster_secondary_range_name: "pods", services_secondary_range_name: "services" },
+        node_config: nodeConfig,
+        depends_on: ["google_project_service.container_api", "google_project_iam_member.nodes_default_node_sa"],
+      },
+    },
+    google_container_node_pool: {
+      pool: { name: "pool", cluster: "${google_container_cluster.cluster.name}", location: "europe-west1", node_count: 1, version: variant === "good" ? "1.31.6-gke.1020000" : "1.29.15-gke.1044000", node_config: nodeConfig },
+    },
+  }, { google_project: { project: { project_id: PROJECT } } });
+}
