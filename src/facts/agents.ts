@@ -1,7 +1,7 @@
 import type { Value } from "../model/types";
 import { isUnknown } from "../model/unknown";
 import type { ProjectCatalog } from "../iam/projects";
-import { googleIdentity, recogniseGoogleIdentity, type GoogleIdentityKind } from "../knowledge/service-agents";
+import { GOOGLE_IDENTITIES, googleIdentity, recogniseGoogleIdentity, type GoogleIdentityKind } from "../knowledge/service-agents";
 
 /** One Google-managed identity of one project (a service agent), as the rules look for it. */
 export interface AgentOf {
@@ -28,6 +28,15 @@ function templatePattern(kind: GoogleIdentityKind): RegExp {
     templates.set(kind, (regex = new RegExp(`^(?:serviceAccount:)?${escape(before)}\\$\\{([^}]+)\\}${escape(after)}$`, "i")));
   }
   return regex;
+}
+
+/** Which agent kind a template such as `serviceAccount:service-${data.google_project.p.number}@…` names, and the reference in it. */
+export function agentTemplateReference(template: string): { kind: GoogleIdentityKind; reference: string } | undefined {
+  for (const { kind } of GOOGLE_IDENTITIES) {
+    const match = templatePattern(kind).exec(template);
+    if (match) return { kind, reference: match[1] };
+  }
+  return undefined;
 }
 
 /**

@@ -4,7 +4,7 @@ import { isUnknown } from "../model/unknown";
 import type { ProjectCatalog, ProjectResolution } from "../iam/projects";
 import type { GkeFacts } from "../gke/node-identities";
 import type { GoogleIdentityKind } from "../knowledge/service-agents";
-import { canonicalPath, targetOf, type Target } from "./targets";
+import { canonicalPath, isSet, targetOf, type Target } from "./targets";
 import { projectsCreatedByThisApply } from "./projects-created";
 import { readResourceIam, type ResourceIam } from "./resource-iam";
 
@@ -78,7 +78,7 @@ export function kmsKeyFacts(model: Model, catalog: ProjectCatalog, gke: GkeFacts
   for (const { resource: cluster, project } of gke.clusters) {
     for (const encryption of blocks(cluster.values.database_encryption)) {
       const state = encryption.state;
-      if (state === "ENCRYPTED" || isUnknown(state)) add(keyUse(cluster, cluster, "database_encryption.key_name", encryption.key_name, "gke-service-agent", project, model, catalog));
+      if (state === "ENCRYPTED" || (isUnknown(state) && isSet(state))) add(keyUse(cluster, cluster, "database_encryption.key_name", encryption.key_name, "gke-service-agent", project, model, catalog));
     }
     add(keyUse(cluster, cluster, "node_config.boot_disk_kms_key", attribute(cluster.values, "node_config", "boot_disk_kms_key"), "compute-service-agent", project, model, catalog));
     blocks(cluster.values.node_pool).forEach((pool, i) => add(keyUse(cluster, cluster, `node_pool[${i}].node_config.boot_disk_kms_key`, attribute(pool, "node_config", "boot_disk_kms_key"), "compute-service-agent", project, model, catalog)));

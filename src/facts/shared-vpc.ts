@@ -3,7 +3,7 @@ import { isUnknown } from "../model/unknown";
 import { stringAttribute } from "../model/access";
 import type { ProjectCatalog, ProjectResolution } from "../iam/projects";
 import type { GkeFacts } from "../gke/node-identities";
-import { canonicalPath, targetOf, type Target } from "./targets";
+import { canonicalPath, isSet, targetOf, type Target } from "./targets";
 import { projectsCreatedByThisApply } from "./projects-created";
 import { readResourceIam, type ResourceIam } from "./resource-iam";
 
@@ -71,7 +71,8 @@ function projectOfPath(path: string | undefined, catalog: ProjectCatalog): strin
 
 /** The project a `network` value names: a path's project, a referenced network's project, or the cluster's own for a bare name. */
 function networkProject(value: Value | undefined, cluster: Resource, model: Model, catalog: ProjectCatalog): { key?: string; reason?: string } {
-  if (value === undefined || value === null || value === "") return {};
+  // Unset, or a bare name (a network of the cluster's own project): not another project's network.
+  if (!isSet(value) || (typeof value === "string" && !canonicalPath(value).startsWith("projects/"))) return {};
   const target = targetOf(value, [NETWORK], model, (r) => catalog.projectOf(r).key && `projects/${catalog.projectOf(r).key}/global/networks/${String(r.values.name)}`, (text) => {
     const path = canonicalPath(text);
     return path.startsWith("projects/") ? path : `projects/${catalog.projectOf(cluster).key ?? "?"}/global/networks/${path}`;
@@ -101,6 +102,9 @@ export function sharedVpcFacts(model: Model, catalog: ProjectCatalog, gke: GkeFa
     const location = typeof cluster.values.location === "string" ? regionOf(cluster.values.location) : undefined;
     const subnetwork = clusterSubnetwork(cluster, model, catalog);
     const network = networkProject(cluster.values.network, cluster, model, catalog);
+    // A bare subnetwork name is a subnetwork of the cluster's own project.
+    const bareSubnetwork = typeof cluster.values.subnetwork === "string" && !canonicalPath(cluster.values.subnetwork).startsWith("projects/");
+    if (bareSubnetwork && network.key === undefined && network.reason === undefined) continue;
     const fromSubnetwork = subnetwork?.resource ? catalog.projectOf(subnetwork.resource).key : projectOfPath(subnetwork?.path, catalog);
     const hostKey = fromSubnetwork ?? network.key;
     const own = project.key;

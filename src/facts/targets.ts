@@ -21,6 +21,15 @@ export function canonicalPath(text: string): string {
 }
 
 /**
+ * Whether the configuration sets the value: a plan marks an attribute it does not set but the
+ * provider computes as unknown, with no expression behind it; that is no choice to check.
+ */
+export function isSet(value: Value | undefined): value is Value {
+  if (value === undefined || value === null || value === "") return false;
+  return !(isUnknown(value) && value.references.length === 0 && !value.template);
+}
+
+/**
  * What a value names, among resources of the given types: a literal becomes a path (through
  * `pathOfLiteral`, which may complete a bare name), a reference becomes the resource it refers to
  * (with its path when the resource's own values tell it).
@@ -32,7 +41,7 @@ export function targetOf(
   pathOfResource: (resource: Resource) => string | undefined,
   pathOfLiteral: (text: string) => string | undefined = canonicalPath,
 ): Target | undefined {
-  if (value === undefined || value === null || value === "") return undefined;
+  if (!isSet(value)) return undefined;
   if (typeof value === "string") {
     const path = pathOfLiteral(value);
     return path ? { path } : { reason: `\`${value}\` does not name a ${types.join(" or ")}` };

@@ -2,6 +2,7 @@ import type { Resource, Value } from "../model/types";
 import { isUnknown } from "../model/unknown";
 import { blocks } from "../model/access";
 import type { GkeFacts } from "../gke/node-identities";
+import { isSet } from "./targets";
 
 /**
  * A GKE version as Terraform may write it: `1.30`, `1.30.5`, `1.30.5-gke.1014001`, or an alias
@@ -53,12 +54,12 @@ export function nodeVersionUses(gke: GkeFacts): NodeVersionUse[] {
   const uses: NodeVersionUse[] = [];
   for (const pool of gke.nodePools) {
     const value = pool.resource.values.version;
-    if (value !== undefined && value !== null && value !== "") uses.push({ resource: pool.resource, ...(pool.cluster && { cluster: pool.cluster }), where: "version", value });
+    if (isSet(value)) uses.push({ resource: pool.resource, ...(pool.cluster && { cluster: pool.cluster }), where: "version", value });
   }
   for (const { resource } of gke.clusters) {
     blocks(resource.values.node_pool).forEach((pool, i) => {
       const value = pool.version;
-      if (value !== undefined && value !== null && value !== "") uses.push({ resource, cluster: resource, where: `node_pool[${i}].version`, value });
+      if (isSet(value)) uses.push({ resource, cluster: resource, where: `node_pool[${i}].version`, value });
     });
   }
   return uses;
@@ -73,7 +74,7 @@ export function controlPlaneVersion(cluster: Resource): { value: Value; from: st
   if (typeof master === "string" && master) return { value: master, from: "master_version" };
   const min = cluster.values.min_master_version;
   if (typeof min === "string" && min) return { value: min, from: "min_master_version" };
-  if (isUnknown(min)) return { value: min, from: "min_master_version" };
+  if (isUnknown(min) && isSet(min)) return { value: min, from: "min_master_version" };
   if (isUnknown(master) && cluster.change !== "create" && cluster.change !== "planned") return { value: master, from: "master_version" };
   return undefined;
 }

@@ -5,7 +5,7 @@ import type { ProjectCatalog, ProjectResolution } from "../iam/projects";
 import type { GkeFacts } from "../gke/node-identities";
 import { isCreated } from "../rules/dependencies";
 import { WORKLOAD_IDENTITY } from "../knowledge/preconditions";
-import { referencedResource } from "./targets";
+import { isSet, referencedResource } from "./targets";
 import { projectsCreatedByThisApply } from "./projects-created";
 
 /** A cluster with Workload Identity: the pool it names, and whose pool that is. */
@@ -45,7 +45,7 @@ function clusterPool(cluster: Resource, project: ProjectResolution, catalog: Pro
   const autopilot = booleanAttribute(cluster.values, "enable_autopilot") === true;
   const pool = attribute(cluster.values, "workload_identity_config", "workload_pool");
   if (typeof pool === "string" && pool) return { cluster, project, pool, poolProject: poolProjectOfName(pool, catalog), autopilot };
-  if (isUnknown(pool)) return { cluster, project, ...(project.key && { poolProject: project.key }), autopilot };
+  if (isUnknown(pool) && isSet(pool)) return { cluster, project, ...(project.key && { poolProject: project.key }), autopilot };
   return autopilot ? { cluster, project, ...(project.key && { poolProject: project.key }), autopilot } : undefined;
 }
 

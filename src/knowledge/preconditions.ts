@@ -51,7 +51,17 @@ export const KMS_KEYS = {
 
 /** Service agents exist once their API is enabled or their identity is created. */
 export const SERVICE_AGENT_CREATION = {
+  /** The API whose enabling creates each identity GKE relies on (the Google APIs service agent comes with the project). */
+  createdBy: {
+    "gke-service-agent": "container.googleapis.com",
+    "gke-node-service-agent": "container.googleapis.com",
+    "compute-service-agent": "compute.googleapis.com",
+    "compute-default-sa": "compute.googleapis.com",
+  } as Partial<Record<GoogleIdentityKind, string>>,
+  /** google-beta resource that asks Google to create a service's agent ahead of use. */
+  identityResource: "google_project_service_identity",
   sources: [
+    { url: "https://cloud.google.com/iam/docs/service-agents", establishes: "which service agent belongs to which service, and that Google creates it when the service is enabled (the Compute Engine default service account with the Compute Engine API)" },
     { url: "https://cloud.google.com/iam/docs/create-service-agents", establishes: "service agents are created when their service is enabled and used, or on request; a role cannot be granted to a service agent that does not exist yet" },
   ] satisfies PreconditionSource[],
 } as const;

@@ -5,6 +5,7 @@ import { attribute, blocks, booleanAttribute } from "../model/access";
 import { CLUSTER, NODE_POOL } from "../gke/node-identities";
 import { SECONDARY_RANGES } from "../knowledge/preconditions";
 import { clusterSubnetwork } from "../facts/shared-vpc";
+import { isSet } from "../facts/targets";
 import { textRemediation } from "./remediation";
 import { hclString } from "./agent-grant-fix";
 import { sh } from "./shell";
@@ -40,7 +41,7 @@ export const gke016SecondaryRanges: Rule = {
 function rangeUses(ctx: RuleContext): RangeUse[] {
   const uses: RangeUse[] = [];
   const add = (resource: Resource, cluster: Resource, where: string, name: Value | undefined) => {
-    if (name !== undefined && name !== null && name !== "") uses.push({ resource, cluster, where, name });
+    if (isSet(name)) uses.push({ resource, cluster, where, name });
   };
   for (const { resource: cluster } of ctx.gke.clusters) {
     add(cluster, cluster, "ip_allocation_policy.cluster_secondary_range_name", attribute(cluster.values, "ip_allocation_policy", "cluster_secondary_range_name"));
@@ -64,8 +65,9 @@ function checkUse(use: RangeUse, ctx: RuleContext): Verdict {
   const subnetwork = clusterSubnetwork(use.cluster, ctx.model, ctx.iam.catalog);
   const subnet = subnetwork?.resource;
   if (!subnet) {
-    const which = subnetwork?.path ?? (subnetwork ? "a subnetwork only known after apply" : "the default subnetwork of its network");
-    return { status: "unknown", address, message: `${address} names the secondary range ${name} (${use.where}) of ${which}, which is not in the input`, reason: subnetwork?.reason ?? "the subnetwork is managed outside this configuration", decideWith: sh`gcloud compute networks subnets describe ${subnetwork?.path ?? "SUBNET"} --format=${"value(secondaryIpRanges[].rangeName)"} (--live does not read subnetworks)`, details };
+    const written = use.cluster.values.subnetwork;
+    const which = subnetwork?.path ?? (typeof written === "string" ? `the subnetwork ${written}` : subnetwork ? "a subnetwork only known after apply" : "the default subnetwork of its network");
+    return { status: "unknown", address, message: `${address} names the secondary range ${name} (${use.where}) of ${which}, which is not in the input`, reason: subnetwork?.reason ?? "the subnetwork is managed outside this configuration", decideWith: sh`gcloud compute networks subnets describe ${subnetwork?.path ?? (typeof written === "string" ? written : "SUBNET")} --format=${"value(secondaryIpRanges[].rangeName)"} (--live does not read subnetworks)`, details };
   }
   details.subnetwork = subnet.address;
   const ranges = subnet.values.secondary_ip_range;

@@ -15,6 +15,7 @@ import { gke013WorkloadIdentityPool } from "./gke013-workload-identity-pool";
 import { gke014KmsKeyAccess } from "./gke014-kms-key-access";
 import { gke015NodeVersionSkew } from "./gke015-node-version-skew";
 import { gke016SecondaryRanges } from "./gke016-secondary-ranges";
+import { gke017ServiceAgentExists } from "./gke017-service-agent-exists";
 
 /** Every rule, in id order. A new rule is one file plus one line here. */
 export const allRules: readonly Rule[] = [
@@ -34,6 +35,7 @@ export const allRules: readonly Rule[] = [
   gke014KmsKeyAccess,
   gke015NodeVersionSkew,
   gke016SecondaryRanges,
+  gke017ServiceAgentExists,
 ];
 
 export function findRule(idOrSlug: string): Rule | undefined {

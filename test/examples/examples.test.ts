@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { scenarios, cdkTfJson, type ScenarioName } from "../support/scenarios";
-import { sharedVpcPlatform, workloadIdentityPlatform, cmekPlatform, pinnedVersionsPlatform } from "../support/platforms";
+import { sharedVpcPlatform, workloadIdentityPlatform, cmekPlatform, pinnedVersionsPlatform, agentGrantBeforeApiPlatform } from "../support/platforms";
 
 /**
  * examples/ is generated from the test scenarios so that what the README walks through is
@@ -22,6 +22,7 @@ const files: Array<[string, () => unknown]> = [
   ["examples/terraform-json/bad-cmek-node-account.cdk.tf.json", () => cmekPlatform("bad")],
   ["examples/terraform-json/pinned-versions.cdk.tf.json", () => pinnedVersionsPlatform("good")],
   ["examples/terraform-json/bad-version-skew-ranges.cdk.tf.json", () => pinnedVersionsPlatform("bad")],
+  ["examples/terraform-json/bad-agent-grant-before-api.cdk.tf.json", agentGrantBeforeApiPlatform],
 ];
 
 describe("bundled examples", () => {
@@ -51,6 +52,7 @@ describe("bundled examples", () => {
     ["examples/terraform-json/bad-workload-identity-race.cdk.tf.json", 1, /FAIL\s+GKE013 google_service_account_iam_member.web_app_workload_identity grants to/],
     ["examples/terraform-json/cmek-cluster.cdk.tf.json", 0, /Summary: 0 failed/],
     ["examples/terraform-json/pinned-versions.cdk.tf.json", 0, /Summary: 0 failed/],
+    ["examples/terraform-json/bad-agent-grant-before-api.cdk.tf.json", 1, /FAIL\s+GKE017 google_project_iam_member.gke_agent grants to Kubernetes Engine Service Agent/],
     ["examples/terraform-json/bad-version-skew-ranges.cdk.tf.json", 1, /FAIL\s+GKE016 google_container_cluster.cluster names the secondary range services[^]*FAIL\s+GKE015 google_container_node_pool.pool \(version\) runs 1.29.15-gke.1044000, 3 minor versions older/],
     ["examples/terraform-json/bad-cmek-node-account.cdk.tf.json", 1, /FAIL\s+GKE014 google_container_node_pool.pool \(node_config.boot_disk_kms_key\)/],
   ];

@@ -33,7 +33,7 @@ function basics(project: string, numberRef: string) {
     google_service_account: { nodes_sa: { project, account_id: "gke-nodes", display_name: "GKE nodes" } },
     google_project_iam_member: {
       nodes_default_node_sa: { project, role: "roles/container.defaultNodeServiceAccount", member: "serviceAccount:${google_service_account.nodes_sa.email}" },
-      gke_agent: { project, role: "roles/container.serviceAgent", member: `serviceAccount:service-\${${numberRef}}@container-engine-robot.iam.gserviceaccount.com` },
+      gke_agent: { project, role: "roles/container.serviceAgent", member: `serviceAccount:service-\${${numberRef}}@container-engine-robot.iam.gserviceaccount.com`, depends_on: ["google_project_service.container_api"] },
     } as Record<string, Record<string, unknown>>,
   };
 }
@@ -50,9 +50,9 @@ export function sharedVpcPlatform(variant: "good" | "bad" = "good"): Record<stri
   const agent = "serviceAccount:service-${data.google_project.service.number}@container-engine-robot.iam.gserviceaccount.com";
   const apisAgent = "serviceAccount:${data.google_project.service.number}@cloudservices.gserviceaccount.com";
   const hostGrants = {
-    google_project_iam_member: { ...base.google_project_iam_member, gke_host_service_agent_user: { project: HOST, role: "roles/container.hostServiceAgentUser", member: agent } },
+    google_project_iam_member: { ...base.google_project_iam_member, gke_host_service_agent_user: { project: HOST, role: "roles/container.hostServiceAgentUser", member: agent, depends_on: ["google_project_service.container_api"] } },
     google_compute_subnetwork_iam_member: {
-      gke_agent_network_user: { project: HOST, region: "europe-west1", subnetwork: "gke-nodes", role: "roles/compute.networkUser", member: agent },
+      gke_agent_network_user: { project: HOST, region: "europe-west1", subnetwork: "gke-nodes", role: "roles/compute.networkUser", member: agent, depends_on: ["google_project_service.container_api"] },
       apis_agent_network_user: { project: HOST, region: "europe-west1", subnetwork: "gke-nodes", role: "roles/compute.networkUser", member: apisAgent },
     },
   };
@@ -127,8 +127,8 @@ export function cmekPlatform(variant: "good" | "bad" = "good"): Record<string, u
   const keyGrants =
     variant === "good"
       ? {
-          gke_agent_secrets_key: { crypto_key_id: "${google_kms_crypto_key.secrets.id}", role, member: "serviceAccount:service-${data.google_project.project.number}@container-engine-robot.iam.gserviceaccount.com" },
-          compute_agent_boot_disk_key: { crypto_key_id: "${google_kms_crypto_key.disks.id}", role, member: "serviceAccount:service-${data.google_project.project.number}@compute-system.iam.gserviceaccount.com" },
+          gke_agent_secrets_key: { crypto_key_id: "${google_kms_crypto_key.secrets.id}", role, member: "serviceAccount:service-${data.google_project.project.number}@container-engine-robot.iam.gserviceaccount.com", depends_on: ["google_project_service.container_api"] },
+          compute_agent_boot_disk_key: { crypto_key_id: "${google_kms_crypto_key.disks.id}", role, member: "serviceAccount:service-${data.google_project.project.number}@compute-system.iam.gserviceaccount.com", depends_on: ["google_project_service.compute_api"] },
         }
       : {
           nodes_secrets_key: { crypto_key_id: "${google_kms_crypto_key.secrets.id}", role, member: "serviceAccount:${google_service_account.nodes_sa.email}" },
@@ -186,4 +186,25 @@ export function pinnedVersionsPlatform(variant: "good" | "bad" = "good"): Record
       pool: { name: "pool", cluster: "${google_container_cluster.cluster.name}", location: "europe-west1", node_count: 1, version: variant === "good" ? "1.31.6-gke.1020000" : "1.29.15-gke.1044000", node_config: nodeConfig },
     },
   }, { google_project: { project: { project_id: PROJECT } } });
+}
+
+/**
+ * A new project whose GKE service agent is granted its role before container.googleapis.com is
+ * enabled: Google creates the agent with the API, so on the first apply the grant races it (GKE017).
+ */
+export function agentGrantBeforeApiPlatform(): Record<string, unknown> {
+  const base = basics(APPS, "google_project.apps.number");
+  const { depends_on: _waits, ...racingGrant } = base.google_project_iam_member.gke_agent as Record<string, unknown>;
+  void _waits;
+  return stackOf(APPS, {
+    google_project: { apps: { project_id: APPS, name: APPS, org_id: "1234567890", billing_account: "000000-000000-000000" } },
+    ...base,
+    google_project_iam_member: { ...base.google_project_iam_member, gke_agent: racingGrant },
+    google_container_cluster: {
+      cluster: {
+        name: "apps", location: "europe-west1", initial_node_count: 1, remove_default_node_pool: true, deletion_protection: true, node_config: nodeConfig,
+        depends_on: ["google_project_service.container_api", "google_project_iam_member.nodes_default_node_sa", "google_project_iam_member.gke_agent"],
+      },
+    },
+  });
 }

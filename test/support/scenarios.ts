@@ -27,7 +27,8 @@ export const grant = (name: string, role: string, member: string | ReturnType<ty
   ...extra,
 });
 
-export const agentGrant: ResourceSpec = grant("gke_agent", "roles/container.serviceAgent", `serviceAccount:${AGENT}`);
+/** The GKE service agent exists once container.googleapis.com is enabled: its grant waits for that (GKE017). */
+export const agentGrant: ResourceSpec = grant("gke_agent", "roles/container.serviceAgent", `serviceAccount:${AGENT}`, { dependsOn: ["google_project_service.container_api"] });
 
 export const cluster = (serviceAccount: unknown = ref("google_service_account.gke_nodes.email"), extra: Record<string, unknown> = {}, grants = ["google_project_iam_member.nodes_default_node_sa"]): ResourceSpec => ({
   type: "google_container_cluster",
@@ -131,7 +132,7 @@ export function cdkTfJson(variant: "good" | "bad-default-sa"): Record<string, un
       google_service_account: { nodes_sa: { ...meta("nodes_sa", "nodes_sa"), account_id: "gke-nodes", display_name: "GKE nodes" } },
       google_project_iam_member: {
         nodes_default_node_sa: { ...meta("nodes_default_node_sa", "nodes_default_node_sa"), project: PROJECT, role: "roles/container.defaultNodeServiceAccount", member: "serviceAccount:${google_service_account.nodes_sa.email}" },
-        gke_agent: { ...meta("gke_agent", "gke_agent"), project: PROJECT, role: "roles/container.serviceAgent", member: "serviceAccount:service-${data.google_project.project.number}@container-engine-robot.iam.gserviceaccount.com" },
+        gke_agent: { ...meta("gke_agent", "gke_agent"), project: PROJECT, role: "roles/container.serviceAgent", member: "serviceAccount:service-${data.google_project.project.number}@container-engine-robot.iam.gserviceaccount.com", depends_on: ["google_project_service.container_api"] },
       },
       google_container_cluster: {
         cluster: {
