@@ -1,5 +1,6 @@
 import { sh } from "./shell";
 import type { Rule, RuleContext, Verdict } from "./types";
+import { worstPerAddress } from "./worst-per-address";
 import { CLUSTER } from "../gke/node-identities";
 import { WORKLOAD_IDENTITY } from "../knowledge/preconditions";
 import { factsOf } from "../facts";
@@ -32,7 +33,7 @@ export const gke013WorkloadIdentityPool: Rule = {
     const creating = new Set(facts.clusters.filter((c) => isCreated(c.cluster)).map((c) => c.cluster.address));
     const reach = new DependencyReach(ctx.model, (r) => creating.has(r.address));
     for (const grant of facts.grants) verdicts.push(checkGrant(grant, facts.clusters, facts.projectsCreated, reach));
-    return verdicts;
+    return worstPerAddress(verdicts);
   },
 };
 

@@ -1,4 +1,5 @@
 import type { Rule, RuleContext, Verdict } from "./types";
+import { worstPerAddress } from "./worst-per-address";
 import type { Resource } from "../model/types";
 import { agentIdentity, type Identity } from "../iam/identity";
 import { CLUSTER, NODE_POOL } from "../gke/node-identities";
@@ -37,7 +38,7 @@ export const gke014KmsKeyAccess: Rule = {
     if (facts.uses.length === 0) return [];
     const grantResources = new Set([...facts.keyIam.grants, ...facts.ringIam.grants].map((g) => g.resource).concat(ctx.iam.grants.flatMap((g) => (g.resource ? [g.resource] : []))).filter(isCreated));
     const reach = new DependencyReach(ctx.model, (r) => grantResources.has(r));
-    return facts.uses.map((use) => checkUse(use, ctx, facts.keyIam, facts.ringIam, reach));
+    return worstPerAddress(facts.uses.map((use) => checkUse(use, ctx, facts.keyIam, facts.ringIam, reach)));
   },
 };
 

@@ -1,5 +1,6 @@
 import { sh } from "./shell";
 import type { Rule, RuleContext, Verdict } from "./types";
+import { worstPerAddress } from "./worst-per-address";
 import { isUnknown } from "../model/unknown";
 import { CLUSTER, NODE_POOL } from "../gke/node-identities";
 import { VERSION_SKEW } from "../knowledge/preconditions";
@@ -24,7 +25,7 @@ export const gke015NodeVersionSkew: Rule = {
     resourceTypes: [CLUSTER, NODE_POOL],
   },
   check(ctx: RuleContext): Verdict[] {
-    return nodeVersionUses(ctx.gke).flatMap((use) => (use.resource.change === "delete" ? [] : [checkUse(use)]));
+    return worstPerAddress(nodeVersionUses(ctx.gke).flatMap((use) => (use.resource.change === "delete" ? [] : [checkUse(use)])));
   },
 };
 

@@ -1,4 +1,5 @@
 import type { Rule, RuleContext, Verdict } from "./types";
+import { worstPerAddress } from "./worst-per-address";
 import type { Resource, Value } from "../model/types";
 import { isUnknown } from "../model/unknown";
 import { attribute, blocks, booleanAttribute } from "../model/access";
@@ -34,7 +35,7 @@ export const gke016SecondaryRanges: Rule = {
     resourceTypes: [CLUSTER, NODE_POOL, "google_compute_subnetwork"],
   },
   check(ctx: RuleContext): Verdict[] {
-    return rangeUses(ctx).map((use) => checkUse(use, ctx));
+    return worstPerAddress(rangeUses(ctx).map((use) => checkUse(use, ctx)));
   },
 };
 

@@ -1,4 +1,5 @@
 import type { Rule, RuleContext, Verdict } from "./types";
+import { worstPerAddress } from "./worst-per-address";
 import type { Resource } from "../model/types";
 import { isLiveError } from "../live/facts";
 import { SERVICE_AGENT_CREATION } from "../knowledge/preconditions";
@@ -32,7 +33,7 @@ export const gke017ServiceAgentExists: Rule = {
     const created = projectsCreatedByThisApply(ctx.model);
     const enablers = new Set(grants.flatMap((g) => (g.agentProject.key ? enablersOf(g.agentProject.key, g.api, ctx) : [])));
     const reach = new DependencyReach(ctx.model, (r) => enablers.has(r));
-    return grants.flatMap((g) => checkGrant(g, ctx, created, reach) ?? []);
+    return worstPerAddress(grants.flatMap((g) => checkGrant(g, ctx, created, reach) ?? []));
   },
 };
 

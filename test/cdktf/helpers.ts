@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { IConstruct } from "constructs";
+import { Testing, type TerraformStack } from "cdktf";
 
 /** Annotations of a given level under a scope, as `[path] message`. */
 export function annotations(scope: IConstruct, level: "error" | "warn" | "info"): string[] {
@@ -18,6 +19,16 @@ export function readStackJson(outdir: string, stack: string): any {
 
 export function readManifest(outdir: string): any {
   return JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+}
+
+/** The message a full synth fails with (the aspect's errors); throws when the synth succeeds. */
+export function synthError(stack: TerraformStack): string {
+  try {
+    Testing.fullSynth(stack);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error("synth did not fail");
 }
 
 export const REPO = path.resolve(__dirname, "../..");

@@ -16,15 +16,7 @@ import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-acco
 import { DataGoogleProject } from "@cdktf/provider-google/lib/data-google-project";
 import { GkePreflight } from "../../src/cdktf";
 import { checkTerraformJson } from "../../src/engine/check";
-
-function synthError(stack: TerraformStack): string {
-  try {
-    Testing.fullSynth(stack);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error("synth did not fail");
-}
+import { synthError } from "./helpers";
 
 function base() {
   const stack = new TerraformStack(Testing.app(), "gke");

@@ -124,7 +124,7 @@ export function workloadIdentityPlatform(variant: "good" | "bad" = "good"): Reco
 export function cmekPlatform(variant: "good" | "bad" = "good"): Record<string, unknown> {
   const base = basics(PROJECT, "data.google_project.project.number");
   const role = "roles/cloudkms.cryptoKeyEncrypterDecrypter";
-  const keyGrants =
+  const keyGrants: Record<string, Record<string, unknown>> =
     variant === "good"
       ? {
           gke_agent_secrets_key: { crypto_key_id: "${google_kms_crypto_key.secrets.id}", role, member: "serviceAccount:service-${data.google_project.project.number}@container-engine-robot.iam.gserviceaccount.com", depends_on: ["google_project_service.container_api"] },
