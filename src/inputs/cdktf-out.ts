@@ -9,6 +9,8 @@ import { isTerraformJson, modelFromTerraformJson } from "./terraform-json";
 /** A `cdktf.out` folder: every stack listed in its manifest.json. */
 export function modelsFromCdktfOut(folder: string, options: BuildOptions = {}): Model[] {
   const manifestFile = join(folder, "manifest.json");
+  // The manifest may be a link too, and is confined like the stack files it lists.
+  if (leavesFolder(folder, manifestFile)) throw new InputError(manifestFile, "is a link outside the folder; refusing to read it");
   const manifest = readJsonFile(manifestFile) as { stacks?: Record<string, { synthesizedStackPath?: unknown; name?: unknown }> };
   if (typeof manifest !== "object" || manifest === null || typeof manifest.stacks !== "object" || manifest.stacks === null) {
     throw new InputError(manifestFile, "expected a CDKTF manifest with a \"stacks\" object");
@@ -29,8 +31,7 @@ export function modelsFromCdktfOut(folder: string, options: BuildOptions = {}): 
     }
     if (!existsSync(file)) throw new InputError(manifestFile, `stack ${quoted(name)} points to ${excerpt(path)}, which does not exist; run cdktf synth again`);
     // A symbolic link inside the folder may lead out of it: compare where things really are.
-    const real = relative(realpathSync(root), realpathSync(file));
-    if (real.startsWith("..") || isAbsolute(real)) {
+    if (leavesFolder(root, file)) {
       throw new InputError(manifestFile, `stack ${quoted(name)} points through a link outside the folder (${excerpt(path)}); refusing to read it`);
     }
     const shown = join(folder, path);
@@ -39,6 +40,17 @@ export function modelsFromCdktfOut(folder: string, options: BuildOptions = {}): 
     models.push(modelFromTerraformJson(json, { file: shown, stack: name }, options));
   }
   return models;
+}
+
+/** Whether a file that exists in `folder` really is somewhere else (a symbolic link on the way leads out). */
+function leavesFolder(folder: string, file: string): boolean {
+  let inside: string;
+  try {
+    inside = relative(realpathSync(folder), realpathSync(file));
+  } catch {
+    return false; // missing or unreadable: reading it says so
+  }
+  return inside.startsWith("..") || isAbsolute(inside);
 }
 
 export function isCdktfOut(folder: string): boolean {
