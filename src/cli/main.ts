@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import type { Model } from "../model/types";
 import type { Finding } from "../rules/types";
@@ -11,7 +10,7 @@ import { loadInputs, modelFromJson } from "../inputs/load";
 import { parseJsonBytes, readStdinBytes } from "../inputs/read-json";
 import { liveFactsFor, LiveUsageError } from "../live/cli";
 import { gateFails, parseFailOn, parseUnknownPolicy, type GatePolicy } from "../report/policy";
-import { needsPassFindings, OutputUsageError, parseOutputs, writeOutputs, type OutputSpec } from "../report/outputs";
+import { needsPassFindings, OutputUsageError, parseOutputs, readTextOrUndefined, writeOutputs, type OutputSpec } from "../report/outputs";
 import { summarise } from "../report/types";
 import { allRules } from "../rules";
 import { terminalSafe } from "../report/terminal-text";
@@ -163,14 +162,6 @@ function waiveByInput(findings: Finding[], loaded: Array<{ waiversFile: string |
   return { findings: findings.map((f) => replaced.get(f) ?? f), outcomes };
 }
 
-function readTextOrUndefined(file: string): string | undefined {
-  try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return undefined;
-  }
-}
-
 async function runCheck(inputs: string[], flags: CheckFlags, io: CliIo): Promise<number> {
   let policy: GatePolicy;
   let rules: string[] | undefined;
@@ -222,6 +213,7 @@ async function runCheck(inputs: string[], flags: CheckFlags, io: CliIo): Promise
       baseDir: process.cwd(),
       // SARIF positions come from the text read; standard input cannot be read twice.
       ...(stdin ? { readText: (file: string) => (file === STDIN_LABEL ? stdin!.toString("utf8") : readTextOrUndefined(file)) } : {}),
+      inputFiles: [...inputs.filter((i) => i !== STDIN), ...waiverFiles.keys()],
     });
     for (const text of stdout ?? []) await io.stdout(text);
     return gateFails(report.findings, policy) ? EXIT.failing : EXIT.ok;
@@ -236,11 +228,16 @@ async function runCheck(inputs: string[], flags: CheckFlags, io: CliIo): Promise
 
 if (require.main === module) {
   // `preflight plan.json | head`: the reader went away; that is not an error of ours. The rest of
-  // the report is dropped and the exit code is still the gate's.
+  // the report is dropped and the exit code is still the gate's. Any other write error (a full
+  // disk) means the report is lost: one line, and exit 2, which no pipeline reads as a verdict.
   let stdoutClosed = false;
+  let stdoutFailed = false;
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code !== "EPIPE") throw error;
     stdoutClosed = true;
+    if (error.code === "EPIPE" || stdoutFailed) return;
+    stdoutFailed = true;
+    process.stderr.write(`preflight: cannot write the report to standard output (${error.code ?? "write error"})\n`);
+    process.exitCode = EXIT.usage;
   });
   // A pipe takes what fits and Node queues the rest: the next piece waits until the queue drains.
   const drained = () =>
@@ -260,7 +257,7 @@ if (require.main === module) {
   };
   main(process.argv.slice(2), io).then(
     (code) => {
-      process.exitCode = code;
+      process.exitCode = stdoutFailed ? EXIT.usage : code;
     },
     (error: unknown) => {
       // A bug, not bad input: one line, and the stack only when asked for.

@@ -1,5 +1,5 @@
-import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { DOCS_BASE } from "../engine/check";
 import type { RuleMeta } from "../rules/types";
 import type { WaiverOutcome } from "../waivers/types";
@@ -8,6 +8,7 @@ import { jsonChunks } from "./json";
 import { junitChunks } from "./junit";
 import { renderMarkdown } from "./markdown";
 import type { GatePolicy } from "./policy";
+import { guardedInputs, ReportPathError, reportTarget, writeReportFile, type ReportTarget } from "./report-files";
 import { sarifChunks } from "./sarif";
 import { textChunks } from "./text";
 import { summarise, type Report } from "./types";
@@ -74,6 +75,8 @@ export interface RenderContext {
   baseDir: string;
   /** Reads an input file's text to give SARIF results a line and column; undefined when unreadable. */
   readText?: (file: string) => string | undefined;
+  /** Paths the run read (the input, the waivers file): no report file may be written over one. */
+  inputFiles?: readonly string[];
 }
 
 export function renderOutput(format: FormatName, report: Report, ctx: RenderContext): string {
@@ -101,28 +104,35 @@ export function renderOutputChunks(format: FormatName, report: Report, ctx: Rend
 /**
  * Renders every output; files are written (folders created). The stdout one is returned as
  * pieces of about a megabyte, rendered as they are taken, for the caller to write one by one
- * (waiting for a full pipe to drain). A file that cannot be written is an {@link OutputUsageError}
- * naming it, raised before any stdout piece is rendered.
+ * (waiting for a full pipe to drain). A file that cannot be written, or must not be (a link, an
+ * input), is an {@link OutputUsageError} naming it; every path is checked before any report is
+ * written, and all of that before any stdout piece is rendered.
  */
 export function writeOutputs(specs: readonly OutputSpec[], report: Report, ctx: RenderContext): Iterable<string> | undefined {
+  const inputs = guardedInputs([...(ctx.inputFiles ?? []), ...report.inputs.map((i) => i.file), ...(ctx.waivers ?? []).map((o) => o.waiver.source.file)]);
+  const targets = new Map<OutputSpec, ReportTarget>();
+  for (const spec of specs) {
+    if (spec.file === undefined) continue;
+    try {
+      targets.set(spec, reportTarget(spec.file, inputs, ctx.baseDir));
+    } catch (error) {
+      if (error instanceof ReportPathError) throw new OutputUsageError(`${spec.file}: ${error.message.replace("the report", `the ${spec.format} report`)}`);
+      throw error;
+    }
+  }
   let stdout: Iterable<string> | undefined;
   for (const spec of specs) {
-    if (spec.file === undefined) {
+    const target = targets.get(spec);
+    if (target === undefined) {
       stdout = batches(renderOutputChunks(spec.format, report, ctx));
       continue;
     }
-    const file = spec.file;
-    let fd: number | undefined;
     try {
-      mkdirSync(dirname(resolve(file)), { recursive: true });
-      fd = openSync(file, "w");
-      for (const text of batches(renderOutputChunks(spec.format, report, { ...ctx, color: false, terminal: false }))) writeAll(fd, text);
+      writeReportFile(target, batches(renderOutputChunks(spec.format, report, { ...ctx, color: false, terminal: false })));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === undefined) throw error; // a bug while rendering, not a file that cannot be written
-      throw new OutputUsageError(`${file}: cannot write the ${spec.format} report (${code})`);
-    } finally {
-      if (fd !== undefined) closeSync(fd);
+      throw new OutputUsageError(`${spec.file}: cannot write the ${spec.format} report (${code})`);
     }
   }
   return stdout;
@@ -144,12 +154,6 @@ function* batches(chunks: Iterable<string>): Generator<string> {
     }
   }
   if (length > 0) yield batch.join("");
-}
-
-function writeAll(fd: number, text: string): void {
-  const bytes = Buffer.from(text, "utf8");
-  let offset = 0;
-  while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
 }
 
 /** True when some output needs passing findings (JUnit lists passing resources as passing cases). */
@@ -175,10 +179,21 @@ function locatorFor(ctx: RenderContext): ((file: string, pointer: string) => Tex
   };
 }
 
-function readTextOrUndefined(file: string): string | undefined {
+/**
+ * The input's text, read a second time for SARIF positions: only a regular file. A pipe's writer
+ * is gone after the first read (opening it again would wait forever) and a device may never end,
+ * so those get no positions. Opened without blocking, then checked, so a file swapped for a pipe
+ * in between cannot hang the run either.
+ */
+export function readTextOrUndefined(file: string): string | undefined {
+  let fd: number | undefined;
   try {
-    return readFileSync(file, "utf8");
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    if (!fstatSync(fd).isFile()) return undefined;
+    return readFileSync(fd, "utf8");
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }

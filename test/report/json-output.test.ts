@@ -87,7 +87,7 @@ describe("writeOutputs", () => {
     const example = join(__dirname, "..", "..", "examples", "plans", "bad-minimal-roles.plan.json");
     const io = { stdout: (t: string) => void (out += t), stderr: (t: string) => void (err += t), isTty: false, env: {} };
     expect(await main([example, "--format", "text", "--format", `json=${dir}`], io)).toBe(2);
-    expect(err).toBe(`preflight: ${dir}: cannot write the json report (EISDIR)\n`);
+    expect(err).toBe(`preflight: ${dir}: is a folder; cannot write the json report there\n`);
     expect(out).toBe("");
   });
 
