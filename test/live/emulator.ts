@@ -109,6 +109,9 @@ export interface Fault {
   drip?: { everyMs: number };
 }
 
+/** A delay no test outlives: the answer is held until the emulator stops (for timeouts). */
+export const UNTIL_STOPPED = 2 ** 31 - 1;
+
 export function loadFixture(name: string): Fixture {
   return JSON.parse(readFileSync(join(__dirname, "fixtures", `${name}.json`), "utf8")) as Fixture;
 }

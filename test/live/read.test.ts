@@ -1,7 +1,7 @@
 import { ALLOWED_METHODS, matchAllowedMethod } from "../../src/live/allowlist";
 import { isLiveError, type LiveError, type LiveFacts, type LiveProject, type LiveServiceAccount } from "../../src/live/facts";
 import type { LiveRequest } from "../../src/live/request-types";
-import { loadFixture } from "./emulator";
+import { loadFixture, UNTIL_STOPPED } from "./emulator";
 import { emulatorOptions as options, FAKE_TOKEN, runReader, withEmulator } from "./harness";
 
 const PROD_NODES = "gke-nodes@shop-prod.iam.gserviceaccount.com";
@@ -330,9 +330,8 @@ describe("failures become LiveError facts and the run goes on", () => {
 
   test("a call that does not answer in time becomes a LiveError; the rest of the run completes", async () => {
     await withEmulator(loadFixture("healthy"), async (emulator) => {
-      emulator.inject({ path: "/serviceAccounts/gke-nodes@shop-prod.iam.gserviceaccount.com", method: "GET", delayMs: 6_000 });
-      // The emulator would answer after 6 s; the reader gives up after 2 s and reports it. (2 s, not
-      // less: loading a client library blocks the event loop for a few hundred ms on a busy machine.)
+      // The emulator holds the answer until it stops; the reader gives up after 2 s and reports it.
+      emulator.inject({ path: "/serviceAccounts/gke-nodes@shop-prod.iam.gserviceaccount.com", method: "GET", delayMs: UNTIL_STOPPED });
       const { facts } = await runReader(prodRequest(), options(emulator, { timeoutMs: 2_000 }));
       expect(expectError(facts.serviceAccounts[PROD_NODES]).error).toBe("iam.projects.serviceAccounts.get: no complete answer within 2000 ms");
       expect(project(facts, "shop-prod").enabledServices).toHaveLength(7);

@@ -7,7 +7,7 @@ import { redact } from "../../src/live/redact";
 import type { LiveRequest } from "../../src/live/request-types";
 import { ALLOWED_METHODS } from "../../src/live/allowlist";
 import { DEFAULT_LIMITS, guardedTransport } from "../../src/live/transport";
-import { loadFixture } from "./emulator";
+import { loadFixture, UNTIL_STOPPED } from "./emulator";
 import { emulatorOptions, FAKE_TOKEN, runReader, withEmulator } from "./harness";
 
 const REQUEST: LiveRequest = {
@@ -83,7 +83,7 @@ describe("no token in any output", () => {
       emulator.inject({ path: "/services", status: 500 });
       emulator.inject({ path: "/repositories/images:getIamPolicy", status: 503 });
       emulator.inject({ path: ":getAncestry", status: 429, times: 1 });
-      emulator.inject({ path: "/serviceAccounts/gke-nodes@shop-dev.iam.gserviceaccount.com", method: "GET", delayMs: 4_000 });
+      emulator.inject({ path: "/serviceAccounts/gke-nodes@shop-dev.iam.gserviceaccount.com", method: "GET", delayMs: UNTIL_STOPPED });
       const run = await runReader(REQUEST, emulatorOptions(emulator, { retries: 1, timeoutMs: 2_000 }));
 
       // The run did exercise failures, so the check below is not vacuous.
