@@ -117,7 +117,8 @@ describe("no output format prints a secret", () => {
     ["a plan without sensitivity markers", unmarkedPlan],
     ["a cdk.tf.json with credentials", configuration],
   ])("%s", async (name, make) => {
-    const input = join(dir, `${name.replace(/\W+/g, "-")}.json`);
+    // Not `.json`: the JSON report beside it would be written over its own input, which is refused.
+    const input = join(dir, `${name.replace(/\W+/g, "-")}.input.json`);
     writeFileSync(input, JSON.stringify(make(), null, 2));
     const [first, ...rest] = FORMATS;
     const files = rest.map((f) => join(dir, `${name.replace(/\W+/g, "-")}.${f}`));
