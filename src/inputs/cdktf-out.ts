@@ -43,7 +43,7 @@ export function modelsFromCdktfOut(folder: string, options: BuildOptions = {}): 
 }
 
 /** Whether a file that exists in `folder` really is somewhere else (a symbolic link on the way leads out). */
-function leavesFolder(folder: string, file: string): boolean {
+export function leavesFolder(folder: string, file: string): boolean {
   let inside: string;
   try {
     inside = relative(realpathSync(folder), realpathSync(file));

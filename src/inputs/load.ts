@@ -6,7 +6,7 @@ import { InputError, EXPECTED_INPUT } from "./input-error";
 import { readJsonFile } from "./read-json";
 import { isPlanJson, modelFromPlan } from "./plan-json";
 import { isTerraformJson, modelFromTerraformJson } from "./terraform-json";
-import { isCdktfOut, modelsFromCdktfOut } from "./cdktf-out";
+import { isCdktfOut, leavesFolder, modelsFromCdktfOut } from "./cdktf-out";
 import { looksLikePlanFile, modelFromPlanFile, STREAMING_THRESHOLD_BYTES } from "./stream/plan-stream";
 
 export { InputError } from "./input-error";
@@ -22,7 +22,10 @@ export function loadInputs(path: string, options: LoadOptions = {}): Model[] {
   if (statSync(path).isDirectory()) {
     if (isCdktfOut(path)) return modelsFromCdktfOut(path, options);
     const single = join(path, "cdk.tf.json");
-    if (existsSync(single)) return [modelFromJson(readJsonFile(single), single, options)];
+    if (existsSync(single)) {
+      if (leavesFolder(path, single)) throw new InputError(single, "is a link outside the folder; refusing to read it");
+      return [modelFromJson(readJsonFile(single), single, options)];
+    }
     throw new InputError(path, `is a folder without manifest.json or cdk.tf.json; ${EXPECTED_INPUT}`);
   }
   const stat = statSync(path);

@@ -42,7 +42,7 @@ export function guardedInputs(paths: readonly string[]): GuardedInput[] {
   for (const shown of candidates) {
     const stat = statOrUndefined(shown);
     if (!stat || stat.isDirectory()) continue;
-    guarded.push({ shown, real: realpathSync(shown), dev: stat.dev, ino: stat.ino });
+    guarded.push({ shown, real: realPathOr(shown), dev: stat.dev, ino: stat.ino });
   }
   return guarded;
 }
@@ -53,7 +53,12 @@ export function guardedInputs(paths: readonly string[]): GuardedInput[] {
  */
 export function reportTarget(file: string, inputs: readonly GuardedInput[], baseDir: string): ReportTarget {
   const path = resolve(baseDir, file);
-  if (path.startsWith(`${sep}dev${sep}`)) return { kind: "device", path };
+  if (path.startsWith(`${sep}dev${sep}`)) {
+    // `/dev/stdout` may lead to a file: `preflight /dev/stdin -f sarif=/dev/stdout < plan.json > plan.json` is still refused.
+    const stat = statOrUndefined(path);
+    if (stat?.isFile()) refuseInput(stat, realPathOr(path), inputs, path, baseDir);
+    return { kind: "device", path };
+  }
   const link = linkOnTheWay(path, baseDir);
   if (link !== undefined) {
     throw new ReportPathError(
@@ -63,15 +68,15 @@ export function reportTarget(file: string, inputs: readonly GuardedInput[], base
   }
   const existing = lstatOrUndefined(path);
   if (existing?.isDirectory()) throw new ReportPathError("is a folder; cannot write the report there");
-  if (existing) {
-    const real = realpathSync(path);
-    const input = inputs.find((i) => (i.dev === existing.dev && i.ino === existing.ino) || i.real === real);
-    if (input) {
-      const shown = displayPath(resolve(baseDir, input.shown), baseDir);
-      throw new ReportPathError(`is ${shown === displayPath(path, baseDir) ? "an input" : `the input ${shown}`} of this run; refusing to write the report over it`);
-    }
-  }
+  if (existing) refuseInput(existing, realPathOr(path), inputs, path, baseDir);
   return { kind: "file", path };
+}
+
+function refuseInput(stat: Stats, real: string, inputs: readonly GuardedInput[], path: string, baseDir: string): void {
+  const input = inputs.find((i) => (i.dev === stat.dev && i.ino === stat.ino) || i.real === real);
+  if (input === undefined) return;
+  const shown = displayPath(resolve(baseDir, input.shown), baseDir);
+  throw new ReportPathError(`is ${shown === displayPath(path, baseDir) ? "an input" : `the input ${shown}`} of this run; refusing to write the report over it`);
 }
 
 /**
@@ -132,6 +137,14 @@ function writeAll(fd: number, text: string): void {
   const bytes = Buffer.from(text, "utf8");
   let offset = 0;
   while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+}
+
+function realPathOr(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
 }
 
 function statOrUndefined(path: string): Stats | undefined {

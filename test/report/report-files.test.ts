@@ -104,6 +104,21 @@ describe("a report is never written through a symbolic link", () => {
     expect(readdirSync(elsewhere)).toEqual([]);
   });
 
+  test("a path under /dev/ that leads to an input file is refused (preflight /dev/stdin -f sarif=/dev/stdout < plan.json 1<> plan.json)", () => {
+    const dir = workspace();
+    const input = openSync(join(dir, "plan.json"), "r");
+    const output = openSync(join(dir, "plan.json"), "r+");
+    try {
+      const run = spawnSync(process.execPath, [CLI, "/dev/stdin", "-f", "sarif=/dev/stdout"], { cwd: dir, env: ENV, encoding: "utf8", stdio: [input, output, "pipe"] });
+      expect(run.stderr).toBe("preflight: /dev/stdout: is the input /dev/stdin of this run; refusing to write the sarif report over it\n");
+      expect(run.status).toBe(2);
+    } finally {
+      closeSync(input);
+      closeSync(output);
+    }
+    expect(readFileSync(join(dir, "plan.json"))).toEqual(original);
+  });
+
   test("a path under /dev/ is the pipeline's choice and is written as it is", () => {
     const dir = workspace();
     // Standard output is a file here: a socket (what spawn gives) cannot be opened by name.
@@ -154,6 +169,14 @@ describe("manifest.json is confined to its folder", () => {
     expect(() => modelsFromCdktfOut(out)).toThrow(InputError);
     expect(() => modelsFromCdktfOut(out)).toThrow(/manifest\.json: is a link outside the folder; refusing to read it/);
     expectRefused(preflight(join(out, ".."), ["cdktf.out"]), "cdktf.out/manifest.json", /is a link outside the folder/);
+  });
+
+  test("so is the cdk.tf.json of a folder without manifest.json", () => {
+    const dir = workspace();
+    mkdirSync(join(dir, "synth"));
+    copyFileSync(CONFIG, join(dir, "outside.cdk.tf.json"));
+    symlinkSync(join(dir, "outside.cdk.tf.json"), join(dir, "synth", "cdk.tf.json"));
+    expectRefused(preflight(dir, ["synth"]), "synth/cdk.tf.json", /is a link outside the folder; refusing to read it/);
   });
 
   test("a manifest.json that links to a file inside the folder is read", () => {
