@@ -239,6 +239,8 @@ if (require.main === module) {
     process.stderr.write(`preflight: cannot write the report to standard output (${error.code ?? "write error"})\n`);
     process.exitCode = EXIT.usage;
   });
+  // Standard error that cannot be written (2> /dev/full): nowhere is left to say so; the exit code still tells.
+  process.stderr.on("error", () => undefined);
   // A pipe takes what fits and Node queues the rest: the next piece waits until the queue drains.
   const drained = () =>
     new Promise<void>((done) => {

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { closeSync, lstatSync, mkdirSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from "node:fs";
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { displayPath } from "./paths";
 
 /**
@@ -115,7 +115,8 @@ export function writeReportFile(target: ReportTarget, pieces: Iterable<string>):
   }
   const folder = dirname(target.path);
   mkdirSync(folder, { recursive: true });
-  const temporary = join(folder, `.${basename(target.path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  // A short fixed-length name: a report name near the 255-byte limit must still get its temporary file.
+  const temporary = join(folder, `.preflight-${randomBytes(8).toString("hex")}.tmp`);
   let fd: number | undefined = openSync(temporary, "wx", 0o666);
   try {
     for (const text of pieces) writeAll(fd, text);

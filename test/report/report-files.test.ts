@@ -240,6 +240,19 @@ describe("a write error is one line and exit 2", () => {
     }
   });
 
+  full("standard error on /dev/full: the exit code still tells (bad input is 2, not a crash's 1)", () => {
+    const dir = workspace();
+    const fd = openSync("/dev/full", "w");
+    try {
+      const bad = spawnSync(process.execPath, [CLI, "missing.json"], { cwd: dir, env: ENV, stdio: ["ignore", "ignore", fd] });
+      expect(bad.status).toBe(2);
+      const failing = spawnSync(process.execPath, [CLI, "plan.json"], { cwd: dir, env: ENV, stdio: ["ignore", "ignore", fd] });
+      expect(failing.status).toBe(1);
+    } finally {
+      closeSync(fd);
+    }
+  });
+
   full("a report file on /dev/full", () => {
     const run = preflight(workspace(), ["plan.json", "-f", "sarif=/dev/full"]);
     expect(run.stderr).toBe("preflight: /dev/full: cannot write the sarif report (ENOSPC)\n");
