@@ -2,7 +2,7 @@ import { ALLOWED_METHODS, matchAllowedMethod } from "../../src/live/allowlist";
 import { isLiveError, type LiveError, type LiveFacts, type LiveProject, type LiveServiceAccount } from "../../src/live/facts";
 import type { LiveRequest } from "../../src/live/request-types";
 import { loadFixture, UNTIL_STOPPED } from "./emulator";
-import { emulatorOptions as options, FAKE_TOKEN, runReader, withEmulator } from "./harness";
+import { emulatorOptions as options, FAKE_TOKEN, runReader, TIMEOUT_TEST_MS, withEmulator } from "./harness";
 
 const PROD_NODES = "gke-nodes@shop-prod.iam.gserviceaccount.com";
 const DEV_NODES = "gke-nodes@shop-dev.iam.gserviceaccount.com";
@@ -330,10 +330,10 @@ describe("failures become LiveError facts and the run goes on", () => {
 
   test("a call that does not answer in time becomes a LiveError; the rest of the run completes", async () => {
     await withEmulator(loadFixture("healthy"), async (emulator) => {
-      // The emulator holds the answer until it stops; the reader gives up after 2 s and reports it.
+      // The emulator holds the answer until it stops; the reader gives up at its deadline and reports it.
       emulator.inject({ path: "/serviceAccounts/gke-nodes@shop-prod.iam.gserviceaccount.com", method: "GET", delayMs: UNTIL_STOPPED });
-      const { facts } = await runReader(prodRequest(), options(emulator, { timeoutMs: 2_000 }));
-      expect(expectError(facts.serviceAccounts[PROD_NODES]).error).toBe("iam.projects.serviceAccounts.get: no complete answer within 2000 ms");
+      const { facts } = await runReader(prodRequest(), options(emulator, { timeoutMs: TIMEOUT_TEST_MS }));
+      expect(expectError(facts.serviceAccounts[PROD_NODES]).error).toBe(`iam.projects.serviceAccounts.get: no complete answer within ${TIMEOUT_TEST_MS} ms`);
       expect(project(facts, "shop-prod").enabledServices).toHaveLength(7);
     });
   });

@@ -7,9 +7,9 @@
 import { readFileSync } from "node:fs";
 import { readLive } from "../../src/live/read";
 
-// The clients are loaded on first use, each blocking the event loop (150–200 ms idle, seconds on a
-// loaded machine) while other requests' timers run: a loaded CI saw a 2 s timeout fire on calls
-// that had been answered. Loaded here first, a timeout in a test means a call that did not answer.
+// The clients are loaded on first use, each blocking the event loop (150–200 ms on this machine,
+// seconds on a loaded one) while other requests' deadlines run. Loaded here first, so the calls'
+// deadlines measure calls.
 for (const client of ["@googleapis/cloudresourcemanager", "@googleapis/iam", "@googleapis/serviceusage", "@google-cloud/iam", "@google-cloud/artifact-registry"]) require(client);
 
 const input = JSON.parse(readFileSync(0, "utf8")) as { request: Parameters<typeof readLive>[0]; options: Parameters<typeof readLive>[1] };

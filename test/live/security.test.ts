@@ -8,7 +8,7 @@ import type { LiveRequest } from "../../src/live/request-types";
 import { ALLOWED_METHODS } from "../../src/live/allowlist";
 import { DEFAULT_LIMITS, guardedTransport } from "../../src/live/transport";
 import { loadFixture, UNTIL_STOPPED } from "./emulator";
-import { emulatorOptions, FAKE_TOKEN, runReader, withEmulator } from "./harness";
+import { emulatorOptions, FAKE_TOKEN, runReader, TIMEOUT_TEST_MS, withEmulator } from "./harness";
 
 const REQUEST: LiveRequest = {
   projects: ["shop-dev"],
@@ -84,7 +84,7 @@ describe("no token in any output", () => {
       emulator.inject({ path: "/repositories/images:getIamPolicy", status: 503 });
       emulator.inject({ path: ":getAncestry", status: 429, times: 1 });
       emulator.inject({ path: "/serviceAccounts/gke-nodes@shop-dev.iam.gserviceaccount.com", method: "GET", delayMs: UNTIL_STOPPED });
-      const run = await runReader(REQUEST, emulatorOptions(emulator, { retries: 1, timeoutMs: 2_000 }));
+      const run = await runReader(REQUEST, emulatorOptions(emulator, { retries: 1, timeoutMs: TIMEOUT_TEST_MS }));
 
       // The run did exercise failures, so the check below is not vacuous.
       const dev = run.facts.projects["shop-dev"];
