@@ -11,7 +11,7 @@ import { displayPath } from "./paths";
 export type ReportTarget =
   /** A regular file (or nothing yet): written beside it and renamed into place. */
   | { kind: "file"; path: string }
-  /** A path under /dev/ (`/dev/stdout`, `/dev/null`): the pipeline's own choice, written as it is. */
+  /** A path under /dev/ (`/dev/stdout`, `/dev/null`), or a named pipe already there: written as it is. */
   | { kind: "device"; path: string };
 
 /** An input the run read, by what it really is: no report may replace it. */
@@ -69,6 +69,8 @@ export function reportTarget(file: string, inputs: readonly GuardedInput[], base
   const existing = lstatOrUndefined(path);
   if (existing?.isDirectory()) throw new ReportPathError("is a folder; cannot write the report there");
   if (existing) refuseInput(existing, realPathOr(path), inputs, path, baseDir);
+  // A named pipe or a terminal someone made there to read the report from: replacing it would lose the report.
+  if (existing?.isFIFO() || existing?.isCharacterDevice()) return { kind: "device", path };
   return { kind: "file", path };
 }
 

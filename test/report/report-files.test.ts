@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { closeSync, copyFileSync, createWriteStream, existsSync, linkSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { closeSync, copyFileSync, createReadStream, createWriteStream, lstatSync, existsSync, linkSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InputError } from "../../src/inputs/input-error";
@@ -39,6 +39,8 @@ function expectRefused(run: ReturnType<typeof preflight>, file: string, why: Reg
 }
 
 const original = readFileSync(PLAN);
+const fifoSupported = process.platform !== "win32" && spawnSync("mkfifo", ["--version"]).status === 0;
+const withFifo = fifoSupported ? test : test.skip;
 
 describe("a report is never written over an input", () => {
   test.each([
@@ -135,6 +137,20 @@ describe("a report is never written through a symbolic link", () => {
   });
 });
 
+withFifo("a named pipe already at the report path is written into, not replaced (a reader waits on it)", async () => {
+  const dir = workspace();
+  const fifo = join(dir, "report.fifo");
+  expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+  const child = spawn(process.execPath, [CLI, "plan.json", "-f", `json=${fifo}`], { cwd: dir, env: ENV, stdio: ["ignore", "ignore", "pipe"] });
+  let report = "";
+  const reader = createReadStream(fifo, "utf8");
+  reader.on("data", (text) => (report += String(text)));
+  const [status] = await Promise.all([new Promise<number | null>((done) => child.on("close", (code) => done(code))), new Promise((done) => reader.on("end", done))]);
+  expect(status).toBe(1);
+  expect(report).toContain('"GKE001"');
+  expect(lstatSync(fifo).isFIFO()).toBe(true);
+}, 180_000);
+
 describe("a report file appears whole, by rename", () => {
   test("the old report is replaced, not rewritten in place (another link to it keeps the old text), and no temporary file stays", () => {
     const dir = workspace();
@@ -185,8 +201,6 @@ describe("manifest.json is confined to its folder", () => {
   });
 });
 
-const fifoSupported = process.platform !== "win32" && spawnSync("mkfifo", ["--version"]).status === 0;
-const withFifo = fifoSupported ? test : test.skip;
 
 describe("SARIF positions never re-open an input that is not a regular file", () => {
   withFifo("readTextOrUndefined gives nothing for a pipe without a writer (it used to wait for one forever)", () => {
