@@ -9,7 +9,7 @@ module.exports = {
     "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.test.json" }],
   },
   setupFiles: ["<rootDir>/test/support/fast-check-seed.ts"],
-  // Generous for a loaded 2-core CI: the slowest test took 18 s with both cores busy (load 11),
-  // so 120 s is a hang, not a slow machine. Tests that need longer say so themselves.
+  // Generous for a loaded 2-core CI: the slowest test took 18 s at load 11 and 44 s at load 18
+  // (cli-gate's policy sweep), so 120 s is a hang, not a slow machine. Tests that need longer say so.
   testTimeout: 120000,
 };

@@ -54,7 +54,7 @@ export function guardedInputs(paths: readonly string[]): GuardedInput[] {
 export function reportTarget(file: string, inputs: readonly GuardedInput[], baseDir: string): ReportTarget {
   const path = resolve(baseDir, file);
   if (path.startsWith(`${sep}dev${sep}`)) {
-    // `/dev/stdout` may lead to a file: `preflight /dev/stdin -f sarif=/dev/stdout < plan.json > plan.json` is still refused.
+    // `/dev/stdout` may lead to a file: with standard output opened on the plan itself (`1<> plan.json`) it is refused.
     const stat = statOrUndefined(path);
     if (stat?.isFile()) refuseInput(stat, realPathOr(path), inputs, path, baseDir);
     return { kind: "device", path };
