@@ -3,7 +3,7 @@ import { isUnknown, Unknown } from "../model/unknown";
 import { block, blocks, stringAttribute } from "../model/access";
 import type { ProjectCatalog } from "./projects";
 import type { Identity, IdentityResolver } from "./identity";
-import type { Grant } from "./index-grants";
+import type { Grant } from "./grants";
 import { addToList } from "../model/multimap";
 import { isLiveError, type LiveFacts } from "../live/facts";
 

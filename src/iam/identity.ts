@@ -196,3 +196,20 @@ export class IdentityResolver {
     return undefined;
   }
 }
+
+/** Whether two identities are the same principal: "maybe" when either is only known after apply. */
+export function sameIdentity(a: Identity, b: Identity): "yes" | "no" | "maybe" {
+  if (a.key && b.key) {
+    if (a.key === b.key) return "yes";
+    if (a.email && b.email) return a.email === b.email ? "yes" : "no";
+    // A service account created here whose email is unknown may still be named by a literal email.
+    if (a.key.startsWith("sa-resource:") || b.key.startsWith("sa-resource:")) {
+      const other = a.key.startsWith("sa-resource:") ? b : a;
+      return other.kind === "service-account" && !(other.createdBy) ? "maybe" : "no";
+    }
+    return "no";
+  }
+  if (a.kind === "unknown" || b.kind === "unknown") return "maybe";
+  if (a.kind !== b.kind) return "no";
+  return "maybe";
+}
