@@ -12,8 +12,9 @@
 import type { IConstruct } from "constructs";
 import type { Finding } from "../rules/types";
 import { isResource, resourceClassOf, type ResourceLike, type StackLike, type TerraformJson } from "./brands";
+import { DEFAULT_NODE_SA_ROLE } from "../knowledge/roles";
 
-export const NODE_ROLE = "roles/container.defaultNodeServiceAccount";
+export const NODE_ROLE = DEFAULT_NODE_SA_ROLE;
 /** APIs a GKE cluster cannot be created without (container depends on compute). */
 export const CLUSTER_APIS = ["container.googleapis.com", "compute.googleapis.com"] as const;
 

@@ -122,3 +122,14 @@ export function recogniseGoogleIdentity(emailOrMember: string): { kind: GoogleId
   }
   return undefined;
 }
+
+/**
+ * The Compute Engine default service account's email. Unlike {@link googleIdentityEmail} it takes
+ * a placeholder (PROJECT_NUMBER, for fix text) or a number read live as it is.
+ */
+export function computeDefaultAccountEmail(projectNumber: string | number | undefined): string {
+  return googleIdentity("compute-default-sa").emailPattern.replace("{number}", String(projectNumber));
+}
+
+/** The Compute Engine default service account of a project whose number is not known, as fix text names it. */
+export const COMPUTE_DEFAULT_ACCOUNT_PLACEHOLDER = computeDefaultAccountEmail("PROJECT_NUMBER");

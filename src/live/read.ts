@@ -16,6 +16,7 @@ import type { LiveOptions, LiveRequest } from "./request-types";
 import { ALLOWED_METHODS } from "./allowlist";
 import { redactDeep } from "./redact";
 import { DEFAULT_LIMITS, guardedTransport, LiveCallError, type CallRecord, type TransportLimits } from "./transport";
+import { computeDefaultAccountEmail } from "../knowledge/service-agents";
 
 export type { LiveOptions, LiveRequest } from "./request-types";
 
@@ -110,7 +111,7 @@ class LiveReader {
       const holders = new Set([...(request.rolesHeldBy ?? []), `serviceAccount:service-${project.projectNumber}@container-engine-robot.iam.gserviceaccount.com`]);
       const reads: Array<Promise<void>> = [];
       if (defaultSaProjects.has(ref)) {
-        const email = `${project.projectNumber}-compute@developer.gserviceaccount.com`;
+        const email = computeDefaultAccountEmail(project.projectNumber);
         holders.add(`serviceAccount:${email}`);
         reads.push(this.serviceAccount(email, true).then((account) => void (facts.serviceAccounts[email] = account)));
       }

@@ -5,13 +5,15 @@ import { deployerRequirements } from "../rules/gke009-deployer-act-as";
 import { existingRepositoryName } from "../rules/gke011-registry-pull";
 import type { LiveRequest } from "./request-types";
 import { byCodeUnits } from "../model/order";
+import { DEFAULT_NODE_SA_ROLE, GKE_SERVICE_AGENT_ROLE } from "../knowledge/roles";
+import { PROJECT_GRANT_TYPES, PROJECT_IAM } from "../knowledge/iam-resources";
 
 export type { LiveRequest, LiveOptions } from "./request-types";
 
 /** Roles every GKE check needs, read live to refresh the bundled table. */
-const GKE_ROLES = ["roles/container.defaultNodeServiceAccount", "roles/container.serviceAgent"];
+const GKE_ROLES = [DEFAULT_NODE_SA_ROLE, GKE_SERVICE_AGENT_ROLE];
 
-const PROJECT_GRANTS = ["google_project_iam_member", "google_project_iam_binding", "google_project_iam_policy", "google_project_iam_member_remove"];
+const PROJECT_GRANTS = PROJECT_GRANT_TYPES;
 const ACT_AS = "iam.serviceAccounts.actAs";
 
 /**
@@ -129,7 +131,7 @@ function isRoleName(role: string): boolean {
 /** Custom roles the configuration creates or changes: the live copy would be stale or absent. */
 function customRolesDefinedIn(model: Model, iam: IamIndex): Set<string> {
   const names = new Set<string>();
-  for (const resource of model.byType.get("google_project_iam_custom_role") ?? []) {
+  for (const resource of model.byType.get(PROJECT_IAM.customRole) ?? []) {
     const project = iam.catalog.projectOf(resource).key;
     if (typeof resource.values.role_id === "string" && project) names.add(`projects/${project}/roles/${resource.values.role_id}`);
   }

@@ -1,11 +1,11 @@
 import type { Remediation, Rule, RuleContext, Verdict } from "./types";
 import type { Denials, PermissionReport } from "../iam/index-grants";
-import { DEFAULT_NODE_SA_PERMISSIONS } from "../knowledge/roles";
+import { DEFAULT_NODE_SA_PERMISSIONS, DEFAULT_NODE_SA_ROLE } from "../knowledge/roles";
 import { bothRemediations, denyExceptionRemediation, grantRoleRemediation } from "./remediation";
 import { denyPoliciesText } from "./deny";
 import { CLUSTER, NODE_POOL, type NodeIdentityUse, distinctNodeIdentities } from "../gke/node-identities";
 
-const MINIMUM_ROLE = "roles/container.defaultNodeServiceAccount";
+const MINIMUM_ROLE = DEFAULT_NODE_SA_ROLE;
 
 /**
  * GKE001: every service account GKE nodes run as must hold, on the cluster's project, every

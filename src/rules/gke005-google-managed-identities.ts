@@ -8,6 +8,8 @@ import { agentIdentity, type Identity } from "../iam/identity";
 import { sameIdentity, type AuthoritativeSet } from "../iam/index-grants";
 import { CLUSTER } from "../gke/node-identities";
 import { grantRoleRemediation, textRemediation } from "./remediation";
+import { COMPUTE_DEFAULT_ACCOUNT_PLACEHOLDER } from "../knowledge/service-agents";
+import { DEFAULT_NODE_SA_ROLE } from "../knowledge/roles";
 
 const EDITOR = "roles/editor";
 const DEFAULT_ACCOUNTS = "google_project_default_service_accounts";
@@ -133,8 +135,8 @@ export const gke005GoogleManagedIdentities: Rule = {
           remediation: textRemediation(
             `Give the nodes a dedicated service account before changing the default accounts, or remove ${r.address}.`,
             action.toUpperCase() === "DEPRIVILEGE"
-              ? [sh`gcloud projects add-iam-policy-binding ${project} --member="serviceAccount:PROJECT_NUMBER-compute@developer.gserviceaccount.com" --role="roles/container.defaultNodeServiceAccount" --condition=None`]
-              : [sh`gcloud iam service-accounts enable PROJECT_NUMBER-compute@developer.gserviceaccount.com --project=${project}`, `# a deleted default account can be undeleted for 30 days: gcloud beta iam service-accounts undelete ACCOUNT_UNIQUE_ID`],
+              ? [sh`gcloud projects add-iam-policy-binding ${project} --member="serviceAccount:${COMPUTE_DEFAULT_ACCOUNT_PLACEHOLDER}" --role="${DEFAULT_NODE_SA_ROLE}" --condition=None`]
+              : [sh`gcloud iam service-accounts enable ${COMPUTE_DEFAULT_ACCOUNT_PLACEHOLDER} --project=${project}`, `# a deleted default account can be undeleted for 30 days: gcloud beta iam service-accounts undelete ACCOUNT_UNIQUE_ID`],
             `// remove the ProjectDefaultServiceAccounts construct, or set nodeConfig.serviceAccount on every cluster and node pool of ${commentText(project)} to a dedicated account`,
             `# remove ${commentText(r.address)}, or set node_config.service_account on every cluster and node pool of ${commentText(project)} to a dedicated account`,
           ),

@@ -7,6 +7,7 @@ import { booleanAttribute, stringAttribute } from "../model/access";
 import { isLiveError } from "../live/facts";
 import { CLUSTER, NODE_POOL, type NodeIdentityUse, distinctNodeIdentities } from "../gke/node-identities";
 import { constructVariable, textRemediation } from "./remediation";
+import { COMPUTE_DEFAULT_ACCOUNT_PLACEHOLDER, computeDefaultAccountEmail } from "../knowledge/service-agents";
 
 const ACCOUNT = "google_service_account";
 const DEFAULT_ACCOUNTS = "google_project_default_service_accounts";
@@ -103,7 +104,7 @@ function checkUse(use: NodeIdentityUse, ctx: RuleContext, readByData: Map<string
         status: "fail",
         address: action!.address,
         message: `${action!.address} ${verb.toUpperCase() === "DELETE" ? "deletes" : "disables"} the Compute Engine default service account of ${project}, which ${address} (${use.where}) runs its nodes as`,
-        remediation: textRemediation(`Give the nodes a dedicated account, or do not disable/delete the default account.`, [sh`gcloud iam service-accounts enable PROJECT_NUMBER-compute@developer.gserviceaccount.com --project=${project}`], `// set nodeConfig.serviceAccount to a dedicated ServiceAccount's email`, `# set node_config.service_account to a dedicated google_service_account's email`),
+        remediation: textRemediation(`Give the nodes a dedicated account, or do not disable/delete the default account.`, [sh`gcloud iam service-accounts enable ${COMPUTE_DEFAULT_ACCOUNT_PLACEHOLDER} --project=${project}`], `// set nodeConfig.serviceAccount to a dedicated ServiceAccount's email`, `# set node_config.service_account to a dedicated google_service_account's email`),
         details,
       };
     }
@@ -147,5 +148,5 @@ function checkUse(use: NodeIdentityUse, ctx: RuleContext, readByData: Map<string
 function liveDefaultEmail(kind: string, project: string | undefined, ctx: RuleContext): string | undefined {
   if (kind !== "compute-default" || !project) return undefined;
   const entry = ctx.live?.projects[project];
-  return entry && !isLiveError(entry) ? `${entry.projectNumber}-compute@developer.gserviceaccount.com` : undefined;
+  return entry && !isLiveError(entry) ? computeDefaultAccountEmail(entry.projectNumber) : undefined;
 }

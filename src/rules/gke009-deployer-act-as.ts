@@ -11,6 +11,8 @@ import { kubernetesProvidersFromClusters } from "./gke010-cluster-credentials-ac
 import { bothRemediations, serviceAccountUserRemediation, textRemediation } from "./remediation";
 import { addToList } from "../model/multimap";
 import { ProjectAncestry } from "../iam/ancestry";
+import { computeDefaultAccountEmail } from "../knowledge/service-agents";
+import { PROJECT_GRANT_TYPES, SERVICE_ACCOUNT_GRANT_TYPES } from "../knowledge/iam-resources";
 
 const ACT_AS = "iam.serviceAccounts.actAs";
 
@@ -75,8 +77,8 @@ const HIERARCHY_IAM = [
 ];
 const HIERARCHY_IAM_KINDS = new Set(["member", "binding", "policy", "audit_config"]);
 
-const PROJECT_IAM = new Set(["google_project_iam_member", "google_project_iam_binding", "google_project_iam_policy", "google_project_iam_member_remove"]);
-const SA_IAM = new Set(["google_service_account_iam_member", "google_service_account_iam_binding", "google_service_account_iam_policy"]);
+const PROJECT_IAM = new Set(PROJECT_GRANT_TYPES);
+const SA_IAM = new Set(SERVICE_ACCOUNT_GRANT_TYPES);
 
 /**
  * What the identity running `terraform apply` needs for this plan, computed from the plan alone.
@@ -314,7 +316,7 @@ function actAsVerdict(requirement: DeployerRequirement, ctx: RuleContext): Verdi
   const details = { requiredPermissions: listed([requirement]) };
   const fix = serviceAccountUserRemediation({ summary: `Grant whoever runs the apply roles/iam.serviceAccountUser on ${account.display}.`, account, project });
   const liveProject = project ? ctx.live?.projects[project] : undefined;
-  const email = account.email ?? (account.kind === "compute-default" && liveProject && !isLiveError(liveProject) ? `${liveProject.projectNumber}-compute@developer.gserviceaccount.com` : undefined);
+  const email = account.email ?? (account.kind === "compute-default" && liveProject && !isLiveError(liveProject) ? computeDefaultAccountEmail(liveProject.projectNumber) : undefined);
   const sa = email ? ctx.live?.serviceAccounts[email] : undefined;
   const projectWide = liveProject && !isLiveError(liveProject) && Array.isArray(liveProject.callerPermissions) && liveProject.callerPermissions.includes(ACT_AS);
   if (projectWide) return { status: "pass", address, message: `The deployer holds ${ACT_AS} on every account of ${project}, so on ${email ?? account.display} too (read live)`, details };

@@ -4,6 +4,7 @@ import type { CdkFramework, Resource } from "../model/types";
 import { agentEmail, type Identity } from "../iam/identity";
 import type { Remediation } from "./types";
 import { withoutInstanceKey } from "../model/addresses";
+import { COMPUTE_DEFAULT_ACCOUNT_PLACEHOLDER } from "../knowledge/service-agents";
 
 /**
  * Builds fixes in three dialects (gcloud, CDKTF TypeScript, HCL) from what the engine knows,
@@ -175,7 +176,7 @@ export function dedicatedNodeAccountRemediation(args: { summary: string; project
     gcloud: [
       sh`gcloud iam service-accounts create gke-nodes --project=${project.shell} --display-name="GKE nodes"`,
       sh`gcloud projects add-iam-policy-binding ${project.shell} --member="serviceAccount:gke-nodes@${project.shell}.iam.gserviceaccount.com" --role="${args.role}" --condition=None`,
-      sh`# or, to keep the default account: grant ${args.role} to PROJECT_NUMBER-compute@developer.gserviceaccount.com the same way`,
+      sh`# or, to keep the default account: grant ${args.role} to ${COMPUTE_DEFAULT_ACCOUNT_PLACEHOLDER} the same way`,
     ],
     cdktf: [
       `import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";`,
@@ -230,7 +231,7 @@ export function serviceAccountUserRemediation(args: { summary: string; account: 
   const name = args.name ?? "nodes";
   const deployer = args.deployer ?? "user:DEPLOYER_EMAIL";
   const numbered = !args.account.email && args.account.kind === "compute-default";
-  const email = args.account.email ?? (numbered ? "PROJECT_NUMBER-compute@developer.gserviceaccount.com" : "SERVICE_ACCOUNT_EMAIL");
+  const email = args.account.email ?? (numbered ? COMPUTE_DEFAULT_ACCOUNT_PLACEHOLDER : "SERVICE_ACCOUNT_EMAIL");
   const project = projectText(args.project);
   const sa = args.account.createdBy;
   const accountName = `projects/${project.shell}/serviceAccounts/${email}`;
