@@ -11,6 +11,7 @@ import { hideSensitive } from "../model/secrets";
 import { byCodeUnits } from "../model/order";
 import { readableTemplate } from "../model/unknown";
 import { remediationFor } from "../rules/remediation";
+import { ruleDocUrl } from "../findings/doc-url";
 
 export interface CheckOptions {
   live?: LiveFacts;
@@ -23,8 +24,6 @@ export interface CheckOptions {
   /** The CDK the stack is built with, when the caller knows it (the aspect); else what the input's metadata says. */
   cdkFramework?: CdkFramework;
 }
-
-export const DOCS_BASE = "https://github.com/cdktf-gke-preflight/cdktf-gke-preflight/blob/main/docs/rules";
 
 /** Runs every rule on one model. Pure: same model and options, same findings, same order. */
 export function checkModel(model: Model, options: CheckOptions = {}): Finding[] {
@@ -69,18 +68,10 @@ function toFinding(rule: Rule, verdict: Verdict, model: Model, framework: CdkFra
   if (verdict.reason) finding.reason = readableTemplate(verdict.reason);
   if (verdict.decideWith) finding.decideWith = readableTemplate(verdict.decideWith);
   finding.remediation = verdict.remediation ? remediationFor(verdict.remediation, framework) : { summary: "", gcloud: [], cdktf: "", hcl: "" };
-  finding.docUrl = docUrl(rule.meta.id);
+  finding.docUrl = ruleDocUrl(rule.meta.id);
   finding.googleDocUrl = rule.meta.googleDocUrl;
   if (verdict.details) finding.details = verdict.details;
   return finding;
-}
-
-/** One string per rule, shared by its findings. */
-const docUrls = new Map<string, string>();
-function docUrl(ruleId: string): string {
-  let url = docUrls.get(ruleId);
-  if (url === undefined) docUrls.set(ruleId, (url = `${DOCS_BASE}/${ruleId}.md`));
-  return url;
 }
 
 const STATUS_ORDER = { fail: 0, unknown: 1, pass: 2 } as const;

@@ -1,5 +1,6 @@
 import type { Model } from "../model/types";
 import type { Finding } from "../rules/types";
+import { hasExpired, namesRule } from "../findings/suppression";
 
 /**
  * Applies suppressions written in the configuration (CDKTF `GkePreflight.suppress`, stored in
@@ -7,12 +8,11 @@ import type { Finding } from "../rules/types";
  * reason; an expired suppression stops applying and says so.
  */
 export function applySuppressions(findings: Finding[], model: Model, now: Date): Finding[] {
-  const today = now.toISOString().slice(0, 10);
   return findings.map((finding) => {
     const resource = model.byAddress.get(finding.address);
-    const suppression = resource?.suppressions.find((s) => s.ruleId === finding.ruleId || s.ruleId === finding.slug);
+    const suppression = resource?.suppressions.find((s) => namesRule(s.ruleId, finding));
     if (!suppression) return finding;
-    if (suppression.expires && suppression.expires < today) {
+    if (hasExpired(suppression.expires, now)) {
       return { ...finding, expiredSuppression: { reason: suppression.reason, expires: suppression.expires, source: "construct" } };
     }
     return { ...finding, suppressed: { reason: suppression.reason, ...(suppression.expires ? { expires: suppression.expires } : {}), source: "construct" } };

@@ -1,9 +1,9 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { DOCS_BASE } from "../engine/check";
+import { PROJECT_URL, ruleDocUrl } from "../findings/doc-url";
 import type { RuleMeta } from "../rules/types";
 import type { WaiverOutcome } from "../waivers/types";
-import { jsonLocator, type TextRegion } from "./json-position";
+import { jsonLocator, type TextRegion } from "../text/json-position";
 import { jsonChunks } from "./json";
 import { junitChunks } from "./junit";
 import { renderMarkdown } from "./markdown";
@@ -93,7 +93,7 @@ export function renderOutputChunks(format: FormatName, report: Report, ctx: Rend
       return jsonChunks(shown, ctx.terminal ? "indented" : "lines", ctx.policy);
     case "sarif":
       return sarifChunks(shown, { policy: ctx.policy, rules: ctx.rules, baseDir: ctx.baseDir, waivers: ctx.waivers, locate: locatorFor(ctx),
-        ruleDocUrl: (id) => `${DOCS_BASE}/${id}.md`, informationUri: DOCS_BASE.replace(/\/blob\/main\/docs\/rules$/, "") });
+        ruleDocUrl, informationUri: PROJECT_URL });
     case "junit":
       return junitChunks(shown, { policy: ctx.policy, waivers: ctx.waivers, baseDir: ctx.baseDir });
     case "markdown":

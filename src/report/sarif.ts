@@ -4,7 +4,7 @@ import { pathToFileURL } from "node:url";
 import type { Finding, RuleMeta, Severity } from "../rules/types";
 import type { WaiverOutcome } from "../waivers/types";
 import { waiverNotices } from "../waivers/apply";
-import type { TextRegion } from "./json-position";
+import type { TextRegion } from "../text/json-position";
 import { displayPath, toPosix } from "./paths";
 import { defaultPolicy, outcomeOf, type GatePolicy } from "./policy";
 import type { Report } from "./types";

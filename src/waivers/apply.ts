@@ -1,4 +1,5 @@
 import type { Finding } from "../rules/types";
+import { hasExpired, namesRule } from "../findings/suppression";
 import { describeWaiver, type Waiver, type WaiverOutcome } from "./types";
 import { globMatcher, type GlobMatcher } from "./glob";
 
@@ -18,8 +19,7 @@ function matchersOf(waiver: Waiver): { address?: GlobMatcher; constructPath?: Gl
 
 /** True when the waiver names the finding's rule and its pattern(s) match the finding. */
 export function waiverMatches(waiver: Waiver, finding: Finding): boolean {
-  // Like suppressions on constructs, a waiver may name the rule by id or by slug.
-  if (waiver.ruleId !== finding.ruleId && waiver.ruleId !== finding.slug) return false;
+  if (!namesRule(waiver.ruleId, finding)) return false;
   const m = matchersOf(waiver);
   if (m.address && !m.address.test(finding.address)) return false;
   if (m.constructPath) {
@@ -31,7 +31,7 @@ export function waiverMatches(waiver: Waiver, finding: Finding): boolean {
 
 /** A waiver applies through its `expires` day (UTC) and stops on the day after. */
 export function isExpired(waiver: Waiver, now: Date): boolean {
-  return waiver.expires !== undefined && waiver.expires < now.toISOString().slice(0, 10);
+  return hasExpired(waiver.expires, now);
 }
 
 export interface WaiverResult {

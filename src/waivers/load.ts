@@ -3,7 +3,7 @@ import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 
 import type { Node as YamlNode } from "yaml";
 import { InputError } from "../inputs/input-error";
 import { syntaxErrorDetail } from "../inputs/read-json";
-import { jsonLocator } from "../report/json-position";
+import { jsonLocator } from "../text/json-position";
 import type { Waiver } from "./types";
 
 export const WAIVER_FILE_NAMES = ["preflight.waivers.yaml", "preflight.waivers.yml", "preflight.waivers.json"];

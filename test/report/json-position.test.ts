@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { findPointerSpan, jsonLocator, parsePointer } from "../../src/report/json-position";
+import { findPointerSpan, jsonLocator, parsePointer } from "../../src/text/json-position";
 
 describe("json-position", () => {
   const text = '{\r\n  "a": {"b/c": [10, {"x~y": "v\\"q"}], "b/c2": 1},\n  "dup": 1, "dup": {"k": true}\n}';

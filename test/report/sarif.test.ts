@@ -1,5 +1,5 @@
 import { renderSarif, toUri } from "../../src/report/sarif";
-import { jsonLocator } from "../../src/report/json-position";
+import { jsonLocator } from "../../src/text/json-position";
 import type { RuleMeta } from "../../src/rules/types";
 import type { WaiverOutcome } from "../../src/waivers/types";
 import { failGke001, hostile, passGke003, reportOf, unknownGke002, waivedGke003 } from "./fixtures/findings";
