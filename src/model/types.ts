@@ -66,16 +66,6 @@ export interface ProviderConfig {
   arguments?: Values;
 }
 
-/** What a plan or config tells about one project, keyed by id and/or number. */
-export interface ProjectFact {
-  id?: string;
-  number?: string;
-  /** Address of the resource or data source this comes from. */
-  source: string;
-  /** The project is created by this configuration (`google_project`). */
-  createdHere: boolean;
-}
-
 export type InputFormat = "plan" | "terraform-json";
 
 /** One checked unit: a plan, or one CDKTF stack's configuration. */

@@ -155,13 +155,6 @@ export function textRemediation(summary: string, gcloud: string[], cdktf: string
   return { summary, gcloud, cdktf, hcl };
 }
 
-/** `google_project_service.container_api` → `containerApi` (the variable a CDKTF stack most likely uses). */
-export function variableFor(address: string, resource?: Resource): string {
-  if (resource) return constructVariable(resource);
-  const name = address.replace(/\[[^\]]*\]/g, "").split(".").pop() ?? address;
-  return variableFromId(name);
-}
-
 /** Nodes on a dedicated account: create it, grant the minimum role, name it in node_config. */
 export function dedicatedNodeAccountRemediation(args: { summary: string; project: string | undefined; role: string; nodeResource: Resource; where: string }): Remediation {
   const project = projectText(args.project);
