@@ -11,5 +11,5 @@ export type { Finding, Rule, RuleMeta, Verdict, Remediation, Severity, Status } 
 export type { Report, Summary, CheckedInput } from "./report/types";
 export { defaultPolicy, gateFails, gateSummary, type GatePolicy, type GateSummary, type FailOn, type UnknownPolicy } from "./report/policy";
 export type { Model, Resource } from "./model/types";
-export type { LiveFacts } from "./live/facts";
+export type { LiveFacts } from "./facts/live";
 export { VERSION } from "./version";

@@ -1,6 +1,6 @@
 import type { CdkFramework, Model, Resource } from "../model/types";
 import type { Finding, Rule, RuleContext, Verdict } from "../rules/types";
-import type { LiveFacts } from "../live/facts";
+import type { LiveFacts } from "../facts/live";
 import { allRules } from "../rules/index";
 import { IamIndex } from "../iam/index-grants";
 import { gkeFacts } from "../gke/node-identities";

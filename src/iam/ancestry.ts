@@ -5,7 +5,7 @@ import type { ProjectCatalog } from "./projects";
 import type { Identity, IdentityResolver } from "./identity";
 import type { Grant } from "./grants";
 import { addToList } from "../model/multimap";
-import { isLiveError, type LiveFacts } from "../live/facts";
+import { isLiveError, type LiveFacts } from "../facts/live";
 
 /**
  * Grants made on a folder or organisation reach every project below it

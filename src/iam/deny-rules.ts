@@ -1,5 +1,5 @@
-import type { LiveDenyRule, LiveFacts } from "../live/facts";
-import { isLiveError } from "../live/facts";
+import type { LiveDenyRule, LiveFacts } from "../facts/live";
+import { isLiveError } from "../facts/live";
 import type { Denials } from "./grants";
 import type { Identity } from "./identity";
 

@@ -1,6 +1,6 @@
 import type { Model } from "../model/types";
 import { isUnknown, type Unknown } from "../model/unknown";
-import type { LiveFacts } from "../live/facts";
+import type { LiveFacts } from "../facts/live";
 import { roleHasPermission } from "../knowledge/roles";
 import { ProjectCatalog } from "./projects";
 import { IdentityResolver, sameIdentity, type Identity } from "./identity";

@@ -4,7 +4,7 @@ import type { Denials } from "../iam/index-grants";
 import { GKE_SERVICE_AGENT_ROLE, coversPermission, permissionsOfRole, roleInfo } from "../knowledge/roles";
 import { denyExceptionRemediation, grantRoleRemediation } from "./remediation";
 import { CLUSTER } from "../gke/node-identities";
-import { isLiveError } from "../live/facts";
+import { isLiveError } from "../facts/live";
 
 const AGENT_ROLE = GKE_SERVICE_AGENT_ROLE;
 /** How many denied permissions a message names before saying how many there are. */

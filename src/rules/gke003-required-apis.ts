@@ -4,7 +4,7 @@ import { CLUSTER } from "../gke/node-identities";
 import { GKE_REQUIRED_APIS } from "../knowledge/apis";
 import { disablesOnDestroy, serviceResources, PROJECT_SERVICE } from "../gke/project-services";
 import { enableApiRemediation } from "./remediation";
-import { isLiveError } from "../live/facts";
+import { isLiveError } from "../facts/live";
 import { undecidedVersionReason } from "../gke/provider-version";
 import { isUnknown } from "../model/unknown";
 import { booleanAttribute } from "../model/access";

@@ -3,7 +3,7 @@ import { hclString, tsString } from "./code-text";
 import type { Rule, RuleContext, Verdict } from "./types";
 import type { Resource } from "../model/types";
 import type { Identity } from "../iam/identity";
-import { isLiveError } from "../live/facts";
+import { isLiveError } from "../facts/live";
 import { CLUSTER, NODE_POOL } from "../gke/node-identities";
 import { PROJECT_SERVICE, disablesOnDestroy } from "../gke/project-services";
 import { isCreated } from "./dependencies";

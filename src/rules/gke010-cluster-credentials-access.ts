@@ -4,7 +4,7 @@ import type { Rule, RuleContext, Verdict } from "./types";
 import type { ProviderConfig, Resource, Value, Values } from "../model/types";
 import { isUnknown } from "../model/unknown";
 import { block, booleanAttribute, isObject, stringAttribute } from "../model/access";
-import { isLiveError } from "../live/facts";
+import { isLiveError } from "../facts/live";
 import { CLUSTER } from "../gke/node-identities";
 import { textRemediation } from "./remediation";
 

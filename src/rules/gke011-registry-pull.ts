@@ -10,7 +10,7 @@ import { CLOUD_PLATFORM_SCOPE, pullScopes } from "../gke/access-scopes";
 import { denyPoliciesText } from "./deny";
 import type { Denials } from "../iam/index-grants";
 import type { ProjectCatalog } from "../iam/projects";
-import { isLiveError, type LiveBinding } from "../live/facts";
+import { isLiveError, type LiveBinding } from "../facts/live";
 
 const REPOSITORY = "google_artifact_registry_repository";
 const PULL = "artifactregistry.repositories.downloadArtifacts";

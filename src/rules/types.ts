@@ -1,7 +1,7 @@
 import type { Model } from "../model/types";
 import type { GkeFacts } from "../gke/node-identities";
 import type { IamIndex } from "../iam/index-grants";
-import type { LiveFacts } from "../live/facts";
+import type { LiveFacts } from "../facts/live";
 
 export type Severity = "error" | "warning" | "info";
 /** `pass` is decided, `fail` is decided, `unknown` cannot be decided from what is known. */

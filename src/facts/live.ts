@@ -1,0 +1,87 @@
+/**
+ * Facts read from a live Google Cloud project (`--live`). Everything optional: a fact that
+ * could not be read is an {@link LiveError}, and the verdicts that need it stay `unknown`.
+ * Plain data so the engine never needs the Google clients to use it.
+ */
+export interface LiveError {
+  error: string;
+  /** The permission the caller lacks to read it, when the API said so. */
+  missingPermission?: string;
+}
+
+export interface LiveBinding {
+  role: string;
+  members: string[];
+  /** Present for conditional bindings. */
+  condition?: { title?: string; expression: string };
+}
+
+export interface LiveProject {
+  projectId: string;
+  projectNumber: string;
+  /** Ancestry from the project up: `projects/…`, `folders/…`, `organizations/…`. */
+  ancestry?: string[] | LiveError;
+  iamPolicy?: LiveBinding[] | LiveError;
+  /** IAM policies of folders and the organisation along the ancestry. */
+  ancestorPolicies?: Record<string, LiveBinding[] | LiveError>;
+  enabledServices?: string[] | LiveError;
+  /** Deny rules that apply to the project (IAM v2), flattened. */
+  denyRules?: LiveDenyRule[] | LiveError;
+  /** Permissions the caller (the deployer) holds on the project, from testIamPermissions. */
+  callerPermissions?: string[] | LiveError;
+}
+
+export interface LiveDenyRule {
+  policy: string;
+  deniedPrincipals: string[];
+  exceptionPrincipals: string[];
+  deniedPermissions: string[];
+  exceptionPermissions: string[];
+  /** Where the policy is attached: `projects/…`, `folders/…` or `organizations/…`. */
+  attachedTo?: string;
+  /** A conditional deny rule applies only where its condition holds (resource tags). */
+  condition?: { title?: string; expression: string };
+}
+
+export interface LiveServiceAccount {
+  email: string;
+  exists: boolean;
+  disabled?: boolean;
+  /** Whether the caller holds iam.serviceAccounts.actAs on it. */
+  callerCanActAs?: boolean | LiveError;
+}
+
+/** An Artifact Registry repository the input names that may exist already. */
+export interface LiveRepository {
+  /** `projects/P/locations/L/repositories/R`, as the request named it. */
+  name: string;
+  /** false: Google says it is not there (the apply creates it), so no grant exists on it yet. */
+  exists: boolean;
+  /** Its own IAM policy (version 3), when it exists. */
+  iamPolicy?: LiveBinding[];
+}
+
+export interface LiveFacts {
+  /**
+   * Keyed by every name the project was asked for and by both its id and its number, so a rule
+   * can look it up with whichever the plan has.
+   */
+  projects: Record<string, LiveProject | LiveError>;
+  serviceAccounts: Record<string, LiveServiceAccount | LiveError>;
+  /** role name → permissions, for predefined and custom roles read live. */
+  roles: Record<string, string[] | LiveError>;
+  /**
+   * Artifact Registry repositories by `projects/P/locations/L/repositories/R`. Absent when none
+   * was asked (facts from before this field existed, or an input without existing repositories).
+   */
+  artifactRepositories?: Record<string, LiveRepository | LiveError>;
+  /**
+   * Permissions the caller holds on folders and organisations (`folders/ID`, `organizations/ID`),
+   * from testIamPermissions there: for plans that change folder or organisation IAM.
+   */
+  resourceCallerPermissions?: Record<string, string[] | LiveError>;
+}
+
+export function isLiveError(value: unknown): value is LiveError {
+  return typeof value === "object" && value !== null && "error" in value;
+}
