@@ -1,5 +1,5 @@
 // Google APIs a GKE cluster needs on its project, as data with sources.
-// Source note: shared/research/gke-iam-facts.md §3.2.
+// Sources: docs/sources.md.
 
 export interface ApiFact {
   name: string;
@@ -13,7 +13,7 @@ export interface ApiFact {
   sources: readonly string[];
 }
 
-const FACTS = "shared/research/gke-iam-facts.md §3.2";
+const FACTS = "docs/sources.md";
 
 export const API_FACTS: readonly ApiFact[] = Object.freeze([
   {

@@ -1,7 +1,7 @@
 // Google-managed identities GKE relies on, keyed by kind. Emails are derived from the project
 // NUMBER (not the id), so they can be checked in a plan once the number is known.
-// Sources: shared/research/gke-iam-facts.md §3.1 (S1 iann0036/iam-dataset, S6 Artifact Registry
-// docs, S9 GoogleCloudPlatform/gcpdiag, S10 GoogleCloudPlatform/cloud-foundation-fabric).
+// Sources: docs/sources.md (S1 iann0036/iam-dataset, S6 Artifact Registry docs,
+// S9 GoogleCloudPlatform/gcpdiag, S10 GoogleCloudPlatform/cloud-foundation-fabric).
 
 export type GoogleIdentityKind =
   | "gke-service-agent"
@@ -25,7 +25,7 @@ export interface GoogleIdentity {
   note?: string;
 }
 
-const FACTS = "shared/research/gke-iam-facts.md §3.1";
+const FACTS = "docs/sources.md";
 
 export const GOOGLE_IDENTITIES: readonly GoogleIdentity[] = Object.freeze([
   {
@@ -47,7 +47,7 @@ export const GOOGLE_IDENTITIES: readonly GoogleIdentity[] = Object.freeze([
     emailPattern: "service-{number}@gcp-sa-gkenode.iam.gserviceaccount.com",
     projectRole: "roles/container.defaultNodeServiceAgent",
     googleManaged: true,
-    neededFor: "node logging/monitoring on newer GKE versions (exact scope unverified, see the research note §7)",
+    neededFor: "node logging/monitoring on newer GKE versions (exact scope unverified)",
     sources: [FACTS, "GoogleCloudPlatform/cloud-foundation-fabric@11c1d248 modules/project/service-agents.yaml"],
   },
   {
