@@ -9,7 +9,7 @@ import { bothRemediations, denyExceptionRemediation, grantRoleRemediation, textR
 import { CLOUD_PLATFORM_SCOPE, pullScopes } from "../gke/access-scopes";
 import { denyPoliciesText } from "./deny";
 import type { Denials } from "../iam/index-grants";
-import type { ProjectCatalog } from "../iam/projects";
+import { existingRepositoryName } from "../gke/registries";
 import { isLiveError, type LiveBinding } from "../facts/live";
 
 const REPOSITORY = "google_artifact_registry_repository";
@@ -196,20 +196,6 @@ function policyGrants(policy: Resource, ctx: RuleContext): RepoGrant[] {
     const members = Array.isArray(b.members) ? (b.members as Value[]) : [b.members as Value];
     return members.map((m) => ({ role, identity: ctx.iam.identities.member(m), conditional, resource: policy }));
   });
-}
-
-/**
- * `projects/P/locations/L/repositories/R` of a repository the apply does not create (it is
- * unchanged, updated, or a configuration that does not say), so its own IAM policy may already
- * grant something: --live reads it. Undefined when created here or a part is only known after apply.
- */
-export function existingRepositoryName(repo: Resource, catalog: ProjectCatalog): string | undefined {
-  if (repo.mode !== "managed" || repo.change === "create" || repo.change === "replace" || repo.change === "delete") return undefined;
-  const project = catalog.projectOf(repo).key;
-  const location = repo.values.location;
-  const id = repo.values.repository_id;
-  if (!project || catalog.isCreatedHere(project) || typeof location !== "string" || typeof id !== "string" || !location || !id) return undefined;
-  return `projects/${project}/locations/${location}/repositories/${id}`;
 }
 
 function repositoryOf(value: Value | undefined, byName: Map<string, Resource>, ctx: RuleContext): Resource | undefined {
