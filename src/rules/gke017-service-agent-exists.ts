@@ -1,7 +1,7 @@
 import type { Rule, RuleContext, Verdict } from "./types";
 import { worstPerAddress } from "./worst-per-address";
 import type { Resource } from "../model/types";
-import { isLiveError } from "../live/facts";
+import { isLiveError } from "../facts/live";
 import { SERVICE_AGENT_CREATION } from "../knowledge/preconditions";
 import { googleIdentity } from "../knowledge/service-agents";
 import { PROJECT_SERVICE, serviceResources } from "../gke/project-services";
