@@ -148,7 +148,8 @@ export class IdentityResolver {
       const parsed = parseReference(ref);
       if (parsed.kind === "resource" && parsed.target.endsWith(".")) continue;
       const type = parsed.type ?? "";
-      if (type === "google_service_account" && ["email", "member", "name", "id", undefined].includes(parsed.attributePath[0])) accounts.add(parsed.target);
+      // An instance key in the reference (`pool["a"]`) names that instance.
+      if (type === "google_service_account" && ["email", "member", "name", "id", undefined].includes(parsed.attributePath[0])) accounts.add(parsed.index === undefined ? parsed.target : `${parsed.target}[${/^\d+$/.test(parsed.index) ? parsed.index : JSON.stringify(parsed.index)}]`);
       if (parsed.kind === "data" && type === "google_compute_default_service_account") defaultAccount = parsed.target;
     }
     if (accounts.size === 1 && !defaultAccount) {

@@ -1,22 +1,27 @@
 import { existsSync, realpathSync, statSync } from "node:fs";
 import { join, relative, resolve, isAbsolute } from "node:path";
 import type { BuildOptions } from "../model/build";
-import type { Model } from "../model/types";
+import type { AppStack, Model } from "../model/types";
+import { UNKNOWN_DEPENDENCIES } from "../model/app";
 import { excerpt, InputError, quoted } from "./input-error";
 import { readJsonFile } from "./read-json";
 import { isTerraformJson, modelFromTerraformJson } from "./terraform-json";
 
-/** A `cdktf.out` folder: every stack listed in its manifest.json. */
+/**
+ * A `cdktf.out` folder: every stack listed in its manifest.json, checked as one app: each
+ * model knows the other stacks and which of them it is deployed after.
+ */
 export function modelsFromCdktfOut(folder: string, options: BuildOptions = {}): Model[] {
   const manifestFile = join(folder, "manifest.json");
   // The manifest may be a link too, and is confined like the stack files it lists.
   if (leavesFolder(folder, manifestFile)) throw new InputError(manifestFile, "is a link outside the folder; refusing to read it");
-  const manifest = readJsonFile(manifestFile) as { stacks?: Record<string, { synthesizedStackPath?: unknown; name?: unknown }> };
+  const manifest = readJsonFile(manifestFile) as { stacks?: Record<string, { synthesizedStackPath?: unknown; name?: unknown; dependencies?: unknown }> };
   if (typeof manifest !== "object" || manifest === null || typeof manifest.stacks !== "object" || manifest.stacks === null) {
     throw new InputError(manifestFile, "expected a CDKTF manifest with a \"stacks\" object");
   }
   const root = resolve(folder);
   const models: Model[] = [];
+  const direct = new Map<string, string[] | undefined>();
   for (const [key, stack] of Object.entries(manifest.stacks)) {
     const name = typeof stack?.name === "string" ? stack.name : key;
     const path = stack?.synthesizedStackPath;
@@ -38,7 +43,10 @@ export function modelsFromCdktfOut(folder: string, options: BuildOptions = {}): 
     const json = readJsonFile(shown);
     if (!isTerraformJson(json)) throw new InputError(shown, "expected a Terraform JSON configuration (cdk.tf.json)");
     models.push(modelFromTerraformJson(json, { file: shown, stack: name }, options));
+    const dependencies = stack?.dependencies;
+    direct.set(name, Array.isArray(dependencies) ? dependencies.filter((d): d is string => typeof d === "string") : undefined);
   }
+  if (models.length > 1) attachApp(models, direct);
   return models;
 }
 
@@ -51,6 +59,25 @@ export function leavesFolder(folder: string, file: string): boolean {
     return false; // missing or unreadable: reading it says so
   }
   return inside.startsWith("..") || isAbsolute(inside);
+}
+
+/** Gives every model the app's stacks, with what each is deployed after (transitively). */
+function attachApp(models: Model[], direct: ReadonlyMap<string, string[] | undefined>): void {
+  const closure = (name: string): ReadonlySet<string> => {
+    if (direct.get(name) === undefined) return UNKNOWN_DEPENDENCIES;
+    const seen = new Set<string>();
+    const pending = [...direct.get(name)!];
+    while (pending.length) {
+      const next = pending.pop()!;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      pending.push(...(direct.get(next) ?? []));
+    }
+    return seen;
+  };
+  const app: AppStack[] = models.map((model) => ({ name: model.stack!, dependsOn: closure(model.stack!), model }));
+  // Not enumerable: reports and tests that serialise or compare a model do not walk the app.
+  for (const model of models) Object.defineProperty(model, "app", { value: app, enumerable: false });
 }
 
 export function isCdktfOut(folder: string): boolean {

@@ -5,6 +5,7 @@ import { setOwn } from "../model/own-property";
 import { sensitiveVariable } from "../model/secrets";
 import { buildModel, type BuildOptions, type ModelDraft } from "../model/build";
 import type { Model } from "../model/types";
+import type { Expression, ModuleCall } from "../model/modules";
 import { excerpt, InputError } from "./input-error";
 import { assertNesting } from "./nesting";
 
@@ -51,6 +52,9 @@ export class PlanDraftBuilder {
   private readonly resources: Resource[] = [];
   private readonly seen = new Set<string>();
   private readonly configIndex: Map<string, ConfigResource>;
+  private readonly modules: ModuleCall[];
+  /** Without a configuration block, the plan does not say what depends on what. */
+  private readonly hasConfiguration: boolean;
 
   constructor(
     private readonly header: Json,
@@ -58,7 +62,15 @@ export class PlanDraftBuilder {
   ) {
     const version = typeof header.format_version === "string" ? header.format_version : "";
     if (!/^[01]\./.test(version)) throw new InputError(file, `has plan format_version ${excerpt(header.format_version)}; this version of preflight reads 0.x and 1.x`);
-    this.configIndex = indexConfiguration(asObject(header.configuration));
+    const configuration = asObject(header.configuration);
+    this.hasConfiguration = asObject(configuration?.root_module) !== undefined;
+    this.modules = [];
+    this.configIndex = indexConfiguration(configuration, this.modules);
+  }
+
+  private marked(resource: Resource): Resource {
+    if (!this.hasConfiguration) resource.dependenciesUnknown = true;
+    return resource;
   }
 
   /** Whether a resource at this address is already in (later ones at the same address are not read). */
@@ -72,7 +84,7 @@ export class PlanDraftBuilder {
     const resource = fromResourceChange(rc, this.configIndex, this.file, `/resource_changes/${index}`);
     if (!resource || this.seen.has(resource.address)) return;
     this.seen.add(resource.address);
-    this.resources.push(resource);
+    this.resources.push(this.marked(resource));
   }
 
   /** A resource of prior_state (`read`: only data sources count) or of planned_values (`planned`). */
@@ -80,7 +92,7 @@ export class PlanDraftBuilder {
     if (typeof raw.address !== "string" || this.seen.has(raw.address)) return;
     if (change === "read" && raw.mode !== "data") return;
     this.seen.add(raw.address);
-    this.resources.push(fromStateResource(raw, change, this.configIndex, this.file, pointer));
+    this.resources.push(this.marked(fromStateResource(raw, change, this.configIndex, this.file, pointer)));
   }
 
   draft(): ModelDraft {
@@ -107,6 +119,7 @@ export class PlanDraftBuilder {
       variables,
       locals: {},
       sensitiveTexts,
+      modules: this.modules,
     };
   }
 }
@@ -116,12 +129,16 @@ interface ConfigResource {
   expressions: Json;
   /** What the expressions refer to, without the module prefix: worked out once per configuration block, not per instance. */
   targets?: string[];
+  /** `depends_on` as written in the resource's module (qualified with the instance's module when read). */
   dependsOn: string[];
   module: string;
 }
 
-/** configuration.root_module and nested module_calls, keyed by module-qualified address. */
-function indexConfiguration(configuration: Json | undefined): Map<string, ConfigResource> {
+/**
+ * configuration.root_module and nested module_calls, keyed by module-qualified address; the
+ * module calls (their argument expressions, outputs and depends_on) go to `modules`.
+ */
+function indexConfiguration(configuration: Json | undefined, modules: ModuleCall[]): Map<string, ConfigResource> {
   const index = new Map<string, ConfigResource>();
   const visit = (module: Json | undefined, prefix: string) => {
     for (const raw of asArray(module?.resources)) {
@@ -132,12 +149,31 @@ function indexConfiguration(configuration: Json | undefined): Map<string, Config
       index.set(address, {
         providerKey: normaliseProviderKey(key, prefix),
         expressions: asObject(r.expressions) ?? {},
-        dependsOn: asArray(r.depends_on).filter((d): d is string => typeof d === "string").map((d) => (prefix ? `${prefix}.${d}` : d)),
+        dependsOn: strings(r.depends_on),
         module: prefix,
       });
     }
-    for (const [name, call] of Object.entries(asObject(module?.module_calls) ?? {})) {
-      visit(asObject(asObject(call)?.module), prefix ? `${prefix}.module.${name}` : `module.${name}`);
+    for (const [name, raw] of Object.entries(asObject(module?.module_calls) ?? {})) {
+      const call = asObject(raw);
+      const path = prefix ? `${prefix}.module.${name}` : `module.${name}`;
+      const child = asObject(call?.module);
+      modules.push({
+        path,
+        inputs: expressions(asObject(call?.expressions)),
+        outputs: Object.fromEntries(Object.entries(asObject(child?.outputs) ?? {}).flatMap(([k, o]) => {
+          const expression = asObject(asObject(o)?.expression);
+          return expression ? [[k, planExpression(expression)]] : [];
+        })),
+        defaults: Object.fromEntries(Object.entries(asObject(child?.variables) ?? {}).flatMap(([k, v]) => {
+          const variable = asObject(v);
+          return variable && "default" in variable ? [[k, toValue(variable.default)]] : [];
+        })),
+        locals: {},
+        dependsOn: strings(call?.depends_on),
+        providers: {},
+        ...(child ? {} : { unread: "the plan does not show the module's configuration" }),
+      });
+      visit(child, path);
     }
   };
   visit(asObject(configuration?.root_module), "");
@@ -155,6 +191,25 @@ function normaliseProviderKey(key: string, module: string): string {
     return `${mod.startsWith("module.") ? mod : module}:${name}`;
   }
   return key;
+}
+
+function strings(value: unknown): string[] {
+  return asArray(value).filter((d): d is string => typeof d === "string");
+}
+
+/** A module call's argument expressions: constants as they are, anything else by its references. */
+function expressions(raw: Json | undefined): Record<string, Expression> {
+  const out: Record<string, Expression> = {};
+  for (const [name, e] of Object.entries(raw ?? {})) {
+    const expression = asObject(e);
+    if (expression) setOwn(out as unknown as Values, name, planExpression(expression) as unknown as Value);
+  }
+  return out;
+}
+
+function planExpression(expression: Json): Expression {
+  if ("constant_value" in expression) return { value: toValue(expression.constant_value) };
+  return { references: mostSpecific(strings(expression.references)) };
 }
 
 function googleVersionConstraint(configuration: Json | undefined): string | undefined {
@@ -219,7 +274,7 @@ function fromResourceChange(rc: Json, config: Map<string, ConfigResource>, file:
   const cfg = config.get(configAddress(rc.address as string));
   const expressions = cfg?.expressions;
   const beforeValues = before ? planValues(before, undefined, change.before_sensitive, undefined, moduleAddress) : undefined;
-  const values = kind === "delete" ? (beforeValues ?? {}) : planValues(after, change.after_unknown, change.after_sensitive, expressions, moduleAddress);
+  const values = kind === "delete" ? (beforeValues ?? {}) : planValues(after, change.after_unknown, change.after_sensitive, expressions ?? UNCONFIGURED, moduleAddress);
   return {
     address: rc.address as string,
     mode: rc.mode === "data" ? "data" : "managed",
@@ -230,11 +285,21 @@ function fromResourceChange(rc: Json, config: Map<string, ConfigResource>, file:
     values,
     before: beforeValues,
     providerKey: cfg?.providerKey ?? defaultProviderKey(rc, moduleAddress),
-    dependsOn: cfg?.dependsOn ?? [],
+    dependsOn: cfg ? qualifyAddresses(cfg.dependsOn, moduleAddress) : [],
     references: cfg ? referencesOf(cfg, moduleAddress) : [],
+    ...instanceOf(rc.index),
     location: { file, pointer },
     suppressions: [],
   };
+}
+
+/** Plans give the instance key as `index`: a number for count, a string for for_each. */
+function instanceOf(index: unknown): { instance?: { key: string | number } } {
+  return typeof index === "string" || (typeof index === "number" && Number.isInteger(index)) ? { instance: { key: index } } : {};
+}
+
+function qualifyAddresses(addresses: string[], module: string): string[] {
+  return module ? addresses.map((d) => `${module}.${d}`) : addresses;
 }
 
 function fromStateResource(raw: Json, change: Change, config: Map<string, ConfigResource>, file: string, pointer: string): Resource {
@@ -250,8 +315,9 @@ function fromStateResource(raw: Json, change: Change, config: Map<string, Config
     change,
     values: planValues(asObject(raw.values), undefined, raw.sensitive_values, undefined, moduleAddress),
     providerKey: cfg?.providerKey ?? defaultProviderKey(raw, moduleAddress),
-    dependsOn: cfg?.dependsOn ?? [],
+    dependsOn: cfg ? qualifyAddresses(cfg.dependsOn, moduleAddress) : [],
     references: cfg ? referencesOf(cfg, moduleAddress) : [],
+    ...instanceOf(raw.index),
     location: { file, pointer },
     suppressions: [],
   };
@@ -294,7 +360,7 @@ function planValue(value: unknown, unknown: unknown, sensitive: unknown, express
     const list: unknown[] = Array.isArray(value) ? value : [];
     const u = Array.isArray(unknown) ? unknown : [];
     const masks = Array.isArray(sensitive) ? sensitive : [];
-    const exprs = Array.isArray(expressions) ? expressions : [];
+    const exprs = expressions === UNCONFIGURED ? [UNCONFIGURED] : Array.isArray(expressions) ? expressions : [];
     const length = Math.max(list.length, u.length);
     let out: Value[] | undefined = Array.isArray(value) && length === list.length ? undefined : new Array(length);
     for (let i = 0; i < length; i++) {
@@ -308,7 +374,7 @@ function planValue(value: unknown, unknown: unknown, sensitive: unknown, express
     const v = (isObject(value as Value) ? value : {}) as Json;
     const u = asObject(unknown) ?? {};
     const masks = asObject(sensitive) ?? {};
-    const exprs = asObject(expressions) ?? {};
+    const exprs = expressions === UNCONFIGURED ? UNCONFIGURED_FIELDS : asObject(expressions) ?? {};
     const keys = Object.keys(v);
     let out: Values | undefined = v === value ? undefined : {};
     for (let j = 0; j < keys.length; j++) {
@@ -334,7 +400,16 @@ function copyKeys(from: Json, keys: string[], count: number): Values {
   return out;
 }
 
+/**
+ * The expressions of a resource the plan's configuration does not show: its unknown values may
+ * be unset (the provider computes them) or set from anything, which the plan cannot tell.
+ */
+const UNCONFIGURED: Json = Object.freeze({});
+/** Every field of an unconfigured object is unconfigured too. */
+const UNCONFIGURED_FIELDS: Json = new Proxy(UNCONFIGURED, { get: () => UNCONFIGURED });
+
 function unknownFrom(expression: unknown, module: string): Unknown {
+  if (expression === UNCONFIGURED) return new Unknown("known only after apply; the plan has no configuration to tell whether it is set");
   const refs = asArray(asObject(expression)?.references).filter((r): r is string => typeof r === "string");
   if (refs.length) return new Unknown("known only after apply", qualify(mostSpecific(refs), module));
   // No configuration expression: the configuration does not set it, the provider computes it.
@@ -354,10 +429,13 @@ function qualify(refs: string[], module: string): string[] {
   return refs.map((r) => (module && !/^(var|local|each|count|path|terraform)\./.test(r) && !r.startsWith("module.") ? `${module}.${r}` : r));
 }
 
-/** The resources a configuration block refers to, qualified with the module of the instance. */
+/**
+ * The resources a configuration block refers to, qualified with the module of the instance;
+ * variables, locals and module outputs as written (model building follows them).
+ */
 function referencesOf(cfg: ConfigResource, module: string): string[] {
   const targets = (cfg.targets ??= expressionTargets(cfg.expressions));
-  return module ? targets.map((t) => `${module}.${t}`) : targets.slice();
+  return module ? targets.map((t) => (/^(var|local|module)\./.test(t) ? t : `${module}.${t}`)) : targets.slice();
 }
 
 function expressionTargets(expressions: unknown): string[] {
@@ -368,7 +446,13 @@ function expressionTargets(expressions: unknown): string[] {
       const obj = e as Json;
       if (Array.isArray(obj.references)) {
         for (const r of obj.references) {
-          if (typeof r !== "string" || /^(var|local|each|count|path|terraform|module)\./.test(r)) continue;
+          if (typeof r !== "string" || /^(path|terraform|each|count)\./.test(r)) continue;
+          if (/^(var|local|module)\./.test(r)) {
+            // `module.m.o` is listed with `module.m`: a reference to an output waits for what the
+            // output refers to, not for the whole module.
+            if (!obj.references.some((other) => typeof other === "string" && other.length > r.length && (other.startsWith(`${r}.`) || other.startsWith(`${r}[`)))) out.add(r);
+            continue;
+          }
           const parts = r.split(".");
           const target = parts[0] === "data" ? parts.slice(0, 3).join(".") : parts.slice(0, 2).join(".");
           out.add(target.replace(/\[.*$/, ""));

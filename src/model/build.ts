@@ -1,6 +1,7 @@
 import type { CdkFramework, InputFormat, Model, ProviderConfig, Resource, Value, Values } from "./types";
 import { ReferenceResolver } from "./resolve";
 import { addToList } from "./multimap";
+import { configPathOf, inScope, moduleScopes, parentScope, type ModuleCall } from "./modules";
 
 /** What an input reader produces: resources whose values may still hold `${…}` references. */
 export interface ModelDraft {
@@ -18,6 +19,10 @@ export interface ModelDraft {
   locals: Record<string, Value>;
   /** Texts of the sensitive variables among `variables` (see sensitiveVariable in secrets.ts). */
   sensitiveTexts?: string[];
+  /** Module calls of the configuration, nested ones included. */
+  modules?: ModuleCall[];
+  /** `each.value` of module call instances, by instance scope (Terraform JSON). */
+  moduleInstanceValues?: ReadonlyMap<string, Value>;
 }
 
 export interface BuildOptions {
@@ -35,7 +40,14 @@ export function buildModel(draft: ModelDraft, options: BuildOptions = {}): Model
   const byAddress = new Map<string, Resource>();
   for (const r of draft.resources) byAddress.set(r.address, r);
   const providers = new Map(draft.providers.map((p) => [p.key, p]));
-  const resolver = new ReferenceResolver(byAddress, providers, draft.variables, draft.locals);
+  const modules = new Map((draft.modules ?? []).map((m) => [m.path, m]));
+  if (modules.size > 0) {
+    for (const r of draft.resources) {
+      r.providerKey = sourceProviderKey(r.providerKey, providers, modules);
+      if (r.module) r.dependsOn = r.dependsOn.concat(moduleDependsOn(r.module, modules));
+    }
+  }
+  const resolver = new ReferenceResolver(byAddress, providers, draft.variables, draft.locals, modules, draft.moduleInstanceValues);
   // Provider projects first: resources read them (lazily) through `providers` as they resolve.
   for (const p of draft.providers) {
     if (p.project !== undefined) p.project = resolver.resolveScalar(p.project, moduleOfProvider(p.key));
@@ -62,6 +74,45 @@ export function buildModel(draft: ModelDraft, options: BuildOptions = {}): Model
     providers,
     ...(draft.sensitiveTexts?.length ? { sensitiveTexts: draft.sensitiveTexts } : {}),
   };
+}
+
+/**
+ * `depends_on` of the module blocks a resource is inside, outermost first, as addresses from the
+ * root: Terraform orders every resource of a module after what its module block depends on
+ * (https://developer.hashicorp.com/terraform/language/meta-arguments/depends_on#usage-notes).
+ */
+function moduleDependsOn(module: string, modules: ReadonlyMap<string, ModuleCall>): string[] {
+  const out: string[] = [];
+  for (const scope of moduleScopes(module)) {
+    const call = modules.get(configPathOf(scope));
+    if (!call) continue;
+    const caller = parentScope(scope);
+    for (const d of call.dependsOn) out.push(inScope(caller, d));
+  }
+  return out;
+}
+
+/**
+ * The provider configuration a resource in a module uses, as Terraform finds it
+ * (https://developer.hashicorp.com/terraform/language/modules/develop/providers): one declared in
+ * the module; else the one its module block passes in (`providers`); else, for a default
+ * (unaliased) configuration, the caller's, inherited implicitly, up to the root.
+ */
+function sourceProviderKey(key: string, providers: ReadonlyMap<string, ProviderConfig>, modules: ReadonlyMap<string, ModuleCall>): string {
+  const colon = key.lastIndexOf(":");
+  let current = colon < 0 ? key : `${configPathOf(key.slice(0, colon))}${key.slice(colon)}`;
+  for (let depth = 0; depth < 100 && !providers.has(current) && current.includes(":"); depth++) {
+    const colon = current.lastIndexOf(":");
+    const module = current.slice(0, colon);
+    const local = current.slice(colon + 1);
+    const call = modules.get(configPathOf(module));
+    const passed = call && Object.prototype.hasOwnProperty.call(call.providers, local) ? call.providers[local] : undefined;
+    const caller = parentScope(configPathOf(module));
+    if (passed !== undefined) current = caller ? `${caller}:${passed}` : passed;
+    else if (!local.includes(".")) current = caller ? `${caller}:${local}` : local;
+    else break;
+  }
+  return current;
 }
 
 function moduleOfProvider(key: string): string {

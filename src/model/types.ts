@@ -42,8 +42,19 @@ export interface Resource {
   providerKey: string;
   /** Addresses of resources this one depends on explicitly (`depends_on`). */
   dependsOn: string[];
-  /** Addresses of resources referenced by any of this resource's expressions. */
+  /**
+   * Addresses of resources referenced by any of this resource's expressions. Readers may also
+   * list `var.x`, `local.x` and `module.m.o` references written in the resource's module: model
+   * building replaces them by the resources they stand for.
+   */
   references: string[];
+  /** The instance key (`count.index` or `each.key`), and `each.value` when known. */
+  instance?: { key: string | number; value?: Value };
+  /**
+   * The input does not say what this resource depends on (a plan without its configuration
+   * block): no `depends_on`, no references to follow.
+   */
+  dependenciesUnknown?: boolean;
   /** CDKTF construct path, when the input carries one. */
   constructPath?: string;
   location: SourceLocation;
@@ -68,6 +79,14 @@ export interface ProviderConfig {
 
 export type InputFormat = "plan" | "terraform-json";
 
+/** A CDKTF stack of the app a model belongs to (a `cdktf.out` checked as one app). */
+export interface AppStack {
+  name: string;
+  /** Stacks this one is deployed after, directly or through others (manifest.json `dependencies`). */
+  dependsOn: ReadonlySet<string>;
+  model: Model;
+}
+
 /** One checked unit: a plan, or one CDKTF stack's configuration. */
 export interface Model {
   format: InputFormat;
@@ -86,6 +105,8 @@ export interface Model {
   sensitiveTexts?: readonly string[];
   /** The CDK a stack's cdk.tf.json was synthesized with (its metadata says), so fixes import what that CDK's apps use. */
   cdkFramework?: CdkFramework;
+  /** The other stacks of the CDKTF app, when the input is a `cdktf.out` (not enumerable: reports never serialise it). */
+  app?: readonly AppStack[];
 }
 
 /** `cdktf` (HashiCorp's CDK for Terraform) or `cdktn` (CDK Terrain, its continuation). */

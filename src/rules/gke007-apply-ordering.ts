@@ -6,9 +6,10 @@ import type { Grant } from "../iam/index-grants";
 import { CLUSTER, NODE_POOL, type NodeIdentityUse } from "../gke/node-identities";
 import { PROJECT_SERVICE } from "../gke/project-services";
 import { DependencyReach, isCreated } from "./dependencies";
-import { dependsOnRemediation } from "./remediation";
+import { dependsOnRemediation, textRemediation } from "./remediation";
 import { DEFAULT_NODE_SA_PERMISSIONS } from "../knowledge/roles";
 import { addToList } from "../model/multimap";
+import { otherStacksNeeded, type StackNeed } from "./stack-ordering";
 
 const CONTAINER_API = "container.googleapis.com";
 const COMPUTE_API = "compute.googleapis.com";
@@ -74,7 +75,7 @@ export const gke007ApplyOrdering: Rule = {
 
     return created.map(({ resource, project }) => {
       const reached = reach.targetsReachedFrom(resource);
-      const missing: Array<{ resource: Resource; why: string; grantTo?: string }> = [];
+      const missing: Missing[] = [];
       const cluster = literalPools.get(resource.address);
       if (cluster && isCreated(cluster) && !reached.has(cluster.address)) {
         missing.push({ resource: cluster, why: `names its cluster by the literal "${String(cluster.values.name)}" while ${cluster.address} is created in the same apply (404 Not found when the pool goes first)` });
@@ -83,8 +84,15 @@ export const gke007ApplyOrdering: Rule = {
       if (api && !reached.has(api.address)) missing.push({ resource: api, why: `does not wait for ${api.address} (${String(api.values.service)})` });
       const uses = usesByResource.get(resource.address) ?? NO_USES;
       const seenGrants = new Set<string>();
+      let unmatchedProject: string | undefined;
       for (const use of uses) {
         if (!use.identity.key) continue;
+        if (!use.project.key) {
+          // Grants to this account exist, but on which project the nodes need them cannot be told.
+          const pending = (grantsByIdentity.get(use.identity.key) ?? NO_GRANTS).filter((g) => !reached.has(g.resource!.address));
+          if (pending.length > 0) unmatchedProject ??= `the project of ${resource.address} is not known before apply, so whether it needs the grants to ${use.identity.display} it does not wait for (${pending.map((g) => g.resource!.address).slice(0, 3).join(", ")}) cannot be told`;
+          continue;
+        }
         const grants = (grantsByIdentity.get(use.identity.key) ?? NO_GRANTS).filter((g) => g.project.key === use.project.key);
         // A grant not waited for only matters when it brings a node permission that the grants
         // waited for do not already give (a redundant extra grant races nothing).
@@ -99,24 +107,34 @@ export const gke007ApplyOrdering: Rule = {
           missing.push({ resource: g.resource!, why: "", grantTo: use.identity.display });
         }
       }
+      const stacks = ctx.model.app ? otherStacksNeeded(ctx, resource, project.key, uses) : NO_STACK_NEEDS;
+      for (const need of stacks) if (need.ordered === false) missing.push({ resource: need.resource, why: need.why, stack: need.stack });
       // Only what this resource needs: a pool may reach thousands of unrelated grants.
-      const waitsFor = waitedFor(reached, cluster ?? poolCluster.get(resource.address), api, uses, grantsByIdentity);
-      const details = { waitsFor, missing: missing.map((m) => m.resource.address) };
-      const undecided = missing.length === 0 ? undecidedReason(project.key, apiAddresses, uses, grantAddresses, reached, reachesGrant) : undefined;
-      if (undecided) return { status: "unknown" as const, address: resource.address, message: `Cannot tell whether ${resource.address} waits for what it needs: ${undecided}`, reason: undecided, decideWith: "set project and the node service account from values known before apply", details };
+      const waitsFor = waitedFor(reached, cluster ?? poolCluster.get(resource.address), api, uses, grantsByIdentity).concat(stacks.filter((n) => n.ordered === true).map((n) => n.label));
+      const details = { waitsFor, missing: missing.map((m) => (m.stack ? `${m.stack}:${m.resource.address}` : m.resource.address)) };
+      // A plan without its configuration block does not show depends_on or references: what
+      // looks missing (or like a literal cluster name) may be there.
+      const unseen = resource.dependenciesUnknown && missing.length > 0 ? `the plan has no configuration block, so what ${resource.address} depends on is not in the input (${missing.map((m) => m.resource.address).join(", ")} may or may not be waited for)` : undefined;
+      const undecided = unseen ?? (missing.length === 0 ? unmatchedProject ?? stacks.find((n) => n.ordered === undefined)?.why ?? undecidedReason(project.key, apiAddresses, uses, grantAddresses, reached, reachesGrant) : undefined);
+      if (undecided) return { status: "unknown" as const, address: resource.address, message: `Cannot tell whether ${resource.address} waits for what it needs: ${undecided}`, reason: undecided, decideWith: unseen ? "check the plan with its configuration block (terraform show -json of the saved plan)" : "set project and the node service account from values known before apply", details };
       if (missing.length === 0) {
         return { status: "pass" as const, address: resource.address, message: `${resource.address} waits for everything it needs that this apply creates`, details };
       }
+      const local = missing.filter((m) => !m.stack);
+      const otherStacks = [...new Set(missing.flatMap((m) => (m.stack ? [m.stack] : [])))];
+      const remediation = local.length > 0
+        ? dependsOnRemediation({
+          summary: `Make ${resource.address} depend on ${local.map((m) => m.resource.address).join(", ")}${cluster && local[0].resource === cluster ? " (set cluster from the cluster's name attribute rather than a literal)" : ""}.${otherStacks.length ? ` ${stackDependencySummary(ctx.model.stack, otherStacks)}` : ""}`,
+          resource,
+          waitFor: local.map((m) => m.resource),
+          gcloud: project.key && api && missing.some((m) => m.resource === api) ? [`# or enable it before the first apply:`, sh`gcloud services enable ${literalOr(api.values.service, "SERVICE")} --project=${project.key}`] : [],
+        })
+        : stackDependencyRemediation(ctx.model.stack, otherStacks);
       return {
         status: "fail" as const,
         address: resource.address,
         message: `${resource.address} ${describe(missing)}: the first apply can race it`,
-        remediation: dependsOnRemediation({
-          summary: `Make ${resource.address} depend on ${missing.map((m) => m.resource.address).join(", ")}${cluster && missing[0].resource === cluster ? " (set cluster from the cluster's name attribute rather than a literal)" : ""}.`,
-          resource,
-          waitFor: missing.map((m) => m.resource),
-          gcloud: project.key && api && missing.some((m) => m.resource === api) ? [`# or enable it before the first apply:`, sh`gcloud services enable ${literalOr(api.values.service, "SERVICE")} --project=${project.key}`] : [],
-        }),
+        remediation,
         details,
       };
     });
@@ -124,6 +142,7 @@ export const gke007ApplyOrdering: Rule = {
 };
 
 const NO_USES: readonly NodeIdentityUse[] = [];
+const NO_STACK_NEEDS: readonly StackNeed[] = [];
 const NO_GRANTS: readonly Grant[] = [];
 const NO_PERMISSIONS: readonly string[] = [];
 
@@ -157,8 +176,31 @@ function waitedFor(reached: ReadonlySet<string>, cluster: Resource | undefined, 
   return [...out].sort();
 }
 
+interface Missing {
+  resource: Resource;
+  why: string;
+  grantTo?: string;
+  /** The CDKTF stack that creates it, when not this one. */
+  stack?: string;
+}
+
+function stackDependencySummary(stack: string | undefined, others: string[]): string {
+  return `Make stack ${stack ?? "(this stack)"} depend on stack${others.length > 1 ? "s" : ""} ${others.join(", ")} so that cdktf deploy applies ${others.length > 1 ? "them" : "it"} first.`;
+}
+
+/** `addDependency` between CDKTF stacks: what writes `dependencies` into manifest.json. */
+function stackDependencyRemediation(stack: string | undefined, others: string[]): ReturnType<typeof textRemediation> {
+  const variable = (name: string | undefined) => `${(name ?? "this").replace(/[^A-Za-z0-9_$]/g, "_").replace(/^(\d)/, "_$1")}Stack`;
+  return textRemediation(
+    stackDependencySummary(stack, others),
+    [],
+    others.map((o) => `${variable(stack)}.addDependency(${variable(o)});`).join("\n"),
+    `# Terraform has no stacks: deploy ${others.join(", ")} before ${stack ?? "this stack"}`,
+  );
+}
+
 /** One clause per kind of missing dependency; grants grouped by the account they are for. */
-function describe(missing: Array<{ resource: Resource; why: string; grantTo?: string }>): string {
+function describe(missing: Missing[]): string {
   const clauses = missing.filter((m) => !m.grantTo).map((m) => m.why);
   const byAccount = new Map<string, string[]>();
   for (const m of missing) if (m.grantTo) addToList(byAccount, m.grantTo, m.resource.address);

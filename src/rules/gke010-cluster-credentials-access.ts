@@ -3,6 +3,7 @@ import { hclReference, hclString, literalOr, tsString } from "./code-text";
 import type { Rule, RuleContext, Verdict } from "./types";
 import type { ProviderConfig, Resource, Value, Values } from "../model/types";
 import { isUnknown } from "../model/unknown";
+import { parseReference } from "../model/expressions";
 import { block, booleanAttribute, isObject, stringAttribute } from "../model/access";
 import { isLiveError } from "../facts/live";
 import { CLUSTER } from "../gke/node-identities";
@@ -41,12 +42,18 @@ function connectionBlock(value: Value | undefined): Values | undefined {
   return isObject(value) ? value : block(value);
 }
 
+/**
+ * The cluster a provider's host is built from. References are qualified from the root
+ * (`module.gke.google_container_cluster.primary.endpoint`), variables and module outputs
+ * already followed to the resource they come from.
+ */
 function clusterOf(host: Value | undefined, ctx: RuleContext): Resource | undefined {
   if (!isUnknown(host)) return undefined;
   for (const reference of host.references) {
-    const base = reference.replace(/\[[^\]]*\]/g, "").split(".");
-    const address = base[0] === "data" ? base.slice(0, 3).join(".") : base.slice(0, 2).join(".");
-    const found = ctx.model.byAddress.get(address) ?? ctx.model.byAddress.get(`${address}[0]`);
+    const parsed = parseReference(reference);
+    if (parsed.kind !== "resource" && parsed.kind !== "data") continue;
+    const instance = parsed.index === undefined ? undefined : `${parsed.target}[${/^\d+$/.test(parsed.index) ? parsed.index : JSON.stringify(parsed.index)}]`;
+    const found = (instance && ctx.model.byAddress.get(instance)) || ctx.model.byAddress.get(parsed.target) || ctx.model.byAddress.get(`${parsed.target}[0]`);
     if (found?.type === CLUSTER) return found;
   }
   return undefined;
