@@ -42,7 +42,7 @@ export function modelsFromCdktfOut(folder: string, options: BuildOptions = {}): 
     const shown = join(folder, path);
     const json = readJsonFile(shown);
     if (!isTerraformJson(json)) throw new InputError(shown, "expected a Terraform JSON configuration (cdk.tf.json)");
-    models.push(modelFromTerraformJson(json, { file: shown, stack: name }, options));
+    models.push(modelFromTerraformJson(json, { file: shown, stack: name, root: folder }, options));
     const dependencies = stack?.dependencies;
     direct.set(name, Array.isArray(dependencies) ? dependencies.filter((d): d is string => typeof d === "string") : undefined);
   }

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { BuildOptions } from "../model/build";
 import type { Model } from "../model/types";
 import { InputError, EXPECTED_INPUT } from "./input-error";
@@ -59,7 +59,7 @@ function streamingThreshold(): number {
 
 export function modelFromJson(json: unknown, file: string, options: LoadOptions = {}): Model {
   if (isPlanJson(json)) return modelFromPlan(json, file, options);
-  if (isTerraformJson(json)) return modelFromTerraformJson(json, { file }, options);
+  if (isTerraformJson(json)) return modelFromTerraformJson(json, { file, root: dirname(file) }, options);
   const shape = Array.isArray(json) ? "a JSON array" : json === null ? "null" : typeof json === "object" ? "a JSON object of another kind" : `a JSON ${typeof json}`;
   if (typeof json === "object" && json !== null && "values" in json && "format_version" in json) {
     throw new InputError(file, "is Terraform state (`terraform show -json` without a plan file); run `terraform plan -out plan.out && terraform show -json plan.out`");
