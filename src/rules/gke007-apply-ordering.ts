@@ -47,9 +47,14 @@ export const gke007ApplyOrdering: Rule = {
       if (api === CONTAINER_API || !apiByProject.has(project)) apiByProject.set(project, r);
     }
     const grantsByIdentity = new Map<string, Grant[]>();
+    // Grants to a known account on a project not known before apply: they may be the ones a node needs.
+    const unplacedGrantsByIdentity = new Map<string, Grant[]>();
+    // Grants of node permissions to a member not known before apply: any of them may be for a node account.
+    const unidentifiedGrants: Grant[] = [];
     for (const g of ctx.iam.grants) {
-      if (!g.resource || g.destroyed || !isCreated(g.resource) || !g.identity.key || !g.project.key) continue;
-      addToList(grantsByIdentity, g.identity.key, g);
+      if (!g.resource || g.destroyed || !isCreated(g.resource)) continue;
+      if (!g.identity.key) unidentifiedGrants.push(g);
+      else addToList(g.project.key ? grantsByIdentity : unplacedGrantsByIdentity, g.identity.key, g);
     }
     const usesByResource = new Map<string, NodeIdentityUse[]>();
     for (const use of ctx.gke.nodeIdentities) addToList(usesByResource, use.resource.address, use);
@@ -64,7 +69,8 @@ export const gke007ApplyOrdering: Rule = {
       targetTypes.add(r.type);
     };
     for (const r of apiByProject.values()) addTarget(r, apiAddresses);
-    for (const list of grantsByIdentity.values()) for (const g of list) addTarget(g.resource!, grantAddresses);
+    for (const byIdentity of [grantsByIdentity, unplacedGrantsByIdentity]) for (const list of byIdentity.values()) for (const g of list) addTarget(g.resource!, grantAddresses);
+    for (const g of unidentifiedGrants) addTarget(g.resource!, grantAddresses);
     for (const c of ctx.gke.clusters) if (isCreated(c.resource)) addTarget(c.resource, targets);
     const reach = new DependencyReach(ctx.model, (r) => targetTypes.has(r.type) && targets.has(r.address));
     const poolCluster = new Map(ctx.gke.nodePools.filter((p) => p.cluster).map((p) => [p.resource.address, p.cluster!]));
@@ -87,12 +93,16 @@ export const gke007ApplyOrdering: Rule = {
       let unmatchedProject: string | undefined;
       for (const use of uses) {
         if (!use.identity.key) continue;
-        if (!use.project.key) {
-          // Grants to this account exist, but on which project the nodes need them cannot be told.
-          const pending = (grantsByIdentity.get(use.identity.key) ?? NO_GRANTS).filter((g) => !reached.has(g.resource!.address));
-          if (pending.length > 0) unmatchedProject ??= `the project of ${resource.address} is not known before apply, so whether it needs the grants to ${use.identity.display} it does not wait for (${pending.map((g) => g.resource!.address).slice(0, 3).join(", ")}) cannot be told`;
-          continue;
+        // Grants to this account that cannot be matched to the nodes' project: not "nothing to wait for".
+        const candidates = use.project.key ? unplacedGrantsByIdentity.get(use.identity.key) ?? NO_GRANTS : [...(grantsByIdentity.get(use.identity.key) ?? NO_GRANTS), ...(unplacedGrantsByIdentity.get(use.identity.key) ?? NO_GRANTS)];
+        const pending = candidates.filter((g) => !reached.has(g.resource!.address) && nodePermissions(g.role).length > 0);
+        if (pending.length > 0) {
+          const which = pending.map((g) => g.resource!.address).slice(0, 3).join(", ");
+          unmatchedProject ??= use.project.key
+            ? `the project of the grants to ${use.identity.display} it does not wait for (${which}) is not known before apply, so whether it needs them cannot be told`
+            : `the project of ${resource.address} is not known before apply, so whether it needs the grants to ${use.identity.display} it does not wait for (${which}) cannot be told`;
         }
+        if (!use.project.key) continue;
         const grants = (grantsByIdentity.get(use.identity.key) ?? NO_GRANTS).filter((g) => g.project.key === use.project.key);
         // A grant not waited for only matters when it brings a node permission that the grants
         // waited for do not already give (a redundant extra grant races nothing).
@@ -106,6 +116,10 @@ export const gke007ApplyOrdering: Rule = {
           seenGrants.add(address);
           missing.push({ resource: g.resource!, why: "", grantTo: use.identity.display });
         }
+      }
+      if (uses.length > 0 && missing.length === 0) {
+        const pending = unidentifiedGrants.filter((g) => !reached.has(g.resource!.address) && nodePermissions(g.role).length > 0 && (!project.key || !g.project.key || g.project.key === project.key));
+        if (pending.length > 0) unmatchedProject ??= `this apply grants node permissions to members only known after apply (${pending.map((g) => g.resource!.address).slice(0, 3).join(", ")}), which ${resource.address} does not wait for; whether one is its node account cannot be told`;
       }
       const stacks = ctx.model.app ? otherStacksNeeded(ctx, resource, project.key, uses) : NO_STACK_NEEDS;
       for (const need of stacks) if (need.ordered === false) missing.push({ resource: need.resource, why: need.why, stack: need.stack });
