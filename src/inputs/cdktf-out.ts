@@ -61,6 +61,17 @@ export function leavesFolder(folder: string, file: string): boolean {
   return inside.startsWith("..") || isAbsolute(inside);
 }
 
+/**
+ * Checks stacks of one CDKTF app together, as a cdktf.out is checked: for a door that has the
+ * stacks' configurations in memory (the aspect at synth: `stack.toTerraform()` and the names
+ * of `stack.dependencies`). `dependencies` undefined: not known.
+ */
+export function modelsOfApp(stacks: ReadonlyArray<{ name: string; json: unknown; file: string; dependencies?: readonly string[] }>, options: BuildOptions = {}): Model[] {
+  const models = stacks.map((s) => modelFromTerraformJson(s.json, { file: s.file, stack: s.name }, options));
+  if (models.length > 1) attachApp(models, new Map(stacks.map((s) => [s.name, s.dependencies ? [...s.dependencies] : undefined])));
+  return models;
+}
+
 /** Gives every model the app's stacks, with what each is deployed after (transitively). */
 function attachApp(models: Model[], direct: ReadonlyMap<string, string[] | undefined>): void {
   const closure = (name: string): ReadonlySet<string> => {

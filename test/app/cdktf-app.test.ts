@@ -128,3 +128,18 @@ test("a cross-stack reference whose dependency was taken out of manifest.json fa
   expect(undecided.status).toBe("unknown");
   expect(undecided.message).toContain("the manifest does not list the dependencies of stack gke");
 });
+
+test("stacks held in memory (the aspect's door) are checked as one app, as their cdktf.out is", () => {
+  const { modelsOfApp } = require("../../src/inputs/cdktf-out") as typeof import("../../src/inputs/cdktf-out");
+  const outdir = synth({ gkeDependsOnPlatform: true, poolsDependOnGke: false });
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+  const stacks = Object.values(manifest.stacks as Record<string, { name: string; synthesizedStackPath: string; dependencies: string[] }>).map((s) => ({
+    name: s.name,
+    file: path.join(outdir, s.synthesizedStackPath),
+    json: JSON.parse(fs.readFileSync(path.join(outdir, s.synthesizedStackPath), "utf8")),
+    dependencies: s.dependencies,
+  }));
+  const inMemory = modelsOfApp(stacks).flatMap((m) => checkModel(m, { includePass: true, rules: ["GKE007"] }));
+  expect(gke007(inMemory)).toEqual(gke007(check(outdir)));
+  expect(gke007(inMemory)).toContain("fail pools:google_container_node_pool.general");
+});
