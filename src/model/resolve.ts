@@ -350,7 +350,7 @@ export class ReferenceResolver {
   private followUnknown(value: Unknown, module: string): Unknown {
     if (value.references.length === 0 || !value.references.some(needsFollowing)) return value;
     const followed = mostSpecific(this.expandReferences(value.references, module));
-    return new Unknown(value.reason, followed, value.template);
+    return new Unknown(value.reason, followed, value.template, value.computedByProvider);
   }
 
   private resolveString(text: string, module: string, references: string[] | undefined): Value {
