@@ -1,5 +1,5 @@
 import { sh } from "./shell";
-import { literalOr } from "./code-text";
+import { commentText, literalOr } from "./code-text";
 import type { Rule, RuleContext, Verdict } from "./types";
 import type { Resource } from "../model/types";
 import type { Grant } from "../iam/index-grants";
@@ -209,7 +209,7 @@ function stackDependencyRemediation(stack: string | undefined, others: string[])
     stackDependencySummary(stack, others),
     [],
     others.map((o) => `${variable(stack)}.addDependency(${variable(o)});`).join("\n"),
-    `# Terraform has no stacks: deploy ${others.join(", ")} before ${stack ?? "this stack"}`,
+    `# Terraform has no stacks: deploy ${commentText(others.join(", "))} before ${commentText(stack ?? "this stack")}`,
   );
 }
 
