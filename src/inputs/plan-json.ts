@@ -5,7 +5,7 @@ import { setOwn } from "../model/own-property";
 import { sensitiveVariable } from "../model/secrets";
 import { buildModel, type BuildOptions, type ModelDraft } from "../model/build";
 import type { Model } from "../model/types";
-import type { Expression, ModuleCall } from "../model/modules";
+import { followLater, type Expression, type ModuleCall } from "../model/modules";
 import { excerpt, InputError } from "./input-error";
 import { assertNesting } from "./nesting";
 
@@ -239,7 +239,7 @@ function expressionValue(expression: Json | undefined, module: string): Value | 
   if ("constant_value" in expression) return expression.constant_value as Value;
   const references = asArray(expression.references).filter((r): r is string => typeof r === "string");
   if (references.length === 1 && references[0].startsWith("var.")) return `\${${references[0]}}`;
-  if (references.length) return new Unknown("set from an expression the plan does not evaluate", qualify(references, module));
+  if (references.length) return followLater(new Unknown("set from an expression the plan does not evaluate", qualify(references, module)), references);
   return undefined;
 }
 
@@ -257,7 +257,8 @@ function expressionValues(expressions: Json | undefined, module: string): Values
       if ("constant_value" in expression) out[name] = toValue(expression.constant_value);
       else {
         const references = asArray(expression.references).filter((r): r is string => typeof r === "string");
-        out[name] = new Unknown("set from an expression the plan does not evaluate", qualify(mostSpecific(references), module));
+        const specific = mostSpecific(references);
+        out[name] = followLater(new Unknown("set from an expression the plan does not evaluate", qualify(specific, module)), specific);
       }
     }
   }
@@ -411,7 +412,10 @@ const UNCONFIGURED_FIELDS: Json = new Proxy(UNCONFIGURED, { get: () => UNCONFIGU
 function unknownFrom(expression: unknown, module: string): Unknown {
   if (expression === UNCONFIGURED) return new Unknown("known only after apply; the plan has no configuration to tell whether it is set");
   const refs = asArray(asObject(expression)?.references).filter((r): r is string => typeof r === "string");
-  if (refs.length) return new Unknown("known only after apply", qualify(mostSpecific(refs), module));
+  if (refs.length) {
+    const specific = mostSpecific(refs);
+    return followLater(new Unknown("known only after apply", qualify(specific, module)), specific);
+  }
   // No configuration expression: the configuration does not set it, the provider computes it.
   if (expression === undefined || expression === null) return Unknown.computedByProvider();
   return new Unknown("known only after apply");

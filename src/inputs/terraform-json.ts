@@ -60,6 +60,7 @@ export function terraformJsonDraft(json: unknown, source: TerraformJsonSource): 
     providers,
     variables,
     locals,
+    sensitiveTexts,
     modules: [...reader.modules.values()],
     moduleInstanceValues: reader.instanceValues,
   };

@@ -42,9 +42,17 @@ export function buildModel(draft: ModelDraft, options: BuildOptions = {}): Model
   const providers = new Map(draft.providers.map((p) => [p.key, p]));
   const modules = new Map((draft.modules ?? []).map((m) => [m.path, m]));
   if (modules.size > 0) {
+    // Thousands of resources share a handful of modules and provider keys: each worked out once.
+    const keys = new Map<string, string>();
+    const moduleDependencies = new Map<string, string[]>();
     for (const r of draft.resources) {
-      r.providerKey = sourceProviderKey(r.providerKey, providers, modules);
-      if (r.module) r.dependsOn = r.dependsOn.concat(moduleDependsOn(r.module, modules));
+      let key = keys.get(r.providerKey);
+      if (key === undefined) keys.set(r.providerKey, (key = sourceProviderKey(r.providerKey, providers, modules)));
+      r.providerKey = key;
+      if (!r.module) continue;
+      let inherited = moduleDependencies.get(r.module);
+      if (!inherited) moduleDependencies.set(r.module, (inherited = moduleDependsOn(r.module, modules)));
+      if (inherited.length > 0) r.dependsOn = r.dependsOn.concat(inherited);
     }
   }
   const resolver = new ReferenceResolver(byAddress, providers, draft.variables, draft.locals, modules, draft.moduleInstanceValues);

@@ -38,8 +38,19 @@ export interface ScopeSegment {
 // One segment of a module address: `module.NAME` with an optional `[0]` or `["key"]`.
 const SEGMENT = /module\.([A-Za-z_][\w-]*)(?:\[(\d+|"(?:[^"\\]|\\.)*")\])?/y;
 
+// Scopes repeat across thousands of resources.
+const segmentsByScope = new Map<string, readonly ScopeSegment[] | undefined>();
+
 /** `module.a["k"].module.b[0]` → [{a, "k"}, {b, 0}]; undefined when it is not a module address. */
-export function scopeSegments(scope: string): ScopeSegment[] | undefined {
+export function scopeSegments(scope: string): readonly ScopeSegment[] | undefined {
+  if (segmentsByScope.has(scope)) return segmentsByScope.get(scope);
+  if (segmentsByScope.size > 10_000) segmentsByScope.clear();
+  const segments = parseSegments(scope);
+  segmentsByScope.set(scope, segments);
+  return segments;
+}
+
+function parseSegments(scope: string): ScopeSegment[] | undefined {
   const out: ScopeSegment[] = [];
   let i = 0;
   while (i < scope.length) {
@@ -108,3 +119,20 @@ export function parseModuleReference(reference: string): ModuleOutputReference |
 
 /** The module calls of a configuration by configuration path. */
 export type ModuleCalls = ReadonlyMap<string, ModuleCall>;
+
+/**
+ * Unknowns a reader made from references that still name variables, locals, module outputs or
+ * instance keys (the others name resources, qualified from the root): only these are followed
+ * through the module tree, so the bulk of a plan's unknown values is not looked at again.
+ */
+const toFollow = new WeakSet<object>();
+
+/** Marks `value` for following when any of the references it was made from (as written in its module) needs it. */
+export function followLater<T extends object>(value: T, writtenReferences: readonly string[]): T {
+  if (writtenReferences.some((r) => /^(var|local|module|each|count)\./.test(r))) toFollow.add(value);
+  return value;
+}
+
+export function isToFollow(value: object): boolean {
+  return toFollow.has(value);
+}

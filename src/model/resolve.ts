@@ -6,7 +6,7 @@ import { hiddenCredential, isSecretAttribute, looksLikeCredential, withoutCreden
 import { addToList } from "./multimap";
 import { setOwn } from "./own-property";
 import { withoutInstanceKey } from "./addresses";
-import { configPathOf, inScope, parentScope, parseModuleReference, scopeOf, scopeSegments, type Expression, type ModuleCall, type ModuleCalls } from "./modules";
+import { configPathOf, inScope, isToFollow, parentScope, parseModuleReference, scopeOf, scopeSegments, type Expression, type ModuleCall, type ModuleCalls } from "./modules";
 
 /** What `each.key`, `each.value` and `count.index` stand for where an expression is evaluated. */
 export interface InstanceContext {
@@ -35,8 +35,8 @@ export class ReferenceResolver {
   private readonly instancesByBase = new Map<string, Resource[]>();
   /** `each`/`count` of the resource or module call whose expressions are being resolved, innermost last. */
   private readonly instances: Array<InstanceContext | undefined> = [];
-  /** Resources a reference written in a scope stands for, by `scope|reference`. */
-  private readonly expanded = new Map<string, readonly string[]>();
+  /** Resources a reference written in a scope stands for, by scope, then reference. */
+  private readonly expanded = new Map<string, Map<string, readonly string[]>>();
   /** References being expanded, outermost first, see {@link MAX_EXPANSION_DEPTH}. */
   private expandDepth = 0;
 
@@ -69,7 +69,7 @@ export class ReferenceResolver {
     if (resource.before) resource.before = withoutCredentials(resource.before);
     // A reader's references may name variables, locals and module outputs: what they stand for
     // are the resources Terraform orders this one after.
-    const read = resource.references.length === 0 ? resource.references : this.withInstance(resource.instance, () => this.dependencyTargets(resource.references, resource.module));
+    const read = resource.references.some((r) => this.needsFollowing(r)) ? this.withInstance(resource.instance, () => this.dependencyTargets(resource.references, resource.module)) : resource.references;
     resource.references = withoutDuplicates(read.concat(own)).filter((a) => a !== resource.address);
     return resource;
   }
@@ -78,6 +78,11 @@ export class ReferenceResolver {
   private dependencyTargets(references: readonly string[], scope: string): string[] {
     const out: string[] = [];
     for (const r of references) {
+      if (!this.needsFollowing(r)) {
+        const parsed = parseReference(r);
+        out.push(parsed.kind === "resource" || parsed.kind === "data" ? (parsed.target.startsWith("module.") ? parsed.target : inScope(scope, parsed.target)) : r);
+        continue;
+      }
       for (const e of this.expandReferences([r], scope)) {
         const parsed = parseReference(e);
         if (parsed.kind === "resource" || parsed.kind === "data") out.push(parsed.target);
@@ -98,6 +103,21 @@ export class ReferenceResolver {
 
   private get instance(): InstanceContext | undefined {
     return this.instances[this.instances.length - 1];
+  }
+
+  /**
+   * Whether a reference names something other than a resource already qualified from the root
+   * (a variable, local, module output, instance key): those are followed through the module tree.
+   */
+  private needsFollowing(reference: string): boolean {
+    const c = reference.charCodeAt(0);
+    // v, l, m, e, c: the only first letters of var., local., module., each., count.
+    if (c !== 118 && c !== 108 && c !== 109 && c !== 101 && c !== 99) return false;
+    if (!/^(var|local|module|each|count)\./.test(reference)) return false;
+    if (!reference.startsWith("module.")) return true;
+    const parsed = parseReference(reference);
+    if (parsed.kind !== "resource" && parsed.kind !== "data") return true;
+    return !(this.byAddress.has(parsed.target) || this.instancesByBase.has(parsed.target));
   }
 
   /** The module call that creates a module instance scope, when the input shows it. */
@@ -136,16 +156,18 @@ export class ReferenceResolver {
   }
 
   private expandReference(reference: string, scope: string): readonly string[] {
-    const memo = `${scope}|${reference}`;
-    const known = this.expanded.get(memo);
+    let inScopeMemo = this.expanded.get(scope);
+    if (!inScopeMemo) this.expanded.set(scope, (inScopeMemo = new Map()));
+    const known = inScopeMemo.get(reference);
     if (known) return known;
+    const memo = `${scope}|${reference}`;
     if (this.inProgress.includes(memo)) return NO_REFERENCES;
     if (this.expandDepth >= MAX_EXPANSION_DEPTH) throw TOO_DEEP;
     this.inProgress.push(memo);
     this.expandDepth++;
     try {
       const result = this.expandUncached(reference, scope);
-      this.expanded.set(memo, result);
+      inScopeMemo.set(reference, result);
       return result;
     } finally {
       this.expandDepth--;
@@ -348,7 +370,7 @@ export class ReferenceResolver {
    * the resources it is built from.
    */
   private followUnknown(value: Unknown, module: string): Unknown {
-    if (value.references.length === 0 || !value.references.some(needsFollowing)) return value;
+    if (!isToFollow(value)) return value;
     const followed = mostSpecific(this.expandReferences(value.references, module));
     return new Unknown(value.reason, followed, value.template, value.computedByProvider);
   }
@@ -651,10 +673,6 @@ function unescapeTemplate(text: string): string {
   return text.includes("$${") ? text.replace(/\$\$\{/g, "${") : text;
 }
 
-/** References that name something other than a qualified resource: followed through the module tree. */
-function needsFollowing(reference: string): boolean {
-  return /^(var|local|module|each|count)\./.test(reference);
-}
 
 /** Plans list `a.b.email` and `a.b` for one reference; keep the most specific of each. */
 function mostSpecific(refs: readonly string[]): string[] {
