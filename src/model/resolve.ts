@@ -185,15 +185,16 @@ export class ReferenceResolver {
     }
     if (ref.kind === "var") {
       const call = this.callOf(scope);
-      const input = call?.inputs[ref.target.slice(4)];
-      if (!input) return NO_REFERENCES;
+      const input = call && Object.prototype.hasOwnProperty.call(call.inputs, ref.target.slice(4)) ? call.inputs[ref.target.slice(4)] : undefined;
+      // A root variable (or one the input does not show the caller of) stays what it is.
+      if (!input) return [reference];
       const parent = parentScope(scope);
       return this.withInstance(this.scopeInstance(scope), () => this.expandReferences(expressionReferences(input), parent));
     }
     if (ref.kind === "local") {
       const locals = scope ? this.callOf(scope)?.locals : this.locals;
       const value = locals ? ownValue(locals, ref.target.slice(6)) : undefined;
-      return value === undefined ? NO_REFERENCES : this.expandReferences(valueReferences(value), scope);
+      return value === undefined ? [reference] : this.expandReferences(valueReferences(value), scope);
     }
     const output = this.moduleOutputOf(reference, scope);
     if (output) {
@@ -202,8 +203,9 @@ export class ReferenceResolver {
     }
     if (ref.kind === "module") {
       const m = parseModuleReference(reference);
-      return m ? [inScope(scope, scopeOf([m.segment]))] : NO_REFERENCES;
+      return m ? [inScope(scope, scopeOf([m.segment]))] : [reference];
     }
+    // each./count. name an instance key, not something a value is built from.
     return NO_REFERENCES;
   }
 
