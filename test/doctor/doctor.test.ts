@@ -203,6 +203,10 @@ describe("the 401 row: kubeconfig, plugin and kubectl", () => {
     expect(stepOf(modern, "kubeconfig").message).toContain('uses the legacy auth-provider "gcp", which kubectl 1.25 and later no longer have');
     const old = await diagnose({ user: "legacy", bin: { kubectl: "1.24" }, env: { USE_GKE_GCLOUD_AUTH_PLUGIN: "False" } });
     expect(statusOf(old)).toMatchObject({ kubeconfig: "pass", kubectl: "pass" });
+    // That setup does without the plugin; any other still needs it.
+    const noPlugin = await diagnose({ user: "legacy", bin: { kubectl: "1.24", plugin: "absent" }, env: { USE_GKE_GCLOUD_AUTH_PLUGIN: "False" } });
+    expect(stepOf(noPlugin, "plugin")).toMatchObject({ status: "pass" });
+    expect(stepOf(await diagnose({ user: "legacy", bin: { kubectl: "1.31", plugin: "absent" } }), "plugin")).toMatchObject({ status: "fail" });
   });
 
   test("USE_GKE_GCLOUD_AUTH_PLUGIN=False with kubectl 1.31 fails the kubectl step", async () => {
