@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { DOCTOR_METHODS, matchAllowedMethod, matchKubernetesRead } from "../../src/live/allowlist";
 import { GoogleEmulator, type Fixture } from "../live/emulator";
 import { FAKE_TOKEN } from "../live/harness";
@@ -48,6 +51,8 @@ interface Setup {
   env?: Record<string, string>;
   args?: string[];
   noKubeconfig?: boolean;
+  /** A kubeconfig written as given (the API server's endpoint passed in). */
+  kubeconfigText?: (server: string) => string;
 }
 
 async function diagnose(setup: Setup = {}): Promise<DoctorRun & { google: GoogleEmulator; kube: KubeApiServer }> {
@@ -56,7 +61,7 @@ async function diagnose(setup: Setup = {}): Promise<DoctorRun & { google: Google
   const fixture = setup.fixture?.(kube.endpoint, ca.caPem) ?? fixtureWith(clusterJson(kube.endpoint, ca.caPem));
   const google = await new GoogleEmulator(fixture, FAKE_TOKEN).start();
   try {
-    const kubeconfig = writeKubeconfig({
+    const kubeconfig = setup.kubeconfigText ? writeFile(setup.kubeconfigText(kube.endpoint)) : writeKubeconfig({
       context: CONTEXT,
       server: setup.kubeServer?.(kube.endpoint) ?? kube.endpoint,
       caBase64: setup.kubeCa?.() ?? Buffer.from(ca.caPem).toString("base64"),
@@ -75,6 +80,12 @@ async function diagnose(setup: Setup = {}): Promise<DoctorRun & { google: Google
     await google.stop();
     await kube.stop();
   }
+}
+
+function writeFile(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), "doctor-kube-")), "config");
+  writeFileSync(file, text);
+  return file;
 }
 
 function assertOnlyReads(run: DoctorRun, google: GoogleEmulator, kube: KubeApiServer): void {
@@ -269,6 +280,20 @@ describe("--as-kubectl: the checks speak for the token the plugin gives kubectl"
   });
 });
 
+test("names from a crafted kubeconfig cannot move the cursor or start a line of their own in text output", async () => {
+  const run = await diagnose({ args: ["--format", "text"], kubeconfigText: (server) => [
+    "apiVersion: v1",
+    `current-context: ${CONTEXT}`,
+    `clusters: [{name: c, cluster: {server: "https://${server}"}}]`,
+    `contexts: [{name: ${CONTEXT}, context: {cluster: c, user: "u\\e[2J\\nPASS     api-server  forged"}}]`,
+    `users: [{name: "u\\e[2J\\nPASS     api-server  forged", user: {exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: "/tmp/evil\\e[31m", provideClusterInfo: true}}}]`,
+    "",
+  ].join("\n") });
+  expect(run.stdout).toContain("runs \"/tmp/evil");
+  expect(run.stdout).not.toMatch(/[\u001b\u0000-\u0008]/);
+  expect(run.stdout.split("\n").filter((line) => line.includes("forged")).every((line) => !line.startsWith("PASS"))).toBe(true);
+});
+
 describe("the 401 row: the API server, as the page's curl", () => {
   test("401 from the API server: the identity has no access", async () => {
     const run = await diagnose({ mode: "unauthorized" });
@@ -347,7 +372,7 @@ describe("usage errors: exit 2, one line", () => {
   });
 
   test("a current context that is not a GKE one", async () => {
-    const kubeconfig = writeKubeconfig({ context: "kind-dev", server: "127.0.0.1:6443" });
+    const kubeconfig = setup.kubeconfigText ? writeFile(setup.kubeconfigText(kube.endpoint)) : writeKubeconfig({ context: "kind-dev", server: "127.0.0.1:6443" });
     const run = await doctor([], { PATH: fakeBin(), KUBECONFIG: kubeconfig });
     expect([run.code, run.stderr]).toEqual([2, "preflight: doctor: context kind-dev is not a GKE context (gke_PROJECT_LOCATION_CLUSTER); name the cluster with --cluster, --location and --project\n"]);
   });
