@@ -372,7 +372,7 @@ describe("usage errors: exit 2, one line", () => {
   });
 
   test("a current context that is not a GKE one", async () => {
-    const kubeconfig = setup.kubeconfigText ? writeFile(setup.kubeconfigText(kube.endpoint)) : writeKubeconfig({ context: "kind-dev", server: "127.0.0.1:6443" });
+    const kubeconfig = writeKubeconfig({ context: "kind-dev", server: "127.0.0.1:6443" });
     const run = await doctor([], { PATH: fakeBin(), KUBECONFIG: kubeconfig });
     expect([run.code, run.stderr]).toEqual([2, "preflight: doctor: context kind-dev is not a GKE context (gke_PROJECT_LOCATION_CLUSTER); name the cluster with --cluster, --location and --project\n"]);
   });
