@@ -55,9 +55,9 @@ describe("hostile responses: unknown and one line, or exit 2 with --live-strict"
   });
 
   test("a deny-policy list dripping one byte every 25 ms is cut off by the deadline (gax client)", async () => {
-    const run = await hostileRun([{ path: "/denypolicies", drip: { everyMs: 25 } }], { env: { PREFLIGHT_LIVE_TIMEOUT_MS: "5000" } });
+    const run = await hostileRun([{ path: "/denypolicies", drip: { everyMs: 25 } }], { env: { PREFLIGHT_LIVE_TIMEOUT_MS: "15000" } });
     expectContained(run);
-    expectUnknownWithOneLine(run, "iam.policies.listPolicies", ["GKE002"], /iam\.policies\.listPolicies: no complete answer within 5000 ms$/);
+    expectUnknownWithOneLine(run, "iam.policies.listPolicies", ["GKE002"], /iam\.policies\.listPolicies: no complete answer within 15000 ms$/);
   });
 
   test("a huge answer is refused past PREFLIGHT_LIVE_MAX_RESPONSE_BYTES, declared or not", async () => {

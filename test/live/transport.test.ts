@@ -14,7 +14,7 @@ import { FAKE_TOKEN } from "./harness";
  * second loopback server standing for "another host". Limits are small so that slow and huge
  * answers end quickly; nothing here measures time.
  */
-const LIMITS: TransportLimits = { ...DEFAULT_LIMITS, timeoutMs: 1_500, maxResponseBytes: 64 * 1024, retries: 0, backoffMs: 1, maxBackoffMs: 16 };
+const LIMITS: TransportLimits = { ...DEFAULT_LIMITS, timeoutMs: 30_000, maxResponseBytes: 64 * 1024, retries: 0, backoffMs: 1, maxBackoffMs: 16 };
 
 async function withServers<T>(run: (emulator: GoogleEmulator, other: { url: string; requests: Array<{ method: string; url: string; authorization?: string }> }) => Promise<T>): Promise<T> {
   const emulator = await new GoogleEmulator(loadFixture("healthy"), FAKE_TOKEN).start();
