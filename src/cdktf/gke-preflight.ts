@@ -11,7 +11,8 @@
  * Both cdktf 0.21 and cdktn 0.24 do so under the same global symbol.
  */
 import type { IConstruct } from "constructs";
-import { checkTerraformJson } from "../engine/check";
+import { checkModel, checkTerraformJson } from "../engine/check";
+import { modelsOfApp } from "../inputs/cdktf-out";
 import { allRules, findRule } from "../rules/index";
 import type { Finding } from "../rules/types";
 import { gateVerdict, policyFromOptions, type FailOn, type GatePolicy, type GateVerdict } from "../report/policy";
@@ -235,11 +236,29 @@ function selectedRules(options: GkePreflightOptions): string[] | undefined {
 
 function runEngine(stack: StackLike, json: TerraformJson, options: GkePreflightOptions): Finding[] {
   const name = stack.node.id;
-  return checkTerraformJson(inWrittenOrder(json), { file: `stacks/${name}/cdk.tf.json`, stack: name }, {
-    now: options.now,
-    rules: options.rules,
-    cdkFramework: cdkFrameworkOf(stack),
-  });
+  const checkOptions = { now: options.now, rules: options.rules, cdkFramework: cdkFrameworkOf(stack) };
+  const appStacks = isApp(stack.node.root) ? stacksUnder(stack.node.root) : [];
+  if (appStacks.length < 2) return checkTerraformJson(inWrittenOrder(json), { file: stackFile(name), stack: name }, checkOptions);
+  // The app, not the stack, as the CLI checks a cdktf.out: what this stack needs from another is
+  // ordered only by a stack dependency (cdktf deploys stacks in the order their dependencies give).
+  const models = modelsOfApp(
+    appStacks.map((s) => ({
+      name: s.node.id,
+      file: stackFile(s.node.id),
+      json: inWrittenOrder(s === stack ? json : s.toTerraform()),
+      dependencies: stackDependencies(s),
+    })),
+  );
+  return checkModel(models.find((m) => m.stack === name)!, checkOptions);
+}
+
+const stackFile = (name: string) => `stacks/${name}/cdk.tf.json`;
+
+/** Names of the stacks `stack` is deployed after (`addDependency`, cross-stack references), as manifest.json lists them. */
+function stackDependencies(stack: StackLike): string[] | undefined {
+  const dependencies = (stack as { dependencies?: unknown }).dependencies;
+  if (!Array.isArray(dependencies)) return undefined;
+  return dependencies.filter(isStack).map((d) => d.node.id);
 }
 
 /**

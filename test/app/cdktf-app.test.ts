@@ -15,10 +15,15 @@ import { ContainerNodePool } from "@cdktf/provider-google/lib/container-node-poo
 import { loadInputs } from "../../src/inputs/load";
 import { checkModel } from "../../src/engine/check";
 import type { Finding } from "../../src/rules/types";
+import { GkePreflight } from "../../src/cdktf";
+
+const aspects = new Map<string, GkePreflight>();
 
 const ROLE = "roles/container.defaultNodeServiceAccount";
 
 interface AppOptions {
+  /** Attach the aspect (rules: GKE007) before synth; its results are kept in `aspects`. */
+  withAspect?: boolean;
   /** The gke stack declares its dependency on the platform stack (addDependency). */
   gkeDependsOnPlatform: boolean;
   /** The pools stack declares its dependency on the gke stack. */
@@ -62,6 +67,7 @@ function synthApp(options: AppOptions): string {
     nodeConfig: { serviceAccount: "gke-nodes@acme-gke.iam.gserviceaccount.com" },
   });
   if (options.poolsDependOnGke) pools.addDependency(gke);
+  if (options.withAspect) aspects.set(outdir, GkePreflight.of(app, { rules: ["GKE007"], failOn: "never" }));
   app.synth();
   return outdir;
 }
@@ -142,4 +148,22 @@ test("stacks held in memory (the aspect's door) are checked as one app, as their
   const inMemory = modelsOfApp(stacks).flatMap((m) => checkModel(m, { includePass: true, rules: ["GKE007"] }));
   expect(gke007(inMemory)).toEqual(gke007(check(outdir)));
   expect(gke007(inMemory)).toContain("fail pools:google_container_node_pool.general");
+});
+
+test("the aspect checks the app as the CLI checks its cdktf.out: same GKE007 verdicts on every stack", () => {
+  for (const options of [
+    { gkeDependsOnPlatform: true, poolsDependOnGke: true },
+    { gkeDependsOnPlatform: true, poolsDependOnGke: false },
+    { gkeDependsOnPlatform: false, poolsDependOnGke: true },
+    { gkeDependsOnPlatform: false, poolsDependOnGke: true, crossStackEmail: true },
+  ]) {
+    const outdir = synth({ ...options, withAspect: true });
+    const results = [...aspects.get(outdir)!.lastResults.values()].flatMap((r) => r.findings.filter((f) => f.ruleId === "GKE007"));
+    const cli = check(outdir).filter((f) => f.status !== "pass");
+    expect(gke007(results)).toEqual(gke007(cli));
+  }
+  // The case the stack-by-stack aspect passed: a pool naming another stack's cluster by literal.
+  const outdir = synth({ gkeDependsOnPlatform: true, poolsDependOnGke: false, withAspect: true });
+  const pool = [...aspects.get(outdir)!.lastResults.values()].flatMap((r) => r.findings).find((f) => f.ruleId === "GKE007" && f.stack === "pools");
+  expect(pool?.status).toBe("fail");
 });
