@@ -3,7 +3,7 @@ import { isUnknown } from "../model/unknown";
 import type { ProjectCatalog } from "../iam/projects";
 import { recogniseGoogleIdentity, type GoogleIdentityKind } from "../knowledge/service-agents";
 import { SERVICE_AGENT_CREATION } from "../knowledge/preconditions";
-import { isCreated } from "../rules/dependencies";
+import { isCreated } from "../model/change";
 import { agentTemplateReference } from "./agents";
 
 /** A grant this apply makes to a Google-created identity that exists only once its API is on. */

@@ -1,5 +1,5 @@
 import type { Model } from "../model/types";
-import { isCreated } from "../rules/dependencies";
+import { isCreated } from "../model/change";
 
 /**
  * Project ids a google_project of this configuration creates in this apply: nothing outside the

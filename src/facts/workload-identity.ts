@@ -3,7 +3,7 @@ import { isUnknown } from "../model/unknown";
 import { attribute, booleanAttribute } from "../model/access";
 import type { ProjectCatalog, ProjectResolution } from "../iam/projects";
 import type { GkeFacts } from "../gke/node-identities";
-import { isCreated } from "../rules/dependencies";
+import { isCreated } from "../model/change";
 import { WORKLOAD_IDENTITY } from "../knowledge/preconditions";
 import { isSet, referencedResource } from "./targets";
 import { projectsCreatedByThisApply } from "./projects-created";

@@ -6,7 +6,7 @@ import type { Identity } from "../iam/identity";
 import { isLiveError } from "../facts/live";
 import { CLUSTER, NODE_POOL } from "../gke/node-identities";
 import { PROJECT_SERVICE, disablesOnDestroy } from "../gke/project-services";
-import { isCreated } from "./dependencies";
+import { isCreated } from "../model/change";
 import { kubernetesProvidersFromClusters } from "./gke010-cluster-credentials-access";
 import { bothRemediations, serviceAccountUserRemediation, textRemediation } from "./remediation";
 import { addToList } from "../model/multimap";

@@ -5,7 +5,8 @@ import { CLUSTER } from "../gke/node-identities";
 import { WORKLOAD_IDENTITY } from "../knowledge/preconditions";
 import { factsOf } from "../facts";
 import type { WorkloadIdentityGrant, WorkloadPoolUse } from "../facts/workload-identity";
-import { DependencyReach, isCreated } from "./dependencies";
+import { DependencyReach } from "./dependencies";
+import { isCreated } from "../model/change";
 import { dependsOnRemediation, textRemediation } from "./remediation";
 import { hclString } from "./agent-grant-fix";
 

@@ -11,7 +11,8 @@ import { agentOf, isAgentMember, type AgentOf } from "../facts/agents";
 import { holdsOn, type ResourceAnswer, type ResourceIam } from "../facts/resource-iam";
 import { createdByThisApply, sameTarget, type Target } from "../facts/targets";
 import { regionOf } from "../facts/shared-vpc";
-import { DependencyReach, isCreated } from "./dependencies";
+import { DependencyReach } from "./dependencies";
+import { isCreated } from "../model/change";
 import { agentGrantsRemediation } from "./agent-grant-fix";
 
 type Holds = { holds: "yes"; by?: Resource } | { holds: "no"; why: string } | { holds: "maybe"; reason: string };

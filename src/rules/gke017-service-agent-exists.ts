@@ -7,7 +7,8 @@ import { googleIdentity } from "../knowledge/service-agents";
 import { PROJECT_SERVICE, serviceResources } from "../gke/project-services";
 import { agentGrants, type AgentGrant } from "../facts/agent-grants";
 import { projectsCreatedByThisApply } from "../facts/projects-created";
-import { DependencyReach, isCreated } from "./dependencies";
+import { DependencyReach } from "./dependencies";
+import { isCreated } from "../model/change";
 import { dependsOnRemediation, enableApiRemediation } from "./remediation";
 
 /**

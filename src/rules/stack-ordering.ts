@@ -5,7 +5,7 @@ import { CLUSTER, NODE_POOL } from "../gke/node-identities";
 import { PROJECT_SERVICE } from "../gke/project-services";
 import { IamIndex } from "../iam/index-grants";
 import { DEFAULT_NODE_SA_PERMISSIONS } from "../knowledge/roles";
-import { isCreated } from "./dependencies";
+import { isCreated } from "../model/change";
 import { isUnknown } from "../model/unknown";
 import { UNKNOWN_DEPENDENCIES } from "../model/app";
 
