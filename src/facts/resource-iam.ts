@@ -2,6 +2,7 @@ import type { Model, Resource, Value } from "../model/types";
 import { isUnknown, Unknown } from "../model/unknown";
 import { blocks } from "../model/access";
 import { isConditional } from "../iam/ancestry";
+import { parsePolicyData } from "../iam/policy-data";
 import { sameTarget, type Target } from "./targets";
 
 /**
@@ -84,18 +85,7 @@ function memberList(value: Value | undefined): Array<Value | undefined> | Unknow
 /** `policy_data` as a JSON string, or a reference to a `google_iam_policy` data source read during plan. */
 function policyBindings(r: Resource, model: Model): ResourceAuthoritative["bindings"] {
   const data = r.values.policy_data;
-  if (typeof data === "string") {
-    try {
-      const parsed = JSON.parse(data) as { bindings?: Array<{ role?: unknown; members?: unknown; condition?: unknown }> };
-      return (parsed.bindings ?? []).map((b) => ({
-        role: typeof b.role === "string" ? b.role : new Unknown("binding without role"),
-        members: Array.isArray(b.members) ? b.members.map((m) => (typeof m === "string" ? m : undefined)) : [],
-        conditional: b.condition !== undefined && b.condition !== null,
-      }));
-    } catch {
-      return new Unknown(`${r.address}.policy_data is not valid JSON`);
-    }
-  }
+  if (typeof data === "string") return parsePolicyData(r.address, data);
   if (isUnknown(data)) {
     const source = data.references.map((ref) => model.byAddress.get(ref.replace(/\.policy_data$/, ""))).find((d) => d?.type === "google_iam_policy");
     if (source) {

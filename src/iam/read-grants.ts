@@ -7,6 +7,7 @@ import { PROJECT_IAM } from "../knowledge/iam-resources";
 import type { ProjectCatalog, ProjectResolution } from "./projects";
 import type { IdentityResolver, Identity } from "./identity";
 import { isConditional } from "./ancestry";
+import { parsePolicyData } from "./policy-data";
 import type { AuthoritativeSet, Grant, Removal } from "./grants";
 
 /** A custom role defined in the configuration. */
@@ -118,16 +119,8 @@ class ProjectIamReader {
   private policyBindings(r: Resource): Bindings | Unknown {
     const data = r.values.policy_data;
     if (typeof data === "string") {
-      try {
-        const parsed = JSON.parse(data) as { bindings?: Array<{ role?: unknown; members?: unknown; condition?: unknown }> };
-        return (parsed.bindings ?? []).map((b) => ({
-          role: typeof b.role === "string" ? b.role : new Unknown("binding without role"),
-          members: Array.isArray(b.members) ? b.members.map((m) => this.identities.member(typeof m === "string" ? m : undefined)) : [],
-          conditional: b.condition !== undefined && b.condition !== null,
-        }));
-      } catch {
-        return new Unknown(`${r.address}.policy_data is not valid JSON`);
-      }
+      const parsed = parsePolicyData(r.address, data);
+      return isUnknown(parsed) ? parsed : parsed.map((b) => ({ ...b, members: b.members.map((m) => this.identities.member(m)) }));
     }
     if (isUnknown(data)) {
       const source = data.references.map((ref) => ref.replace(/\.policy_data$/, "")).map((a) => this.model.byAddress.get(a)).find((d) => d?.type === "google_iam_policy");
