@@ -1,6 +1,6 @@
 import type { Model, Resource, Value } from "../model/types";
 import { isUnknown } from "../model/unknown";
-import type { ProjectCatalog } from "../iam/projects";
+import type { ProjectCatalog } from "./iam/projects";
 import { recogniseGoogleIdentity, type GoogleIdentityKind } from "../knowledge/service-agents";
 import { SERVICE_AGENT_CREATION } from "../knowledge/preconditions";
 import { isCreated } from "../model/change";

@@ -1,6 +1,6 @@
 import type { Value } from "../model/types";
 import { isUnknown } from "../model/unknown";
-import type { ProjectCatalog } from "../iam/projects";
+import type { ProjectCatalog } from "./iam/projects";
 import { GOOGLE_IDENTITIES, googleIdentity, recogniseGoogleIdentity, type GoogleIdentityKind } from "../knowledge/service-agents";
 
 /** One Google-managed identity of one project (a service agent), as the rules look for it. */

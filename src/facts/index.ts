@@ -1,6 +1,6 @@
 import type { Model } from "../model/types";
-import type { IamIndex } from "../iam/index-grants";
-import type { GkeFacts } from "../gke/node-identities";
+import type { IamIndex } from "./iam/index-grants";
+import type { GkeFacts } from "./gke/node-identities";
 import { sharedVpcFacts, type SharedVpcFacts } from "./shared-vpc";
 import { workloadIdentityFacts, type WorkloadIdentityFacts } from "./workload-identity";
 import { kmsKeyFacts, type KmsKeyFacts } from "./kms-keys";

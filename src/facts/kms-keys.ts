@@ -1,8 +1,8 @@
 import type { Model, Resource, Value } from "../model/types";
 import { attribute, blocks, stringAttribute } from "../model/access";
 import { isUnknown } from "../model/unknown";
-import type { ProjectCatalog, ProjectResolution } from "../iam/projects";
-import type { GkeFacts } from "../gke/node-identities";
+import type { ProjectCatalog, ProjectResolution } from "./iam/projects";
+import type { GkeFacts } from "./gke/node-identities";
 import type { GoogleIdentityKind } from "../knowledge/service-agents";
 import { canonicalPath, isSet, targetOf, type Target } from "./targets";
 import { projectsCreatedByThisApply } from "./projects-created";

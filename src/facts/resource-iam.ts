@@ -1,8 +1,8 @@
 import type { Model, Resource, Value } from "../model/types";
 import { isUnknown, Unknown } from "../model/unknown";
 import { blocks } from "../model/access";
-import { isConditional } from "../iam/ancestry";
-import { parsePolicyData } from "../iam/policy-data";
+import { isConditional } from "./iam/ancestry";
+import { parsePolicyData } from "./iam/policy-data";
 import { sameTarget, type Target } from "./targets";
 
 /**

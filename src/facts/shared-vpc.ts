@@ -1,8 +1,8 @@
 import type { Model, Resource, Value } from "../model/types";
 import { isUnknown } from "../model/unknown";
 import { stringAttribute } from "../model/access";
-import type { ProjectCatalog, ProjectResolution } from "../iam/projects";
-import type { GkeFacts } from "../gke/node-identities";
+import type { ProjectCatalog, ProjectResolution } from "./iam/projects";
+import type { GkeFacts } from "./gke/node-identities";
 import { canonicalPath, isSet, targetOf, type Target } from "./targets";
 import { projectsCreatedByThisApply } from "./projects-created";
 import { readResourceIam, type ResourceIam } from "./resource-iam";

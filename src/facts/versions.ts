@@ -1,7 +1,7 @@
 import type { Resource, Value } from "../model/types";
 import { isUnknown } from "../model/unknown";
 import { blocks } from "../model/access";
-import type { GkeFacts } from "../gke/node-identities";
+import type { GkeFacts } from "./gke/node-identities";
 import { isSet } from "./targets";
 
 /**

@@ -1,8 +1,8 @@
 import type { Model, Resource, Value } from "../model/types";
 import { isUnknown } from "../model/unknown";
 import { attribute, booleanAttribute } from "../model/access";
-import type { ProjectCatalog, ProjectResolution } from "../iam/projects";
-import type { GkeFacts } from "../gke/node-identities";
+import type { ProjectCatalog, ProjectResolution } from "./iam/projects";
+import type { GkeFacts } from "./gke/node-identities";
 import { isCreated } from "../model/change";
 import { WORKLOAD_IDENTITY } from "../knowledge/preconditions";
 import { isSet, referencedResource } from "./targets";

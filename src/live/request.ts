@@ -1,8 +1,8 @@
 import type { Model, Resource } from "../model/types";
-import { IamIndex } from "../iam/index-grants";
-import { gkeFacts } from "../gke/node-identities";
+import { IamIndex } from "../facts/iam/index-grants";
+import { gkeFacts } from "../facts/gke/node-identities";
 import { deployerRequirements } from "../rules/gke009-deployer-act-as";
-import { existingRepositoryName } from "../gke/registries";
+import { existingRepositoryName } from "../facts/gke/registries";
 import type { LiveRequest } from "./request-types";
 import { byCodeUnits } from "../model/order";
 import { DEFAULT_NODE_SA_ROLE, GKE_SERVICE_AGENT_ROLE } from "../knowledge/roles";

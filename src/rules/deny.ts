@@ -1,4 +1,4 @@
-import type { Denials } from "../iam/index-grants";
+import type { Denials } from "../facts/iam/index-grants";
 
 /** Words shared by the rules that weigh the IAM deny policies --live read. */
 

@@ -1,9 +1,9 @@
 import type { Remediation, Rule, RuleContext, Verdict } from "./types";
-import type { Denials, PermissionReport } from "../iam/index-grants";
+import type { Denials, PermissionReport } from "../facts/iam/index-grants";
 import { DEFAULT_NODE_SA_PERMISSIONS, DEFAULT_NODE_SA_ROLE } from "../knowledge/roles";
 import { bothRemediations, denyExceptionRemediation, grantRoleRemediation } from "./remediation";
 import { denyPoliciesText } from "./deny";
-import { CLUSTER, NODE_POOL, type NodeIdentityUse, distinctNodeIdentities } from "../gke/node-identities";
+import { CLUSTER, NODE_POOL, type NodeIdentityUse, distinctNodeIdentities } from "../facts/gke/node-identities";
 
 const MINIMUM_ROLE = DEFAULT_NODE_SA_ROLE;
 

@@ -1,9 +1,9 @@
 import type { Rule, RuleContext, Verdict } from "./types";
-import { agentIdentity, type Identity } from "../iam/identity";
-import type { Denials } from "../iam/index-grants";
+import { agentIdentity, type Identity } from "../facts/iam/identity";
+import type { Denials } from "../facts/iam/index-grants";
 import { GKE_SERVICE_AGENT_ROLE, coversPermission, permissionsOfRole, roleInfo } from "../knowledge/roles";
 import { denyExceptionRemediation, grantRoleRemediation } from "./remediation";
-import { CLUSTER } from "../gke/node-identities";
+import { CLUSTER } from "../facts/gke/node-identities";
 import { isLiveError } from "../facts/live";
 
 const AGENT_ROLE = GKE_SERVICE_AGENT_ROLE;

@@ -1,11 +1,11 @@
 import type { Rule, RuleContext, Verdict } from "./types";
-import type { ClusterFacts } from "../gke/node-identities";
-import { CLUSTER } from "../gke/node-identities";
+import type { ClusterFacts } from "../facts/gke/node-identities";
+import { CLUSTER } from "../facts/gke/node-identities";
 import { GKE_REQUIRED_APIS } from "../knowledge/apis";
-import { disablesOnDestroy, serviceResources, PROJECT_SERVICE } from "../gke/project-services";
+import { disablesOnDestroy, serviceResources, PROJECT_SERVICE } from "../facts/gke/project-services";
 import { enableApiRemediation } from "./remediation";
 import { isLiveError } from "../facts/live";
-import { undecidedVersionReason } from "../gke/provider-version";
+import { undecidedVersionReason } from "../facts/gke/provider-version";
 import { isUnknown } from "../model/unknown";
 import { booleanAttribute } from "../model/access";
 

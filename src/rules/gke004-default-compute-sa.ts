@@ -1,5 +1,5 @@
 import type { Rule, RuleContext, Verdict } from "./types";
-import { CLUSTER, NODE_POOL, type NodeIdentityUse, distinctNodeIdentities } from "../gke/node-identities";
+import { CLUSTER, NODE_POOL, type NodeIdentityUse, distinctNodeIdentities } from "../facts/gke/node-identities";
 import { DEFAULT_NODE_SA_ROLE } from "../knowledge/roles";
 import { dedicatedNodeAccountRemediation } from "./remediation";
 

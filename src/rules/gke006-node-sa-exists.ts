@@ -5,7 +5,7 @@ import type { Resource } from "../model/types";
 import { isUnknown } from "../model/unknown";
 import { booleanAttribute, stringAttribute } from "../model/access";
 import { isLiveError } from "../facts/live";
-import { CLUSTER, NODE_POOL, type NodeIdentityUse, distinctNodeIdentities } from "../gke/node-identities";
+import { CLUSTER, NODE_POOL, type NodeIdentityUse, distinctNodeIdentities } from "../facts/gke/node-identities";
 import { constructVariable, textRemediation } from "./remediation";
 import { COMPUTE_DEFAULT_ACCOUNT_PLACEHOLDER, computeDefaultAccountEmail } from "../knowledge/service-agents";
 

@@ -4,8 +4,8 @@ import type { Rule, RuleContext, Verdict } from "./types";
 import type { Resource } from "../model/types";
 import { isUnknown } from "../model/unknown";
 import { booleanAttribute } from "../model/access";
-import { PROJECT_SERVICE, disablesOnDestroy } from "../gke/project-services";
-import { undecidedVersionReason, type MajorRange } from "../gke/provider-version";
+import { PROJECT_SERVICE, disablesOnDestroy } from "../facts/gke/project-services";
+import { undecidedVersionReason, type MajorRange } from "../facts/gke/provider-version";
 import { textRemediation, constructVariable } from "./remediation";
 
 const CONTAINER_API = "container.googleapis.com";

@@ -6,7 +6,7 @@ import { isUnknown } from "../model/unknown";
 import { parseReference } from "../model/expressions";
 import { block, booleanAttribute, isObject, stringAttribute } from "../model/access";
 import { isLiveError } from "../facts/live";
-import { CLUSTER } from "../gke/node-identities";
+import { CLUSTER } from "../facts/gke/node-identities";
 import { textRemediation } from "./remediation";
 
 const KUBE_PROVIDERS = new Set(["kubernetes", "helm", "kubectl"]);

@@ -1,7 +1,7 @@
 import type { Rule, RuleContext, Verdict } from "./types";
-import type { IamIndex, Answer } from "../iam/index-grants";
-import { agentIdentity, type Identity } from "../iam/identity";
-import { CLUSTER } from "../gke/node-identities";
+import type { IamIndex, Answer } from "../facts/iam/index-grants";
+import { agentIdentity, type Identity } from "../facts/iam/identity";
+import { CLUSTER } from "../facts/gke/node-identities";
 import { SHARED_VPC } from "../knowledge/preconditions";
 import type { GoogleIdentityKind } from "../knowledge/service-agents";
 import { factsOf } from "../facts";

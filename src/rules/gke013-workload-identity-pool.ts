@@ -1,7 +1,7 @@
 import { sh } from "./shell";
 import type { Rule, RuleContext, Verdict } from "./types";
 import { worstPerAddress } from "./worst-per-address";
-import { CLUSTER } from "../gke/node-identities";
+import { CLUSTER } from "../facts/gke/node-identities";
 import { WORKLOAD_IDENTITY } from "../knowledge/preconditions";
 import { factsOf } from "../facts";
 import type { WorkloadIdentityGrant, WorkloadPoolUse } from "../facts/workload-identity";

@@ -1,8 +1,8 @@
 import type { Rule, RuleContext, Verdict } from "./types";
 import { worstPerAddress } from "./worst-per-address";
 import type { Resource } from "../model/types";
-import { agentIdentity, type Identity } from "../iam/identity";
-import { CLUSTER, NODE_POOL } from "../gke/node-identities";
+import { agentIdentity, type Identity } from "../facts/iam/identity";
+import { CLUSTER, NODE_POOL } from "../facts/gke/node-identities";
 import { KMS_KEYS } from "../knowledge/preconditions";
 import { googleIdentity } from "../knowledge/service-agents";
 import { factsOf } from "../facts";

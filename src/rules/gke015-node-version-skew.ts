@@ -2,7 +2,7 @@ import { sh } from "./shell";
 import type { Rule, RuleContext, Verdict } from "./types";
 import { worstPerAddress } from "./worst-per-address";
 import { isUnknown } from "../model/unknown";
-import { CLUSTER, NODE_POOL } from "../gke/node-identities";
+import { CLUSTER, NODE_POOL } from "../facts/gke/node-identities";
 import { VERSION_SKEW } from "../knowledge/preconditions";
 import { comparePatch, controlPlaneVersion, nodeVersionUses, parseGkeVersion, type NodeVersionUse } from "../facts/versions";
 import { textRemediation } from "./remediation";

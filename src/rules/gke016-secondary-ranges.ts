@@ -3,7 +3,7 @@ import { worstPerAddress } from "./worst-per-address";
 import type { Resource, Value } from "../model/types";
 import { isUnknown } from "../model/unknown";
 import { attribute, blocks, booleanAttribute } from "../model/access";
-import { CLUSTER, NODE_POOL } from "../gke/node-identities";
+import { CLUSTER, NODE_POOL } from "../facts/gke/node-identities";
 import { SECONDARY_RANGES } from "../knowledge/preconditions";
 import { clusterSubnetwork } from "../facts/shared-vpc";
 import { isSet } from "../facts/targets";

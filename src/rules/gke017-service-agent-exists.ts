@@ -4,7 +4,7 @@ import type { Resource } from "../model/types";
 import { isLiveError } from "../facts/live";
 import { SERVICE_AGENT_CREATION } from "../knowledge/preconditions";
 import { googleIdentity } from "../knowledge/service-agents";
-import { PROJECT_SERVICE, serviceResources } from "../gke/project-services";
+import { PROJECT_SERVICE, serviceResources } from "../facts/gke/project-services";
 import { agentGrants, type AgentGrant } from "../facts/agent-grants";
 import { projectsCreatedByThisApply } from "../facts/projects-created";
 import { DependencyReach } from "./dependencies";

@@ -1,7 +1,7 @@
 import { sh, shellCode } from "./shell";
 import { commentText, hclReference, hclString, tsString } from "./code-text";
 import type { CdkFramework, Resource } from "../model/types";
-import { agentEmail, type Identity } from "../iam/identity";
+import { agentEmail, type Identity } from "../facts/iam/identity";
 import type { Remediation } from "./types";
 import { withoutInstanceKey } from "../model/addresses";
 import { COMPUTE_DEFAULT_ACCOUNT_PLACEHOLDER } from "../knowledge/service-agents";

@@ -1,9 +1,9 @@
 import type { AppStack, Model, Resource } from "../model/types";
 import type { RuleContext } from "./types";
-import type { NodeIdentityUse } from "../gke/node-identities";
-import { CLUSTER, NODE_POOL } from "../gke/node-identities";
-import { PROJECT_SERVICE } from "../gke/project-services";
-import { IamIndex } from "../iam/index-grants";
+import type { NodeIdentityUse } from "../facts/gke/node-identities";
+import { CLUSTER, NODE_POOL } from "../facts/gke/node-identities";
+import { PROJECT_SERVICE } from "../facts/gke/project-services";
+import { IamIndex } from "../facts/iam/index-grants";
 import { DEFAULT_NODE_SA_PERMISSIONS } from "../knowledge/roles";
 import { isCreated } from "../model/change";
 import { isUnknown } from "../model/unknown";

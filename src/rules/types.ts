@@ -1,6 +1,6 @@
 import type { Model } from "../model/types";
-import type { GkeFacts } from "../gke/node-identities";
-import type { IamIndex } from "../iam/index-grants";
+import type { GkeFacts } from "../facts/gke/node-identities";
+import type { IamIndex } from "../facts/iam/index-grants";
 import type { LiveFacts } from "../facts/live";
 
 export type Severity = "error" | "warning" | "info";

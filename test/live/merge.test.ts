@@ -3,7 +3,7 @@ import { cluster, grant, PROJECT, PROJECT_NUMBER, AGENT } from "../support/scena
 import type { LiveBinding, LiveFacts } from "../../src/live/facts";
 
 /**
- * How live facts merge with the plan (src/iam): a grant read on a folder or the organisation is
+ * How live facts merge with the plan (src/facts/iam): a grant read on a folder or the organisation is
  * inherited by the project, so nothing the plan does to the project's own policy takes it away.
  */
 const CI = "ci-nodes@acme-prod.iam.gserviceaccount.com";

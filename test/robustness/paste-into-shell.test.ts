@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildPlan, computed } from "../support/plan-builder";
 import type { Resource } from "../../src/model/types";
-import type { Identity } from "../../src/iam/identity";
+import type { Identity } from "../../src/facts/iam/identity";
 import { bothRemediations, dedicatedNodeAccountRemediation, denyExceptionRemediation, dependsOnRemediation, enableApiRemediation, grantRoleRemediation, serviceAccountUserRemediation } from "../../src/rules/remediation";
 import { ROOT, runCli } from "./support";
 

@@ -1,7 +1,7 @@
 import { computed, ref } from "../support/plan-builder";
 import { nodeAccount, cluster, PROJECT } from "../support/scenarios";
-import { ProjectAncestry, isConditional } from "../../src/iam/ancestry";
-import { IamIndex } from "../../src/iam/index-grants";
+import { ProjectAncestry, isConditional } from "../../src/facts/iam/ancestry";
+import { IamIndex } from "../../src/facts/iam/index-grants";
 import { modelFromTerraformJson } from "../../src/inputs/terraform-json";
 import { planFindings, tfFindings, stack, tf, verdicts } from "./helpers";
 

@@ -1,4 +1,4 @@
-import { IamIndex } from "../../src/iam/index-grants";
+import { IamIndex } from "../../src/facts/iam/index-grants";
 import { modelFromTerraformJson } from "../../src/inputs/terraform-json";
 import { buildPlan, computed, ref } from "../support/plan-builder";
 import { apis, cluster, grant, nodeAccount, nodePool, PROJECT, projectData, agentGrant } from "../support/scenarios";

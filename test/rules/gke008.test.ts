@@ -1,6 +1,6 @@
 import { computed } from "../support/plan-builder";
 import { cluster, projectData, PROJECT, cdkTfJson } from "../support/scenarios";
-import { possibleMajors, unsetDisableOnDestroy } from "../../src/gke/provider-version";
+import { possibleMajors, unsetDisableOnDestroy } from "../../src/facts/gke/provider-version";
 import { planFindings, tfFindings, stack, verdicts } from "./helpers";
 
 const RULE = "GKE008";

@@ -1,7 +1,7 @@
-import type { Model } from "../model/types";
-import { isUnknown, type Unknown } from "../model/unknown";
-import type { LiveFacts } from "../facts/live";
-import { roleHasPermission } from "../knowledge/roles";
+import type { Model } from "../../model/types";
+import { isUnknown, type Unknown } from "../../model/unknown";
+import type { LiveFacts } from "../live";
+import { roleHasPermission } from "../../knowledge/roles";
 import { ProjectCatalog } from "./projects";
 import { IdentityResolver, sameIdentity, type Identity } from "./identity";
 import { inheritedGrants, type AncestorGrant, type ProjectAncestry } from "./ancestry";

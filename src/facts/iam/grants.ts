@@ -1,5 +1,5 @@
-import type { Resource } from "../model/types";
-import type { Unknown } from "../model/unknown";
+import type { Resource } from "../../model/types";
+import type { Unknown } from "../../model/unknown";
 import type { ProjectResolution } from "./projects";
 import type { Identity } from "./identity";
 

@@ -1,4 +1,4 @@
-import { Unknown } from "../model/unknown";
+import { Unknown } from "../../model/unknown";
 
 /** One binding of a `policy_data` JSON string, members as written (non-strings: undefined). */
 export interface PolicyDataBinding {

@@ -1,9 +1,9 @@
-import type { Model, Resource, Value } from "../model/types";
-import { isUnknown, Unknown } from "../model/unknown";
-import { stringList, blocks } from "../model/access";
-import type { LiveFacts, LiveBinding } from "../facts/live";
-import { isLiveError } from "../facts/live";
-import { PROJECT_IAM } from "../knowledge/iam-resources";
+import type { Model, Resource, Value } from "../../model/types";
+import { isUnknown, Unknown } from "../../model/unknown";
+import { stringList, blocks } from "../../model/access";
+import type { LiveFacts, LiveBinding } from "../live";
+import { isLiveError } from "../live";
+import { PROJECT_IAM } from "../../knowledge/iam-resources";
 import type { ProjectCatalog, ProjectResolution } from "./projects";
 import type { IdentityResolver, Identity } from "./identity";
 import { isConditional } from "./ancestry";

@@ -1,5 +1,5 @@
-import type { LiveDenyRule, LiveFacts } from "../facts/live";
-import { isLiveError } from "../facts/live";
+import type { LiveDenyRule, LiveFacts } from "../live";
+import { isLiveError } from "../live";
 import type { Denials } from "./grants";
 import type { Identity } from "./identity";
 

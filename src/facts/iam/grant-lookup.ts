@@ -1,4 +1,4 @@
-import { addToList } from "../model/multimap";
+import { addToList } from "../../model/multimap";
 import type { AuthoritativeSet, Grant, Removal } from "./grants";
 import type { Identity } from "./identity";
 

@@ -14,8 +14,8 @@
  * - google provider, tpgresource/service_scope.go (canonicalizeServiceScope): the short names the
  *   provider accepts for a scope, expanded before the request.
  */
-import type { Value } from "../model/types";
-import { isUnknown } from "../model/unknown";
+import type { Value } from "../../model/types";
+import { isUnknown } from "../../model/unknown";
 
 export const CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
 const DEVSTORAGE_SCOPES = new Set([

@@ -1,7 +1,7 @@
-import type { Resource } from "../model/types";
-import { booleanAttribute } from "../model/access";
+import type { Resource } from "../../model/types";
+import { booleanAttribute } from "../../model/access";
 import type { IamIndex } from "../iam/index-grants";
-import { addToList } from "../model/multimap";
+import { addToList } from "../../model/multimap";
 import { unsetDisableOnDestroy, type MajorRange } from "./provider-version";
 
 export const PROJECT_SERVICE = "google_project_service";

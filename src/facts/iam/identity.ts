@@ -1,9 +1,9 @@
-import type { Model, Resource, Value } from "../model/types";
-import { isUnknown, readableTemplate, Unknown } from "../model/unknown";
-import { parseReference } from "../model/expressions";
+import type { Model, Resource, Value } from "../../model/types";
+import { isUnknown, readableTemplate, Unknown } from "../../model/unknown";
+import { parseReference } from "../../model/expressions";
 import type { ProjectCatalog } from "./projects";
-import { googleIdentity, recogniseGoogleIdentity, type GoogleIdentityKind } from "../knowledge/service-agents";
-import { withoutInstanceKey } from "../model/addresses";
+import { googleIdentity, recogniseGoogleIdentity, type GoogleIdentityKind } from "../../knowledge/service-agents";
+import { withoutInstanceKey } from "../../model/addresses";
 
 /**
  * Who a member or a node service account is. `key` identifies the identity across the

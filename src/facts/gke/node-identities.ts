@@ -1,11 +1,11 @@
-import type { Model, Resource, Value, Values } from "../model/types";
-import { isUnknown } from "../model/unknown";
-import { attribute, block, blocks, booleanAttribute } from "../model/access";
+import type { Model, Resource, Value, Values } from "../../model/types";
+import { isUnknown } from "../../model/unknown";
+import { attribute, block, blocks, booleanAttribute } from "../../model/access";
 import type { IamIndex } from "../iam/index-grants";
 import type { Identity } from "../iam/identity";
 import type { ProjectResolution } from "../iam/projects";
-import { addToList } from "../model/multimap";
-import { withoutInstanceKey } from "../model/addresses";
+import { addToList } from "../../model/multimap";
+import { withoutInstanceKey } from "../../model/addresses";
 import { possibleMajors, type MajorRange } from "./provider-version";
 
 export const CLUSTER = "google_container_cluster";

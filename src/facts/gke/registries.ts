@@ -1,4 +1,4 @@
-import type { Resource } from "../model/types";
+import type { Resource } from "../../model/types";
 import type { ProjectCatalog } from "../iam/projects";
 
 /**

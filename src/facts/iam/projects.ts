@@ -1,7 +1,7 @@
-import type { Model, Resource, Value } from "../model/types";
-import { isUnknown, Unknown } from "../model/unknown";
-import type { LiveFacts } from "../facts/live";
-import { isLiveError } from "../facts/live";
+import type { Model, Resource, Value } from "../../model/types";
+import { isUnknown, Unknown } from "../../model/unknown";
+import type { LiveFacts } from "../live";
+import { isLiveError } from "../live";
 
 /** A project as the engine can name it: a key (its id, or its number when no id is known). */
 export type ProjectResolution = { key: string; createdHere: boolean } | { key?: undefined; reason: string };

@@ -1,11 +1,11 @@
-import type { Model, Resource, Value } from "../model/types";
-import { isUnknown, Unknown } from "../model/unknown";
-import { block, blocks, stringAttribute } from "../model/access";
+import type { Model, Resource, Value } from "../../model/types";
+import { isUnknown, Unknown } from "../../model/unknown";
+import { block, blocks, stringAttribute } from "../../model/access";
 import type { ProjectCatalog } from "./projects";
 import type { Identity, IdentityResolver } from "./identity";
 import type { Grant } from "./grants";
-import { addToList } from "../model/multimap";
-import { isLiveError, type LiveFacts } from "../facts/live";
+import { addToList } from "../../model/multimap";
+import { isLiveError, type LiveFacts } from "../live";
 
 /**
  * Grants made on a folder or organisation reach every project below it
