@@ -1,33 +1,17 @@
 /**
- * Opt-in auto-fix: adds the non-authoritative grants and API enablements a failing cluster
- * needs, as plain Terraform resources built with the runtime's own TerraformResource class.
+ * Opt-in auto-fix: applies what the rules ask for in their `aspectFix` (generic operations, see
+ * rules/fix-actions.ts) to the stack, creating resources with the runtime's own TerraformResource
+ * class so they belong to the user's cdktf or cdktn.
  *
- * Only two kinds of resource are ever added, each granting the least that fixes the finding:
- * - google_project_iam_member: node service account → roles/container.defaultNodeServiceAccount
- * - google_project_service: container/compute API, disable_on_destroy = false
- * plus depends_on from the cluster or node pool to them, and to grants and APIs that already
- * exist but that the cluster or pool does not wait for (GKE007). Ordering only, never access. Never a binding or a policy (those
- * are authoritative and could remove other members), never a broader role.
+ * Whatever a rule asks, the fix only adds: resources and depends_on (ordering, never access
+ * taken away). It never adds an authoritative IAM binding or policy, which could remove other
+ * members, nor a resource the configuration already has.
  */
 import type { IConstruct } from "constructs";
-import type { Finding } from "../rules/types";
-import { isResource, resourceClassOf, type ResourceLike, type StackLike, type TerraformJson } from "./brands";
-import { DEFAULT_NODE_SA_ROLE } from "../knowledge/roles";
-
-export const NODE_ROLE = DEFAULT_NODE_SA_ROLE;
-/** APIs a GKE cluster cannot be created without (container depends on compute). */
-export const CLUSTER_APIS = ["container.googleapis.com", "compute.googleapis.com"] as const;
-
-const CLUSTER_TYPES = new Set(["google_container_cluster", "google_container_node_pool"]);
-/** What a cluster or pool may be made to wait for: grants, API enablement, the cluster (for a pool). */
-const ORDERING_TYPES = new Set([
-  "google_project_iam_member",
-  "google_project_iam_binding",
-  "google_project_iam_policy",
-  "google_project_service",
-  "google_service_account_iam_member",
-  "google_container_cluster",
-]);
+import type { AspectFix, Finding, Rule } from "../rules/types";
+import type { AddResource, DependOn, FixAction, FixTarget } from "../rules/fix-actions";
+import { allRules } from "../rules/index";
+import { isResource, resourceClassOf, type ResourceConstructor, type ResourceLike, type StackLike, type TerraformJson } from "./brands";
 
 /** One resource the fix added, for reporting. */
 export interface FixAddition {
@@ -53,6 +37,139 @@ export interface FixResult {
 
 type Block = Record<string, unknown>;
 
+/** An IAM resource that sets every member of a role (binding) or of the policy: adding one could remove others. */
+const AUTHORITATIVE = /_iam_(binding|policy)$/;
+
+/** One pass of fixes over a stack: what it reads, and what it added so far (one addition serves many findings). */
+interface FixPass {
+  stack: StackLike;
+  json: TerraformJson;
+  byPath: Map<string, IConstruct>;
+  byAddress: Map<string, ResourceLike>;
+  /** Identity keys of the resources the configuration already has, per type and identifying arguments. */
+  existing: Map<string, Set<string>>;
+  added: Map<string, ResourceLike>;
+  result: FixResult;
+}
+
+/** What applying one finding's actions needs: the finding, its target, and a way to create resources next to it. */
+interface FixSite {
+  finding: Finding;
+  target: ResourceLike;
+  create(name: string, type: string, values: AddResource["values"]): ResourceLike;
+}
+
+/**
+ * Applies the aspect fixes of the findings' rules. `findings` must come from checking `json`,
+ * the stack's resolved configuration; `rules` are where their fixes are looked up.
+ */
+export function applyFixes(stack: StackLike, json: TerraformJson, findings: readonly Finding[], rules: readonly Rule[] = allRules): FixResult {
+  const pass = startPass(stack, json);
+  const fixes = new Map(rules.flatMap((r) => (r.aspectFix ? [[r.meta.id, r.aspectFix] as const] : [])));
+  for (const finding of findings) {
+    const fix = fixes.get(finding.ruleId);
+    if (!fix || finding.suppressed || !fix.statuses.includes(finding.status)) continue;
+    const site = siteOf(finding, fix, pass);
+    if (!site) continue;
+    for (const action of site.actions) apply(action, site, pass);
+  }
+  return pass.result;
+}
+
+function startPass(stack: StackLike, json: TerraformJson): FixPass {
+  const byPath = new Map(stack.node.findAll().map((c) => [c.node.path, c] as const));
+  const byAddress = new Map<string, ResourceLike>();
+  for (const c of byPath.values()) if (isResource(c)) byAddress.set(addressOf(c), c);
+  return { stack, json, byPath, byAddress, existing: new Map(), added: new Map(), result: { additions: [], skipped: [] } };
+}
+
+/**
+ * The resource a finding is about, when the rule fixes findings on its type, with the actions the
+ * rule asks for there; undefined (and the reason recorded) when it cannot be fixed in this stack.
+ */
+function siteOf(finding: Finding, fix: AspectFix, pass: FixPass): (FixSite & { actions: FixAction[] }) | undefined {
+  const target = targetOf(finding, pass);
+  if (!target || !fix.targetTypes.includes(target.terraformResourceType)) return undefined;
+  const block = resourcesOf(pass.json)[target.terraformResourceType]?.[target.friendlyUniqueId];
+  if (!block) return undefined;
+  const skip = (why: string) => void pass.result.skipped.push({ ruleId: finding.ruleId, construct: target, why });
+  const ctor = resourceClassOf(target);
+  if (!ctor) return skip("the TerraformResource class of this runtime was not found");
+  const project = projectOf(pass.json, block);
+  if (!project) return skip("no project is set on the resource or its provider");
+  const create = creator(pass.stack, ctor, str(block.provider));
+  return { finding, target, create, actions: fix.actions(finding, fixTarget(target.terraformResourceType, block, project)) };
+}
+
+function apply(action: FixAction, site: FixSite, pass: FixPass): void {
+  if (action.kind === "add-resource") addResource(action, site, pass);
+  else if (action.kind === "depend-on") dependOn(action, site, pass);
+  else pass.result.skipped.push({ ruleId: site.finding.ruleId, construct: site.target, why: action.why });
+}
+
+/** Adds the resource unless the configuration has it (or this pass added it), and makes the target wait for it. */
+function addResource(action: AddResource, site: FixSite, pass: FixPass): void {
+  if (AUTHORITATIVE.test(action.type)) {
+    pass.result.skipped.push({ ruleId: site.finding.ruleId, construct: site.target, why: `${action.type} is authoritative (it could remove other members), so it is never added automatically` });
+    return;
+  }
+  const key = identityKey(action.type, action.identifiedBy, action.values);
+  if (existingKeys(action, pass).has(key)) return;
+  let resource = pass.added.get(key);
+  if (!resource) {
+    resource = site.create(uniqueId(pass.stack, `preflight_fix_${action.name}`), action.type, action.values);
+    pass.added.set(key, resource);
+    pass.result.additions.push({ ruleId: site.finding.ruleId, forConstruct: site.target, added: resource, description: action.description });
+  }
+  addDependsOn(site.target, resource);
+}
+
+function dependOn(action: DependOn, site: FixSite, pass: FixPass): void {
+  const waitFor = action.addresses.map((a) => pass.byAddress.get(a)).filter((r): r is ResourceLike => r !== undefined);
+  const added = waitFor.filter((r) => addDependsOn(site.target, r));
+  if (added.length === 0) return;
+  pass.result.additions.push({ ruleId: site.finding.ruleId, forConstruct: site.target, description: `made it depend on ${added.map(addressOf).join(", ")}` });
+}
+
+/** A resource of the stack's runtime, with the target's provider, written through overrides as the user's own would be. */
+function creator(stack: StackLike, ctor: ResourceConstructor, provider: string | undefined): FixSite["create"] {
+  return (id, type, values) => {
+    const r = new ctor(stack, id, { terraformResourceType: type, terraformGeneratorMetadata: { providerName: "google" } });
+    for (const [k, v] of Object.entries(values)) r.addOverride(k, v);
+    if (provider) r.addOverride("provider", provider);
+    return r;
+  };
+}
+
+function fixTarget(type: string, block: Block, project: string): FixTarget {
+  return {
+    type,
+    project,
+    attribute: (...path) => str(path.reduce<unknown>((value, name) => asBlock(value)?.[name], block)),
+  };
+}
+
+/**
+ * Identity keys of the resources of `action.type` the configuration has. One with a `condition`
+ * does not count: a conditional grant holds only some of the time.
+ */
+function existingKeys(action: AddResource, pass: FixPass): Set<string> {
+  const index = `${action.type}|${action.identifiedBy.join(",")}`;
+  let keys = pass.existing.get(index);
+  if (!keys) {
+    keys = new Set();
+    for (const block of Object.values(resourcesOf(pass.json)[action.type] ?? {})) {
+      if (!block.condition) keys.add(identityKey(action.type, action.identifiedBy, block));
+    }
+    pass.existing.set(index, keys);
+  }
+  return keys;
+}
+
+function identityKey(type: string, identifiedBy: readonly string[], values: Readonly<Record<string, unknown>>): string {
+  return JSON.stringify([type, ...identifiedBy.map((k) => (typeof values[k] === "boolean" ? values[k] : str(values[k])))]);
+}
+
 function asBlock(value: unknown): Block | undefined {
   if (Array.isArray(value)) return asBlock(value[0]);
   return typeof value === "object" && value !== null ? (value as Block) : undefined;
@@ -62,24 +179,18 @@ function str(value: unknown): string | undefined {
   return typeof value === "string" && value.length > 0 ? value : undefined;
 }
 
+function asArray(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
 /** The resource blocks of a Terraform JSON document: type → name → block. */
 function resourcesOf(json: TerraformJson): Record<string, Record<string, Block>> {
   return (json.resource ?? {}) as Record<string, Record<string, Block>>;
 }
 
-/** The node service account email expression of a cluster or node pool, when configured. */
-export function nodeServiceAccountOf(type: string, block: Block): string | undefined {
-  const fromNodeConfig = str(asBlock(block.node_config)?.service_account);
-  if (fromNodeConfig) return fromNodeConfig;
-  if (type === "google_container_cluster") {
-    const autoscaling = asBlock(block.cluster_autoscaling);
-    return str(asBlock(autoscaling?.auto_provisioning_defaults)?.service_account);
-  }
-  return undefined;
-}
-
 /** Project of a resource: its own `project`, else its provider configuration's. */
-export function projectOf(json: TerraformJson, block: Block): string | undefined {
+function projectOf(json: TerraformJson, block: Block): string | undefined {
   const own = str(block.project);
   if (own) return own;
   const alias = str(block.provider)?.split(".")[1];
@@ -88,167 +199,13 @@ export function projectOf(json: TerraformJson, block: Block): string | undefined
   return str(config?.project);
 }
 
-function asArray(value: unknown): unknown[] {
-  if (value === undefined || value === null) return [];
-  return Array.isArray(value) ? value : [value];
-}
-
-/** Terraform resource names allow letters, digits, `_` and `-`, starting with a letter or `_`. */
-function safeName(text: string): string {
-  const cleaned = text.replace(/[^A-Za-z0-9_-]+/g, "_").replace(/^_+|_+$/g, "");
-  return /^[A-Za-z_]/.test(cleaned) ? cleaned : `r_${cleaned}`;
-}
-
-/** Reference to a resource's attribute, e.g. `${google_service_account.nodes.email}` → `nodes`. */
-function referencedName(expression: string): string | undefined {
-  const m = /^\$\{[a-z0-9_]+\.([A-Za-z0-9_-]+)\.[a-z_]+\}$/.exec(expression);
-  return m?.[1];
-}
-
-function isEmailLike(expression: string): boolean {
-  return expression.startsWith("${") || /^[^@\s]+@[^@\s]+\.iam\.gserviceaccount\.com$/.test(expression);
-}
-
-/**
- * Adds what the failing findings of GKE001 (node SA role) and GKE003 (required APIs) need.
- * `findings` must come from checking `json`, the stack's resolved configuration.
- */
-export function applyFixes(stack: StackLike, json: TerraformJson, findings: readonly Finding[]): FixResult {
-  const result: FixResult = { additions: [], skipped: [] };
-  const resources = resourcesOf(json);
-  const byPath = new Map(stack.node.findAll().map((c) => [c.node.path, c] as const));
-  const byAddress = new Map<string, ResourceLike>();
-  for (const c of byPath.values()) if (isResource(c)) byAddress.set(`${c.terraformResourceType}.${c.friendlyUniqueId}`, c);
-
-  const existing = existingState(resources);
-  const added = new Map<string, ResourceLike>(); // key → added resource, so one fix serves many findings
-
-  for (const f of findings) {
-    if (f.suppressed || !isFixable(f)) continue;
-    const target = targetOf(f, byPath, byAddress);
-    if (!target || !CLUSTER_TYPES.has(target.terraformResourceType)) continue;
-    const block = resources[target.terraformResourceType]?.[target.friendlyUniqueId];
-    if (!block) continue;
-    const ctor = resourceClassOf(target);
-    if (!ctor) {
-      result.skipped.push({ ruleId: f.ruleId, construct: target, why: "the TerraformResource class of this runtime was not found" });
-      continue;
-    }
-    const project = projectOf(json, block);
-    if (!project) {
-      result.skipped.push({ ruleId: f.ruleId, construct: target, why: "no project is set on the resource or its provider" });
-      continue;
-    }
-    const provider = str(block.provider);
-    const make = (id: string, type: string, attributes: Block): ResourceLike => {
-      const r = new ctor(stack, id, { terraformResourceType: type, terraformGeneratorMetadata: { providerName: "google" } });
-      for (const [k, v] of Object.entries(attributes)) r.addOverride(k, v);
-      if (provider) r.addOverride("provider", provider);
-      return r;
-    };
-
-    if (f.ruleId === "GKE007") {
-      const missing = Array.isArray(f.details?.missing) ? f.details.missing : [];
-      const waitFor = missing
-        .map((a) => (typeof a === "string" ? byAddress.get(a) : undefined))
-        .filter((r): r is ResourceLike => r !== undefined && ORDERING_TYPES.has(r.terraformResourceType));
-      const added = waitFor.filter((r) => addDependsOn(target, r));
-      if (added.length > 0) {
-        result.additions.push({
-          ruleId: f.ruleId,
-          forConstruct: target,
-          description: `made it depend on ${added.map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`).join(", ")}`,
-        });
-      }
-      continue;
-    }
-
-    if (f.ruleId === "GKE001") {
-      const email = nodeServiceAccountOf(target.terraformResourceType, block);
-      if (!email || email === "default" || !isEmailLike(email)) {
-        result.skipped.push({
-          ruleId: f.ruleId,
-          construct: target,
-          why: "the node service account is the Compute Engine default one or not a known email; set a dedicated node service account",
-        });
-        continue;
-      }
-      const member = `serviceAccount:${email}`;
-      const key = `iam|${project}|${member}`;
-      if (existing.has(key)) continue;
-      let grant = added.get(key);
-      if (!grant) {
-        const id = uniqueId(stack, `preflight_fix_${safeName(referencedName(email) ?? email.split("@")[0])}_default_node_role`);
-        grant = make(id, "google_project_iam_member", { project, role: NODE_ROLE, member });
-        added.set(key, grant);
-        result.additions.push({
-          ruleId: f.ruleId,
-          forConstruct: target,
-          added: grant,
-          description: `granted ${NODE_ROLE} to ${member} on project ${project}`,
-        });
-      }
-      addDependsOn(target, grant);
-    } else {
-      for (const service of missingApis(f, existing, project)) {
-        const key = `api|${project}|${service}`;
-        let enable = added.get(key);
-        if (!enable) {
-          const id = uniqueId(stack, `preflight_fix_${safeName(service.split(".")[0])}_api`);
-          enable = make(id, "google_project_service", { project, service, disable_on_destroy: false });
-          added.set(key, enable);
-          result.additions.push({
-            ruleId: f.ruleId,
-            forConstruct: target,
-            added: enable,
-            description: `enabled ${service} on project ${project} (disable_on_destroy = false)`,
-          });
-        }
-        addDependsOn(target, enable);
-      }
-    }
-  }
-  return result;
-}
-
-/**
- * A failing node-SA finding, or an API that is not enabled or cannot be seen enabled: enabling
- * an API that is already on is harmless (and keeps it on), so `unknown` is fixed too.
- */
-function isFixable(f: Finding): boolean {
-  if (f.ruleId === "GKE001" || f.ruleId === "GKE007") return f.status === "fail";
-  if (f.ruleId === "GKE003") return f.status === "fail" || f.status === "unknown";
-  return false;
-}
-
-/** Grants and enabled APIs already in the configuration, keyed like the additions. */
-function existingState(resources: Record<string, Record<string, Block>>): Set<string> {
-  const keys = new Set<string>();
-  for (const block of Object.values(resources.google_project_iam_member ?? {})) {
-    if (str(block.role) === NODE_ROLE && !block.condition) keys.add(`iam|${str(block.project)}|${str(block.member)}`);
-  }
-  for (const block of Object.values(resources.google_project_service ?? {})) {
-    keys.add(`api|${str(block.project)}|${str(block.service)}`);
-  }
-  return keys;
-}
-
-/** APIs to enable: the one the finding names, else the cluster APIs not enabled in this configuration. */
-function missingApis(f: Finding, existing: Set<string>, project: string): string[] {
-  const named = typeof f.details?.api === "string" ? [f.details.api] : [];
-  const candidates = named.length > 0 ? named : [...CLUSTER_APIS];
-  return candidates.filter((s) => s.endsWith(".googleapis.com") && !existing.has(`api|${project}|${s}`));
-}
-
-function targetOf(
-  f: Finding,
-  byPath: Map<string, IConstruct>,
-  byAddress: Map<string, ResourceLike>,
-): ResourceLike | undefined {
-  const fromPath = f.constructPath ? byPath.get(f.constructPath) : undefined;
+function targetOf(f: Finding, pass: FixPass): ResourceLike | undefined {
+  const fromPath = f.constructPath ? pass.byPath.get(f.constructPath) : undefined;
   if (fromPath && isResource(fromPath)) return fromPath;
-  return byAddress.get(f.address);
+  return pass.byAddress.get(f.address);
 }
+
+const addressOf = (r: ResourceLike) => `${r.terraformResourceType}.${r.friendlyUniqueId}`;
 
 function uniqueId(stack: StackLike, base: string): string {
   let id = base;
@@ -258,7 +215,7 @@ function uniqueId(stack: StackLike, base: string): string {
 
 /** Extends depends_on; true when it was not there yet. */
 function addDependsOn(target: ResourceLike, on: ResourceLike): boolean {
-  const ref = `${on.terraformResourceType}.${on.friendlyUniqueId}`;
+  const ref = addressOf(on);
   const current = target.dependsOn ?? [];
   if (current.includes(ref)) return false;
   target.dependsOn = [...current, ref];

@@ -1,4 +1,5 @@
 import type { Remediation, Rule, RuleContext, Verdict } from "./types";
+import { terraformName, type FixAction, type FixTarget } from "./fix-actions";
 import type { Denials, PermissionReport } from "../facts/iam/index-grants";
 import { DEFAULT_NODE_SA_PERMISSIONS, DEFAULT_NODE_SA_ROLE } from "../knowledge/roles";
 import { bothRemediations, denyExceptionRemediation, grantRoleRemediation } from "./remediation";
@@ -28,7 +29,42 @@ export const gke001NodeSaPermissions: Rule = {
   check(ctx: RuleContext): Verdict[] {
     return distinctNodeIdentities(ctx.gke).map((use) => checkUse(use, ctx));
   },
+  aspectFix: { statuses: ["fail"], targetTypes: [CLUSTER, NODE_POOL], actions: (_finding, target) => grantNodeRole(target) },
 };
+
+/**
+ * The aspect's fix: the minimum role, granted non-authoritatively (a member, never a binding) to
+ * the account the cluster or pool names. The Compute Engine default account is not granted to:
+ * the fix for it is a dedicated account, which only the user can choose.
+ */
+function grantNodeRole(target: FixTarget): FixAction[] {
+  const email =
+    target.attribute("node_config", "service_account") ??
+    (target.type === CLUSTER ? target.attribute("cluster_autoscaling", "auto_provisioning_defaults", "service_account") : undefined);
+  if (!email || email === "default" || !isEmailLike(email)) {
+    return [{ kind: "not-fixable", why: "the node service account is the Compute Engine default one or not a known email; set a dedicated node service account" }];
+  }
+  const member = `serviceAccount:${email}`;
+  return [
+    {
+      kind: "add-resource",
+      type: "google_project_iam_member",
+      name: `${terraformName(referencedName(email) ?? email.split("@")[0])}_default_node_role`,
+      values: { project: target.project, role: MINIMUM_ROLE, member },
+      identifiedBy: ["project", "role", "member"],
+      description: `granted ${MINIMUM_ROLE} to ${member} on project ${target.project}`,
+    },
+  ];
+}
+
+/** The resource name in a reference to one of its attributes: `${google_service_account.nodes.email}` → `nodes`. */
+function referencedName(expression: string): string | undefined {
+  return /^\$\{[a-z0-9_]+\.([A-Za-z0-9_-]+)\.[a-z_]+\}$/.exec(expression)?.[1];
+}
+
+function isEmailLike(expression: string): boolean {
+  return expression.startsWith("${") || /^[^@\s]+@[^@\s]+\.iam\.gserviceaccount\.com$/.test(expression);
+}
 
 function checkUse(use: NodeIdentityUse, ctx: RuleContext): Verdict {
   const { identity, project, resource } = use;

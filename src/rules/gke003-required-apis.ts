@@ -1,4 +1,5 @@
-import type { Rule, RuleContext, Verdict } from "./types";
+import type { Finding, Rule, RuleContext, Verdict } from "./types";
+import { terraformName, type FixAction, type FixTarget } from "./fix-actions";
 import type { ClusterFacts } from "../facts/gke/node-identities";
 import { CLUSTER } from "../facts/gke/node-identities";
 import { GKE_REQUIRED_APIS } from "../knowledge/apis";
@@ -26,7 +27,24 @@ export const gke003RequiredApis: Rule = {
   check(ctx: RuleContext): Verdict[] {
     return ctx.gke.clusters.flatMap((cluster) => GKE_REQUIRED_APIS.map((api) => checkApi(cluster, api, ctx)));
   },
+  // Enabling an API that is already on is harmless (and keeps it on), so `unknown` is fixed too.
+  aspectFix: { statuses: ["fail", "unknown"], targetTypes: [CLUSTER], actions: enableApis },
 };
+
+/** The aspect's fix: enable the API the finding names (else every required one) and keep it enabled on destroy. */
+function enableApis(finding: Finding, target: FixTarget): FixAction[] {
+  const named = typeof finding.details?.api === "string" ? [finding.details.api] : [];
+  return (named.length > 0 ? named : GKE_REQUIRED_APIS)
+    .filter((service) => service.endsWith(".googleapis.com"))
+    .map((service) => ({
+      kind: "add-resource",
+      type: PROJECT_SERVICE,
+      name: `${terraformName(service.split(".")[0])}_api`,
+      values: { project: target.project, service, disable_on_destroy: false },
+      identifiedBy: ["project", "service"],
+      description: `enabled ${service} on project ${target.project} (disable_on_destroy = false)`,
+    }));
+}
 
 function checkApi(cluster: ClusterFacts, api: string, ctx: RuleContext): Verdict {
   const address = cluster.resource.address;

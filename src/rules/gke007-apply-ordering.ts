@@ -1,6 +1,7 @@
 import { sh } from "./shell";
 import { commentText, literalOr } from "./code-text";
-import type { Rule, RuleContext, Verdict } from "./types";
+import type { Finding, Rule, RuleContext, Verdict } from "./types";
+import type { FixAction } from "./fix-actions";
 import type { Resource } from "../model/types";
 import type { Grant } from "../facts/iam/index-grants";
 import { CLUSTER, NODE_POOL, type NodeIdentityUse } from "../facts/gke/node-identities";
@@ -154,7 +155,25 @@ export const gke007ApplyOrdering: Rule = {
       };
     });
   },
+  aspectFix: { statuses: ["fail"], targetTypes: [CLUSTER, NODE_POOL], actions: waitForMissing },
 };
+
+/** What the aspect may make a cluster or pool wait for: grants, API enablement, the cluster (for a pool). */
+const ORDERING_TYPES = new Set([
+  "google_project_iam_member",
+  "google_project_iam_binding",
+  "google_project_iam_policy",
+  PROJECT_SERVICE,
+  "google_service_account_iam_member",
+  CLUSTER,
+]);
+
+/** The aspect's fix: depends_on the resources of this stack the finding says are not waited for. */
+function waitForMissing(finding: Finding): FixAction[] {
+  const missing = Array.isArray(finding.details?.missing) ? finding.details.missing : [];
+  const addresses = missing.filter((a): a is string => typeof a === "string" && ORDERING_TYPES.has(a.split(".")[0]));
+  return [{ kind: "depend-on", addresses }];
+}
 
 const NO_USES: readonly NodeIdentityUse[] = [];
 const NO_STACK_NEEDS: readonly StackNeed[] = [];

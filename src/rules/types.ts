@@ -2,6 +2,7 @@ import type { Model } from "../model/types";
 import type { GkeFacts } from "../facts/gke/node-identities";
 import type { IamIndex } from "../facts/iam/index-grants";
 import type { LiveFacts } from "../facts/live";
+import type { FixAction, FixTarget } from "./fix-actions";
 
 export type Severity = "error" | "warning" | "info";
 /** `pass` is decided, `fail` is decided, `unknown` cannot be decided from what is known. */
@@ -57,6 +58,17 @@ export interface RuleContext {
 export interface Rule {
   meta: RuleMeta;
   check(ctx: RuleContext): Verdict[];
+  /** The fix the CDKTF aspect applies with `{ fix: true }`, for rules whose findings it can fix. */
+  aspectFix?: AspectFix;
+}
+
+/** Which findings of a rule the aspect fixes, and how (generic operations, see fix-actions.ts). */
+export interface AspectFix {
+  /** Statuses of the findings it fixes. */
+  statuses: readonly Status[];
+  /** Types of the resources it fixes them on (findings on other resources are left as they are). */
+  targetTypes: readonly string[];
+  actions(finding: Finding, target: FixTarget): FixAction[];
 }
 
 /** A verdict as reported: verdict + rule metadata + where it was found. */
