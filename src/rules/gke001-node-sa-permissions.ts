@@ -1,5 +1,6 @@
 import type { Remediation, Rule, RuleContext, Verdict } from "./types";
 import { terraformName, type FixAction, type FixTarget } from "./fix-actions";
+import { PROJECT_IAM } from "../knowledge/iam-resources";
 import type { Denials, PermissionReport } from "../facts/iam/index-grants";
 import { DEFAULT_NODE_SA_PERMISSIONS, DEFAULT_NODE_SA_ROLE } from "../knowledge/roles";
 import { bothRemediations, denyExceptionRemediation, grantRoleRemediation } from "./remediation";
@@ -48,7 +49,7 @@ function grantNodeRole(target: FixTarget): FixAction[] {
   return [
     {
       kind: "add-resource",
-      type: "google_project_iam_member",
+      type: PROJECT_IAM.member,
       name: `${terraformName(referencedName(email) ?? email.split("@")[0])}_default_node_role`,
       values: { project: target.project, role: MINIMUM_ROLE, member },
       identifiedBy: ["project", "role", "member"],

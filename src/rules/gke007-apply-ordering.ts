@@ -2,6 +2,7 @@ import { sh } from "./shell";
 import { commentText, literalOr } from "./code-text";
 import type { Finding, Rule, RuleContext, Verdict } from "./types";
 import type { FixAction } from "./fix-actions";
+import { PROJECT_IAM } from "../knowledge/iam-resources";
 import type { Resource } from "../model/types";
 import type { Grant } from "../facts/iam/index-grants";
 import { CLUSTER, NODE_POOL, type NodeIdentityUse } from "../facts/gke/node-identities";
@@ -159,14 +160,7 @@ export const gke007ApplyOrdering: Rule = {
 };
 
 /** What the aspect may make a cluster or pool wait for: grants, API enablement, the cluster (for a pool). */
-const ORDERING_TYPES = new Set([
-  "google_project_iam_member",
-  "google_project_iam_binding",
-  "google_project_iam_policy",
-  PROJECT_SERVICE,
-  "google_service_account_iam_member",
-  CLUSTER,
-]);
+const ORDERING_TYPES = new Set([PROJECT_IAM.member, PROJECT_IAM.binding, PROJECT_IAM.policy, PROJECT_SERVICE, "google_service_account_iam_member", CLUSTER]);
 
 /** The aspect's fix: depends_on the resources of this stack the finding says are not waited for. */
 function waitForMissing(finding: Finding): FixAction[] {
