@@ -27,6 +27,8 @@ export const gke001NodeSaPermissions: Rule = {
     googleDocUrl: "https://cloud.google.com/kubernetes-engine/docs/troubleshooting/4xx-errors",
     resourceTypes: [CLUSTER, NODE_POOL],
   },
+  // The role's permissions as Google has them now, over the bundled table.
+  liveNeeds: () => ({ roles: [MINIMUM_ROLE] }),
   check(ctx: RuleContext): Verdict[] {
     return distinctNodeIdentities(ctx.gke).map((use) => checkUse(use, ctx));
   },

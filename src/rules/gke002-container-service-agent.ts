@@ -4,7 +4,6 @@ import type { Denials } from "../facts/iam/index-grants";
 import { GKE_SERVICE_AGENT_ROLE, coversPermission, permissionsOfRole, roleInfo } from "../knowledge/roles";
 import { denyExceptionRemediation, grantRoleRemediation } from "./remediation";
 import { CLUSTER } from "../facts/gke/node-identities";
-import { isLiveError } from "../facts/live";
 
 const AGENT_ROLE = GKE_SERVICE_AGENT_ROLE;
 /** How many denied permissions a message names before saying how many there are. */
@@ -30,6 +29,8 @@ export const gke002ContainerServiceAgent: Rule = {
     googleDocUrl: "https://cloud.google.com/kubernetes-engine/docs/troubleshooting/4xx-errors",
     resourceTypes: [CLUSTER, "google_project_iam_policy", "google_project_iam_binding", "google_project_iam_member_remove", "google_project_iam_member"],
   },
+  // The role's permissions as Google has them now (deny rules are weighed against all of them).
+  liveNeeds: () => ({ roles: [AGENT_ROLE] }),
   check(ctx: RuleContext): Verdict[] {
     const verdicts: Verdict[] = [];
     const seenProjects = new Set<string>();
@@ -147,9 +148,9 @@ function deniedVerdict(verdict: Verdict, denied: Denials["denied"], source: stri
  * then a permission outside the prefixes it was transcribed for may belong to the role unseen.
  */
 function agentRolePermissions(ctx: RuleContext): { permissions: readonly string[]; source: string; unlisted?: (permission: string) => boolean } {
-  const live = ctx.live?.roles[AGENT_ROLE];
-  if (Array.isArray(live)) return { permissions: live, source: "roles.get (live)" };
-  const reason = live && isLiveError(live) ? `; roles.get failed: ${live.error}` : "";
+  const live = ctx.live.rolePermissions(AGENT_ROLE);
+  if (live && "value" in live) return { permissions: live.value, source: "roles.get (live)" };
+  const reason = live ? `; roles.get failed: ${live.unreadable}` : "";
   const info = roleInfo(AGENT_ROLE);
   return {
     permissions: permissionsOfRole(AGENT_ROLE) ?? [],

@@ -5,7 +5,6 @@ import { CLUSTER } from "../facts/gke/node-identities";
 import { GKE_REQUIRED_APIS } from "../knowledge/apis";
 import { disablesOnDestroy, serviceResources, PROJECT_SERVICE } from "../facts/gke/project-services";
 import { enableApiRemediation } from "./remediation";
-import { isLiveError } from "../facts/live";
 import { undecidedVersionReason } from "../facts/gke/provider-version";
 import { isUnknown } from "../model/unknown";
 import { booleanAttribute } from "../model/access";
@@ -90,9 +89,9 @@ function checkApi(cluster: ClusterFacts, api: string, ctx: RuleContext): Verdict
       details,
     };
   }
-  const live = ctx.live?.projects[project.key];
-  if (live && !isLiveError(live) && Array.isArray(live.enabledServices)) {
-    if (live.enabledServices.includes(api)) return { status: "pass", address, message: `${api} is enabled on ${project.key} (read live)`, details };
+  const live = ctx.live.enabledServices(project.key);
+  if (live && "value" in live) {
+    if (live.value.includes(api)) return { status: "pass", address, message: `${api} is enabled on ${project.key} (read live)`, details };
     return { status: "fail", address, message: `${api} is not enabled on ${project.key} (read live), and this configuration does not enable it`, remediation: remediation(), details };
   }
   // A planned delete means the refresh found the service enabled (the provider's read drops a
@@ -106,7 +105,7 @@ function checkApi(cluster: ClusterFacts, api: string, ctx: RuleContext): Verdict
   if (ctx.iam.catalog.isCreatedHere(project.key)) {
     return { status: "fail", address, message: `${project.key} is created by this configuration, which does not enable ${api} on it`, remediation: remediation(), details };
   }
-  const liveReason = live && isLiveError(live) ? live.error : live && !isLiveError(live) && isLiveError(live.enabledServices) ? live.enabledServices.error : undefined;
+  const liveReason = live?.unreadable;
   return {
     status: "unknown",
     address,

@@ -4,9 +4,9 @@ import type { Rule, RuleContext, Verdict } from "./types";
 import type { Resource } from "../model/types";
 import { isUnknown } from "../model/unknown";
 import { booleanAttribute, stringAttribute } from "../model/access";
-import { isLiveError } from "../facts/live";
 import { CLUSTER, NODE_POOL, type NodeIdentityUse, distinctNodeIdentities } from "../facts/gke/node-identities";
 import { constructVariable, textRemediation } from "./remediation";
+import { existingProject, type LiveNeeds } from "../facts/live-request";
 import { COMPUTE_DEFAULT_ACCOUNT_PLACEHOLDER, computeDefaultAccountEmail } from "../knowledge/service-agents";
 
 const ACCOUNT = "google_service_account";
@@ -30,6 +30,7 @@ export const gke006NodeSaExists: Rule = {
     googleDocUrl: "https://cloud.google.com/kubernetes-engine/docs/troubleshooting/4xx-errors",
     resourceTypes: [CLUSTER, NODE_POOL, ACCOUNT, DEFAULT_ACCOUNTS],
   },
+  liveNeeds: nodeAccountsToRead,
   check(ctx: RuleContext): Verdict[] {
     // Built once: data sources that read an account during plan, and default-account actions per project.
     const readByData = new Map<string, Resource>();
@@ -110,9 +111,9 @@ function checkUse(use: NodeIdentityUse, ctx: RuleContext, readByData: Map<string
     }
   }
   const email = identity.email ?? liveDefaultEmail(identity.kind, project, ctx);
-  const live = email ? ctx.live?.serviceAccounts[email] : undefined;
-  if (email && live && !isLiveError(live)) {
-    if (!live.exists) {
+  const live = email ? ctx.live.serviceAccount(email) : undefined;
+  if (email && live && "value" in live) {
+    if (!live.value.exists) {
       return {
         status: "fail",
         address,
@@ -121,7 +122,7 @@ function checkUse(use: NodeIdentityUse, ctx: RuleContext, readByData: Map<string
         details,
       };
     }
-    if (live.disabled) {
+    if (live.value.disabled) {
       return { status: "fail", address, message: `${address} (${use.where}) runs its nodes as ${email}, which is disabled (read live)`, remediation: textRemediation(`Enable the account.`, [sh`gcloud iam service-accounts enable ${email}`], `// the account is not managed by this stack: enable it with gcloud`, `# the account is not managed here: enable it with gcloud`), details };
     }
     return { status: "pass", address, message: `${email} exists and is enabled (read live)`, details };
@@ -133,7 +134,7 @@ function checkUse(use: NodeIdentityUse, ctx: RuleContext, readByData: Map<string
   if (identity.kind === "compute-default" && project && ctx.iam.catalog.isCreatedHere(project)) {
     return { status: "pass", address, message: `${project} is created here; Compute Engine creates its default service account when the API is enabled, and nothing here disables or deletes it`, details };
   }
-  const liveError = live && isLiveError(live) ? live.error : undefined;
+  const liveError = live && "unreadable" in live ? live.unreadable : undefined;
   return {
     status: "unknown",
     address,
@@ -147,6 +148,25 @@ function checkUse(use: NodeIdentityUse, ctx: RuleContext, readByData: Map<string
 /** The default account's email needs the project number, which the live read knows. */
 function liveDefaultEmail(kind: string, project: string | undefined, ctx: RuleContext): string | undefined {
   if (kind !== "compute-default" || !project) return undefined;
-  const entry = ctx.live?.projects[project];
-  return entry && !isLiveError(entry) ? computeDefaultAccountEmail(entry.projectNumber) : undefined;
+  const number = ctx.live.projectNumber(project);
+  return number !== undefined ? computeDefaultAccountEmail(number) : undefined;
+}
+
+/**
+ * Whether the node accounts exist and are enabled, wherever they are used: the ones named by
+ * email and not created here, and the Compute Engine default account of existing projects (its
+ * email needs the live project number).
+ */
+function nodeAccountsToRead(ctx: RuleContext): LiveNeeds {
+  const serviceAccounts: string[] = [];
+  const defaultServiceAccountProjects: string[] = [];
+  for (const use of ctx.gke.nodeIdentities) {
+    const { identity } = use;
+    if (identity.kind === "service-account" && identity.email && !identity.createdBy) serviceAccounts.push(identity.email);
+    else if (identity.kind === "compute-default") {
+      const project = existingProject(use.project);
+      if (project) defaultServiceAccountProjects.push(project);
+    }
+  }
+  return { serviceAccounts, defaultServiceAccountProjects };
 }

@@ -1,139 +1,22 @@
 import { sh } from "./shell";
 import { hclString, tsString } from "./code-text";
 import type { Rule, RuleContext, Verdict } from "./types";
-import type { Resource } from "../model/types";
-import type { Identity } from "../facts/iam/identity";
-import { isLiveError } from "../facts/live";
 import { CLUSTER, NODE_POOL } from "../facts/gke/node-identities";
-import { PROJECT_SERVICE, disablesOnDestroy } from "../facts/gke/project-services";
+import { PROJECT_SERVICE } from "../facts/gke/project-services";
 import { isCreated } from "../model/change";
-import { kubernetesProvidersFromClusters } from "./gke010-cluster-credentials-access";
+import type { DeployerRequirement } from "../facts/deployer-requirements";
+import type { LiveNeeds } from "../facts/live-request";
 import { bothRemediations, serviceAccountUserRemediation, textRemediation } from "./remediation";
 import { addToList } from "../model/multimap";
-import { ProjectAncestry } from "../facts/iam/ancestry";
 import { computeDefaultAccountEmail } from "../knowledge/service-agents";
-import { PROJECT_GRANT_TYPES, SERVICE_ACCOUNT_GRANT_TYPES } from "../knowledge/iam-resources";
 import { ROLE_FOR_HIERARCHY_PERMISSION, ROLE_FOR_PERMISSION } from "../knowledge/deployer-roles";
 
 export { ROLE_FOR_HIERARCHY_PERMISSION, ROLE_FOR_PERMISSION } from "../knowledge/deployer-roles";
 
 const ACT_AS = "iam.serviceAccounts.actAs";
 
-/** One permission whoever runs the apply needs, where, and which resources need it. */
-export interface DeployerRequirement {
-  permission: string;
-  /** `project` (on `project`), `serviceAccount` (on `account`), or `folder` / `organization` (on `node`). */
-  scope: "project" | "serviceAccount" | "folder" | "organization";
-  /** Project id (or number); undefined when not known before apply. */
-  project?: string;
-  /** For actAs: the account. */
-  account?: Identity;
-  /**
-   * For folder / organisation scope: `folders/ID` or `organizations/ID`; `folder-resource:ADDRESS`
-   * for a folder this apply creates; undefined when only known after apply.
-   */
-  node?: string;
-  because: string[];
-}
-
 function roleFor(permission: string): string | undefined {
   return ROLE_FOR_PERMISSION[permission] ?? ROLE_FOR_HIERARCHY_PERMISSION[permission];
-}
-
-/**
- * Folder and organisation IAM resources: Terraform reads the policy and writes it back, which
- * Resource Manager allows with getIamPolicy and setIamPolicy on that folder or organisation
- * (a grant on the project does not reach up).
- */
-const HIERARCHY_IAM = [
-  { prefix: "google_folder_iam_", scope: "folder" as const, argument: "folder", permissions: ["resourcemanager.folders.getIamPolicy", "resourcemanager.folders.setIamPolicy"] },
-  { prefix: "google_organization_iam_", scope: "organization" as const, argument: "org_id", permissions: ["resourcemanager.organizations.getIamPolicy", "resourcemanager.organizations.setIamPolicy"] },
-];
-const HIERARCHY_IAM_KINDS = new Set(["member", "binding", "policy", "audit_config"]);
-
-const PROJECT_IAM = new Set(PROJECT_GRANT_TYPES);
-const SA_IAM = new Set(SERVICE_ACCOUNT_GRANT_TYPES);
-
-/**
- * What the identity running `terraform apply` needs for this plan, computed from the plan alone.
- * Exported for --live, which asks Google about exactly these (testIamPermissions, actAs).
- */
-export function deployerRequirements(ctx: RuleContext): DeployerRequirement[] {
-  const byKey = new Map<string, { requirement: DeployerRequirement; seen: Set<string> }>();
-  const need = (permission: string, project: string | undefined, because: Resource, account?: Identity, hierarchy?: { scope: "folder" | "organization"; node: string | undefined }) => {
-    const scope = hierarchy ? hierarchy.scope : account ? "serviceAccount" : "project";
-    const key = `${permission}|${hierarchy ? `${hierarchy.scope}:${hierarchy.node ?? "?"}` : account ? account.key ?? account.display : project ?? "?"}`;
-    const entry = byKey.get(key);
-    if (entry) {
-      if (!entry.seen.has(because.address)) {
-        entry.seen.add(because.address);
-        entry.requirement.because.push(because.address);
-      }
-    } else byKey.set(key, { requirement: { permission, scope, ...(project ? { project } : {}), ...(account ? { account } : {}), ...(hierarchy?.node ? { node: hierarchy.node } : {}), because: [because.address] }, seen: new Set([because.address]) });
-  };
-  const changes = (r: Resource) => r.mode === "managed" && r.change !== "no-op" && r.change !== "read";
-  for (const c of ctx.gke.clusters) {
-    if (isCreated(c.resource)) need("container.clusters.create", c.project.key, c.resource);
-    else if (c.resource.change === "update") need("container.clusters.update", c.project.key, c.resource);
-  }
-  for (const r of ctx.model.byType.get(CLUSTER) ?? []) if (r.mode === "managed" && r.change === "delete") need("container.clusters.delete", ctx.iam.catalog.projectOf(r).key, r);
-  for (const p of ctx.gke.nodePools) if (isCreated(p.resource) || p.resource.change === "update") need("container.clusters.update", p.project.key, p.resource);
-  // Creating nodes that run as an account is acting as that account.
-  for (const use of ctx.gke.nodeIdentities) {
-    if (isCreated(use.resource)) need(ACT_AS, use.project.key, use.resource, use.identity);
-  }
-  const major = ctx.gke.googleProviderMajors;
-  for (const [type, list] of ctx.model.byType) {
-    if (PROJECT_IAM.has(type)) {
-      for (const r of list) {
-        if (!changes(r)) continue;
-        const project = ctx.iam.catalog.projectOf(r).key;
-        need("resourcemanager.projects.getIamPolicy", project, r);
-        need("resourcemanager.projects.setIamPolicy", project, r);
-      }
-    } else if (SA_IAM.has(type)) {
-      for (const r of list) if (changes(r)) need("iam.serviceAccounts.setIamPolicy", ctx.iam.catalog.projectOf(r).key, r);
-    } else if (type === PROJECT_SERVICE) {
-      for (const r of list) {
-        if (!changes(r)) continue;
-        const project = ctx.iam.catalog.projectOf(r).key;
-        if (r.change === "delete") {
-          if (disablesOnDestroy(r, major) !== false) need("serviceusage.services.disable", project, r);
-        } else need("serviceusage.services.enable", project, r);
-      }
-    } else if (type === "google_service_account") {
-      for (const r of list) {
-        if (!changes(r)) continue;
-        if (isCreated(r)) need("iam.serviceAccounts.create", ctx.iam.catalog.projectOf(r).key, r);
-        if (r.change === "delete" || r.change === "replace") need("iam.serviceAccounts.delete", ctx.iam.catalog.projectOf(r).key, r);
-      }
-    }
-  }
-  let ancestry: ProjectAncestry | undefined;
-  // A new project is created under its folder or organisation: Resource Manager checks
-  // resourcemanager.projects.create there. Without a parent the caller's organisation, if any, is used.
-  for (const r of ctx.model.byType.get("google_project") ?? []) {
-    if (r.mode !== "managed" || !isCreated(r)) continue;
-    ancestry ??= new ProjectAncestry(ctx.model, ctx.iam.catalog);
-    const folder = r.values.folder_id;
-    const organization = r.values.org_id;
-    if (folder !== undefined && folder !== null && folder !== "") need("resourcemanager.projects.create", undefined, r, undefined, { scope: "folder", node: ancestry.node(folder, "folder") });
-    else if (organization !== undefined && organization !== null && organization !== "") need("resourcemanager.projects.create", undefined, r, undefined, { scope: "organization", node: ancestry.node(organization, "organization") });
-  }
-  for (const level of HIERARCHY_IAM) {
-    for (const [type, list] of ctx.model.byType) {
-      if (!type.startsWith(level.prefix) || !HIERARCHY_IAM_KINDS.has(type.slice(level.prefix.length))) continue;
-      for (const r of list) {
-        if (!changes(r)) continue;
-        ancestry ??= new ProjectAncestry(ctx.model, ctx.iam.catalog);
-        const node = ancestry.node(r.values[level.argument], level.scope);
-        for (const permission of level.permissions) need(permission, undefined, r, undefined, { scope: level.scope, node });
-      }
-    }
-  }
-  // A kubernetes/helm provider configured from a cluster reads it with the same credentials.
-  for (const p of kubernetesProvidersFromClusters(ctx)) need("container.clusters.get", p.project, p.cluster);
-  return [...byKey.values()].map((e) => e.requirement);
 }
 
 /**
@@ -154,12 +37,13 @@ export const gke009DeployerActAs: Rule = {
     googleDocUrl: "https://cloud.google.com/iam/docs/roles-permissions/container",
     resourceTypes: [CLUSTER, NODE_POOL, PROJECT_SERVICE, "google_project_iam_member", "google_service_account"],
   },
+  liveNeeds: deployerPermissionsToTest,
   check(ctx: RuleContext): Verdict[] {
-    const requirements = deployerRequirements(ctx);
+    const requirements = ctx.facts.deployerRequirements;
     // One verdict per place the permissions are checked on: each project, each node account. Offline
     // none of them can be decided, so a project's needs and actAs on its node accounts are said once,
     // in one verdict with the full list; an account known only after apply keeps its own (its reason differs).
-    const offline = !ctx.live;
+    const offline = !ctx.live.enabled;
     const groups = new Map<string, DeployerRequirement[]>();
     for (const r of requirements) {
       const ownAccount = r.scope === "serviceAccount" && (!offline || r.account!.key === undefined);
@@ -174,6 +58,36 @@ export const gke009DeployerActAs: Rule = {
     });
   },
 };
+
+/**
+ * Exactly what the verdicts weigh: testIamPermissions on each existing project, folder and
+ * organisation for its permissions, and actAs on each node account that exists already.
+ */
+function deployerPermissionsToTest(ctx: RuleContext): LiveNeeds {
+  const callerPermissions: Record<string, string[]> = {};
+  const resourceCallerPermissions: Record<string, string[]> = {};
+  const serviceAccounts: string[] = [];
+  const defaultServiceAccountProjects: string[] = [];
+  const add = (map: Record<string, string[]>, key: string, permission: string) => (map[key] ??= []).push(permission);
+  for (const requirement of ctx.facts.deployerRequirements) {
+    const project = requirement.project && !ctx.iam.catalog.isCreatedHere(requirement.project) ? requirement.project : undefined;
+    if (requirement.scope === "project") {
+      if (project) add(callerPermissions, project, requirement.permission);
+      continue;
+    }
+    if (requirement.scope === "folder" || requirement.scope === "organization") {
+      // Only folders and organisations named by id exist to be asked; one created here does not yet.
+      if (requirement.node && /^(folders|organizations)\/\d+$/.test(requirement.node)) add(resourceCallerPermissions, requirement.node, requirement.permission);
+      continue;
+    }
+    const account = requirement.account;
+    if (account?.kind === "service-account" && account.email && !account.createdBy) serviceAccounts.push(account.email);
+    else if (account?.kind === "compute-default" && project) defaultServiceAccountProjects.push(project); // its email needs the live project number; actAs is tested on it
+    // A project-wide actAs grant covers every account, including ones this apply creates.
+    if (project) add(callerPermissions, project, ACT_AS);
+  }
+  return { callerPermissions, resourceCallerPermissions, serviceAccounts, actAsChecks: serviceAccounts, defaultServiceAccountProjects };
+}
 
 /**
  * Offline, what the deployer needs on one project: its project permissions and actAs on the node
@@ -230,14 +144,13 @@ function projectVerdict(group: DeployerRequirement[], ctx: RuleContext): Verdict
   if (!project) {
     return { status: "unknown", address, message: `The deployer needs ${permissions.join(", ")} on a project that is not known before apply`, reason: "the project is only known after apply", decideWith: "set project on the resources or the provider", remediation: fix, details };
   }
-  const live = ctx.live?.projects[project];
-  const held = live && !isLiveError(live) ? live.callerPermissions : undefined;
-  if (Array.isArray(held)) {
-    const missing = permissions.filter((p) => !held.includes(p));
+  const held = ctx.live.callerPermissions(project);
+  if (held && "value" in held) {
+    const missing = permissions.filter((p) => !held.value.includes(p));
     if (missing.length === 0) return { status: "pass", address, message: `The deployer holds ${permissions.join(", ")} on ${project} (read live)`, details };
     return { status: "fail", address, message: `The deployer lacks ${missing.join(", ")} on ${project} (read live), which this plan needs for ${group.filter((r) => missing.includes(r.permission)).flatMap((r) => r.because).slice(0, 3).join(", ")}`, remediation: fix, details: { ...details, missingPermissions: missing } };
   }
-  const why = live && isLiveError(live) ? `the project could not be read: ${live.error}` : held && isLiveError(held) ? `the caller's permissions could not be tested: ${held.error}` : ctx.live ? `--live did not test the caller's permissions on ${project}` : "the identity that runs the apply is not in the plan";
+  const why = held?.whole ? `the project could not be read: ${held.unreadable}` : held ? `the caller's permissions could not be tested: ${held.unreadable}` : ctx.live.enabled ? `--live did not test the caller's permissions on ${project}` : "the identity that runs the apply is not in the plan";
   return { status: "unknown", address, message: `To apply this plan, the deployer needs on ${project}: ${permissions.join(", ")}`, reason: why, decideWith: "--live tests them with testIamPermissions", remediation: fix, details };
 }
 
@@ -273,13 +186,13 @@ function hierarchyVerdict(group: DeployerRequirement[], ctx: RuleContext): Verdi
     const why = node?.startsWith("folder-resource:") ? `the folder is created by this apply (${node.slice("folder-resource:".length)}); the deployer's permissions on it come from its parent` : `the ${scope} is only known after apply`;
     return { status: "unknown", address, message: `The deployer needs ${permissions.join(", ")} on a ${scope} that is not known before apply`, reason: why, decideWith: `name the ${scope} by its id`, remediation: fix, details };
   }
-  const held = ctx.live?.resourceCallerPermissions?.[known];
-  if (Array.isArray(held)) {
-    const missing = permissions.filter((p) => !held.includes(p));
+  const held = ctx.live.hierarchyCallerPermissions(known);
+  if (held && "value" in held) {
+    const missing = permissions.filter((p) => !held.value.includes(p));
     if (missing.length === 0) return { status: "pass", address, message: `The deployer holds ${permissions.join(", ")} on ${known} (read live)`, details };
     return { status: "fail", address, message: `The deployer lacks ${missing.join(", ")} on ${known} (read live), which this plan needs for ${few(group.filter((r) => missing.includes(r.permission)).flatMap((r) => r.because))}: the apply stops with 403`, remediation: fix, details: { ...details, missingPermissions: missing } };
   }
-  const why = held ? `the caller's permissions on ${known} could not be tested: ${held.error}` : ctx.live ? `--live did not test the caller's permissions on ${known}` : "the identity that runs the apply is not in the plan";
+  const why = held ? `the caller's permissions on ${known} could not be tested: ${held.unreadable}` : ctx.live.enabled ? `--live did not test the caller's permissions on ${known}` : "the identity that runs the apply is not in the plan";
   return { status: "unknown", address, message: `To apply this plan, the deployer needs on ${known}: ${permissions.join(", ")}`, reason: why, decideWith: "--live tests them with testIamPermissions", remediation: fix, details };
 }
 
@@ -289,15 +202,16 @@ function actAsVerdict(requirement: DeployerRequirement, ctx: RuleContext): Verdi
   const project = requirement.project;
   const details = { requiredPermissions: listed([requirement]) };
   const fix = serviceAccountUserRemediation({ summary: `Grant whoever runs the apply roles/iam.serviceAccountUser on ${account.display}.`, account, project });
-  const liveProject = project ? ctx.live?.projects[project] : undefined;
-  const email = account.email ?? (account.kind === "compute-default" && liveProject && !isLiveError(liveProject) ? computeDefaultAccountEmail(liveProject.projectNumber) : undefined);
-  const sa = email ? ctx.live?.serviceAccounts[email] : undefined;
-  const projectWide = liveProject && !isLiveError(liveProject) && Array.isArray(liveProject.callerPermissions) && liveProject.callerPermissions.includes(ACT_AS);
+  const number = project ? ctx.live.projectNumber(project) : undefined;
+  const email = account.email ?? (account.kind === "compute-default" && number !== undefined ? computeDefaultAccountEmail(number) : undefined);
+  const canActAs = email ? ctx.live.callerCanActAs(email) : undefined;
+  const onProject = project ? ctx.live.callerPermissions(project) : undefined;
+  const projectWide = onProject && "value" in onProject && onProject.value.includes(ACT_AS);
   if (projectWide) return { status: "pass", address, message: `The deployer holds ${ACT_AS} on every account of ${project}, so on ${email ?? account.display} too (read live)`, details };
-  if (sa && !isLiveError(sa) && typeof sa.callerCanActAs === "boolean") {
-    if (sa.callerCanActAs) return { status: "pass", address, message: `The deployer can act as ${email} (read live)`, details };
+  if (canActAs && "value" in canActAs) {
+    if (canActAs.value) return { status: "pass", address, message: `The deployer can act as ${email} (read live)`, details };
     return { status: "fail", address, message: `The deployer lacks ${ACT_AS} on ${email} (read live): creating ${few(requirement.because)} stops with "The user does not have access to service account"`, remediation: fix, details };
   }
-  const reason = account.key === undefined ? `the node account is only known after apply (${account.reason ?? "computed"})` : sa && isLiveError(sa) ? `the account could not be read: ${sa.error}` : sa && !isLiveError(sa) && isLiveError(sa.callerCanActAs) ? `actAs could not be tested: ${sa.callerCanActAs.error}` : account.createdBy && isCreated(account.createdBy) ? "the account is created by this apply, so only a project-wide grant can be tested beforehand" : "the identity that runs the apply is not in the plan";
+  const reason = account.key === undefined ? `the node account is only known after apply (${account.reason ?? "computed"})` : canActAs?.whole ? `the account could not be read: ${canActAs.unreadable}` : canActAs ? `actAs could not be tested: ${canActAs.unreadable}` : account.createdBy && isCreated(account.createdBy) ? "the account is created by this apply, so only a project-wide grant can be tested beforehand" : "the identity that runs the apply is not in the plan";
   return { status: "unknown", address, message: `To create ${few(requirement.because)}, the deployer needs ${ACT_AS} on ${email ?? account.display} (roles/iam.serviceAccountUser)`, reason, decideWith: "--live tests it", remediation: fix, details };
 }

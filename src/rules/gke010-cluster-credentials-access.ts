@@ -1,63 +1,14 @@
 import { sh } from "./shell";
 import { hclReference, hclString, literalOr, tsString } from "./code-text";
 import type { Rule, RuleContext, Verdict } from "./types";
-import type { ProviderConfig, Resource, Value, Values } from "../model/types";
+import type { Resource } from "../model/types";
+import type { KubeProviderUse } from "../facts/kubernetes-providers";
 import { isUnknown } from "../model/unknown";
-import { parseReference } from "../model/expressions";
-import { block, booleanAttribute, isObject, stringAttribute } from "../model/access";
-import { isLiveError } from "../facts/live";
+import { block, booleanAttribute, stringAttribute } from "../model/access";
 import { CLUSTER } from "../facts/gke/node-identities";
 import { textRemediation } from "./remediation";
 
-const KUBE_PROVIDERS = new Set(["kubernetes", "helm", "kubectl"]);
 const AUTH_PLUGIN = "gke-gcloud-auth-plugin";
-
-/** A kubernetes/helm/kubectl provider whose host comes from a GKE cluster. */
-export interface KubeProviderUse {
-  provider: ProviderConfig;
-  /** The settings that configure the connection (helm nests them in a `kubernetes` block). */
-  settings: Values;
-  cluster: Resource;
-  project?: string;
-}
-
-/** Providers configured from a cluster's endpoint (managed cluster or data source). */
-export function kubernetesProvidersFromClusters(ctx: RuleContext): KubeProviderUse[] {
-  const uses: KubeProviderUse[] = [];
-  for (const provider of ctx.model.providers.values()) {
-    const name = provider.name ?? provider.key.split(":").pop()!.split(".")[0];
-    if (!KUBE_PROVIDERS.has(name) || !provider.arguments) continue;
-    const settings = name === "helm" ? connectionBlock(provider.arguments.kubernetes) : provider.arguments;
-    if (!settings) continue;
-    const cluster = clusterOf(settings.host, ctx);
-    if (!cluster) continue;
-    const project = ctx.iam.catalog.projectOf(cluster).key;
-    uses.push({ provider, settings, cluster, ...(project ? { project } : {}) });
-  }
-  return uses;
-}
-
-/** helm 2.x writes `kubernetes { … }` (a block), helm 3.x `kubernetes = { … }` (an object). */
-function connectionBlock(value: Value | undefined): Values | undefined {
-  return isObject(value) ? value : block(value);
-}
-
-/**
- * The cluster a provider's host is built from. References are qualified from the root
- * (`module.gke.google_container_cluster.primary.endpoint`), variables and module outputs
- * already followed to the resource they come from.
- */
-function clusterOf(host: Value | undefined, ctx: RuleContext): Resource | undefined {
-  if (!isUnknown(host)) return undefined;
-  for (const reference of host.references) {
-    const parsed = parseReference(reference);
-    if (parsed.kind !== "resource" && parsed.kind !== "data") continue;
-    const instance = parsed.index === undefined ? undefined : `${parsed.target}[${/^\d+$/.test(parsed.index) ? parsed.index : JSON.stringify(parsed.index)}]`;
-    const found = (instance && ctx.model.byAddress.get(instance)) || ctx.model.byAddress.get(parsed.target) || ctx.model.byAddress.get(`${parsed.target}[0]`);
-    if (found?.type === CLUSTER) return found;
-  }
-  return undefined;
-}
 
 /**
  * GKE010: Kubernetes providers configured from a cluster authenticate with a Google token
@@ -79,9 +30,15 @@ export const gke010ClusterCredentialsAccess: Rule = {
     googleDocUrl: "https://cloud.google.com/kubernetes-engine/docs/troubleshooting/4xx-errors",
     resourceTypes: [CLUSTER],
   },
+  // container.clusters.get, tested where each provider's cluster already is.
+  liveNeeds: (ctx) => {
+    const callerPermissions: Record<string, string[]> = {};
+    for (const use of ctx.facts.kubernetesProviders) if (use.project && !ctx.iam.catalog.isCreatedHere(use.project)) callerPermissions[use.project] = ["container.clusters.get"];
+    return { callerPermissions };
+  },
   check(ctx: RuleContext): Verdict[] {
     const verdicts: Verdict[] = ctx.gke.clusters.map((c) => legacyAuthVerdict(c.resource));
-    for (const use of kubernetesProvidersFromClusters(ctx)) verdicts.push(providerVerdict(use, ctx));
+    for (const use of ctx.facts.kubernetesProviders) verdicts.push(providerVerdict(use, ctx));
     return verdicts;
   },
 };
@@ -139,10 +96,9 @@ function providerVerdict(use: KubeProviderUse, ctx: RuleContext): Verdict {
   if (!project) {
     return { status: "unknown", address, message: `The ${label} connects with ${source}; the project of ${address} is not known, so container.clusters.get cannot be checked`, decideWith: "set project on the cluster or its provider", details };
   }
-  const live = ctx.live?.projects[project];
-  const held = live && !isLiveError(live) ? live.callerPermissions : undefined;
-  if (Array.isArray(held)) {
-    if (held.includes("container.clusters.get")) return { status: "pass", address, message: `The ${label} connects with ${source}, and the identity running it holds container.clusters.get on ${project} (read live)`, details };
+  const held = ctx.live.callerPermissions(project);
+  if (held && "value" in held) {
+    if (held.value.includes("container.clusters.get")) return { status: "pass", address, message: `The ${label} connects with ${source}, and the identity running it holds container.clusters.get on ${project} (read live)`, details };
     return { status: "fail", address, message: `The identity running the ${label} lacks container.clusters.get on ${project} (read live): 403 Required "container.clusters.get" permission(s)`, remediation: clusterViewerRemediation(project), details };
   }
   return {

@@ -10,7 +10,8 @@ import { CLOUD_PLATFORM_SCOPE, pullScopes } from "../facts/gke/access-scopes";
 import { denyPoliciesText } from "./deny";
 import type { Denials } from "../facts/iam/index-grants";
 import { existingRepositoryName } from "../facts/gke/registries";
-import { isLiveError, type LiveBinding } from "../facts/live";
+import type { LiveBinding } from "../facts/live";
+import { existingProject, type LiveNeeds } from "../facts/live-request";
 
 const REPOSITORY = "google_artifact_registry_repository";
 const PULL = "artifactregistry.repositories.downloadArtifacts";
@@ -52,6 +53,7 @@ export const gke011RegistryPull: Rule = {
     googleDocUrl: "https://cloud.google.com/artifact-registry/docs/integrate-gke",
     resourceTypes: [CLUSTER, NODE_POOL, REPOSITORY],
   },
+  liveNeeds: registriesToRead,
   check(ctx: RuleContext): Verdict[] {
     const repositories = (ctx.model.byType.get(REPOSITORY) ?? []).filter((r) => r.mode === "managed" && r.change !== "delete");
     if (repositories.length === 0) return [];
@@ -278,6 +280,24 @@ function canPull(identity: Identity, repo: Resource, grants: RepoGrant[], change
   return granted;
 }
 
+/**
+ * Registries that may exist already, when nodes may pull from them: their own IAM policy may let the
+ * node accounts pull, and a registry in another project has that project's policy to weigh too.
+ */
+function registriesToRead(ctx: RuleContext): LiveNeeds {
+  if (ctx.gke.nodeIdentities.length === 0) return {};
+  const projects: string[] = [];
+  const artifactRepositories: string[] = [];
+  for (const repo of ctx.model.byType.get(REPOSITORY) ?? []) {
+    if (repo.mode !== "managed" || repo.change === "delete") continue;
+    const project = existingProject(ctx.iam.catalog.projectOf(repo));
+    if (project) projects.push(project);
+    const name = existingRepositoryName(repo, ctx.iam.catalog);
+    if (name) artifactRepositories.push(name);
+  }
+  return { projects, artifactRepositories };
+}
+
 /** Whether a grant gives the account the permission on the repository, deny policies aside. */
 function grantAnswer(identity: Identity, repo: Resource, grants: RepoGrant[], changes: RepoPolicyChanges | undefined, answers: Map<string, Verdict["status"] | { reason: string }>, ctx: RuleContext): Verdict["status"] | { reason: string } {
   for (const g of grants) {
@@ -316,18 +336,18 @@ function liveRepositoryAnswer(identity: Identity, repo: Resource, changes: RepoP
   if (change === "create" || change === "replace") return "fail";
   // The plan's own policy replaces the live one; its grants were weighed above.
   if (changes?.wholePolicy) return "fail";
-  if (!ctx.live) {
+  if (!ctx.live.enabled) {
     // A configuration (cdk.tf.json) does not say whether its account exists: offline it is taken
     // as new, as for project grants; live, a policy that names it shows that it exists.
     if (change === "planned") return "fail";
     return { reason: `${repo.address} may exist already, and its own IAM policy cannot be seen without --live` };
   }
-  const found = liveRepository(name, ctx);
+  const found = ctx.live.repository(name, (project) => ctx.iam.catalog.canonical(project));
   if (!found) return { reason: `--live did not read the IAM policy of ${repo.address}` };
-  if (isLiveError(found)) return { reason: `the IAM policy of ${repo.address} could not be read: ${found.missingPermission ? `the caller lacks ${found.missingPermission}` : found.error}` };
-  if (!found.exists) return "fail";
+  if (!("value" in found)) return { reason: `the IAM policy of ${repo.address} could not be read: ${found.missingPermission ? `the caller lacks ${found.missingPermission}` : found.unreadable}` };
+  if (!found.value.exists) return "fail";
   let maybe: string | undefined;
-  for (const binding of survivingBindings(found.iamPolicy ?? [], changes, ctx)) {
+  for (const binding of survivingBindings(found.value.iamPolicy ?? [], changes, ctx)) {
     for (const member of binding.members) {
       if (sameIdentity(ctx.iam.identities.member(member), identity) !== "yes") continue;
       const contains = ctx.iam.roleContains(binding.role, PULL);
@@ -338,19 +358,6 @@ function liveRepositoryAnswer(identity: Identity, repo: Resource, changes: RepoP
     }
   }
   return maybe ? { reason: maybe } : "fail";
-}
-
-/** The live repository whose project (id or number), location and id are the same as `name`'s. */
-function liveRepository(name: string, ctx: RuleContext) {
-  const repositories = ctx.live?.artifactRepositories ?? {};
-  if (repositories[name]) return repositories[name];
-  const [, project, , location, , id] = name.split("/");
-  const canonical = ctx.iam.catalog.canonical(project ?? "");
-  for (const [key, value] of Object.entries(repositories)) {
-    const parts = key.split("/");
-    if (parts[3] === location && parts[5] === id && ctx.iam.catalog.canonical(parts[1] ?? "") === canonical) return value;
-  }
-  return undefined;
 }
 
 /** Live bindings that survive the apply: an authoritative binding replaces its role's, a destroyed member grant goes. */

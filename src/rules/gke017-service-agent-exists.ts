@@ -1,7 +1,6 @@
 import type { Rule, RuleContext, Verdict } from "./types";
 import { worstPerAddress } from "./worst-per-address";
 import type { Resource } from "../model/types";
-import { isLiveError } from "../facts/live";
 import { SERVICE_AGENT_CREATION } from "../knowledge/preconditions";
 import { googleIdentity } from "../knowledge/service-agents";
 import { PROJECT_SERVICE, serviceResources } from "../facts/gke/project-services";
@@ -68,9 +67,9 @@ function checkGrant(grant: AgentGrant, ctx: RuleContext, created: ReadonlySet<st
       details,
     };
   }
-  const live = ctx.live?.projects[project];
-  if (live && !isLiveError(live) && Array.isArray(live.enabledServices)) {
-    if (live.enabledServices.includes(grant.api)) return { status: "pass", address, message: `${grant.api} is enabled in ${project} (read live), so ${who} exists`, details };
+  const live = ctx.live.enabledServices(project);
+  if (live && "value" in live) {
+    if (live.value.includes(grant.api)) return { status: "pass", address, message: `${grant.api} is enabled in ${project} (read live), so ${who} exists`, details };
     return { status: "fail", address, message: `${address} grants to ${who}, but ${grant.api} is not enabled in ${project} (read live) and the grant does not wait for anything that enables it`, remediation: fix, details };
   }
   // An existing project that enables nothing here: whether the API is on is GKE003's question.

@@ -1,7 +1,9 @@
 import type { Model } from "../model/types";
 import type { GkeFacts } from "../facts/gke/node-identities";
 import type { IamIndex } from "../facts/iam/index-grants";
-import type { LiveFacts } from "../facts/live";
+import type { Facts } from "../facts/index";
+import type { LiveView } from "../facts/live-view";
+import type { LiveNeeds } from "../facts/live-request";
 import type { FixAction, FixTarget } from "./fix-actions";
 
 export type Severity = "error" | "warning" | "info";
@@ -51,13 +53,22 @@ export interface RuleContext {
   model: Model;
   gke: GkeFacts;
   iam: IamIndex;
-  /** Facts read from the live project (`--live`), when given. */
-  live?: LiveFacts;
+  /** Facts derived from the model that several rules read, built once per model on first use. */
+  facts: Facts;
+  /** What `--live` read, through typed accessors; `live.enabled` is false offline. */
+  live: LiveView;
 }
 
 export interface Rule {
   meta: RuleMeta;
   check(ctx: RuleContext): Verdict[];
+  /**
+   * What `--live` must read for this rule to decide, beyond what the fact base reads anyway
+   * (the IAM policies of the projects the input names, and the roles it grants). Called on the
+   * offline context of each model before anything is read; things the apply creates are not asked
+   * for (see `existingProject`). The planner merges every rule's needs into one request.
+   */
+  liveNeeds?(ctx: RuleContext): LiveNeeds;
   /** The fix the CDKTF aspect applies with `{ fix: true }`, for rules whose findings it can fix. */
   aspectFix?: AspectFix;
 }

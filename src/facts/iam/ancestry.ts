@@ -5,7 +5,7 @@ import type { ProjectCatalog } from "./projects";
 import type { Identity, IdentityResolver } from "./identity";
 import type { Grant } from "./grants";
 import { addToList } from "../../model/multimap";
-import { isLiveError, type LiveFacts } from "../live";
+import type { LiveView } from "../live-view";
 
 /**
  * Grants made on a folder or organisation reach every project below it
@@ -23,7 +23,7 @@ export class ProjectAncestry {
   /** Projects whose whole ancestry --live read. */
   private readonly readLive = new Set<string>();
 
-  constructor(private readonly model: Model, catalog: ProjectCatalog, live?: LiveFacts) {
+  constructor(private readonly model: Model, catalog: ProjectCatalog, live?: LiveView) {
     for (const folder of model.byType.get("google_folder") ?? []) {
       const parent = this.node(folder.values.parent, "any");
       if (!parent) continue;
@@ -36,8 +36,8 @@ export class ProjectAncestry {
       if (parent) this.projectParent.set(id, parent);
     }
     // The live ancestry (`projects/p`, `folders/f`, …, `organizations/o`) is what Google says now.
-    for (const [key, project] of Object.entries(live?.projects ?? {})) {
-      if (isLiveError(project) || !Array.isArray(project.ancestry)) continue;
+    for (const [key, project] of live?.projectsRead() ?? []) {
+      if (!project.ancestry) continue;
       const id = catalog.canonical(project.projectId ?? key);
       const above = project.ancestry.filter((n) => n.startsWith("folders/") || n.startsWith("organizations/"));
       this.readLive.add(id);
@@ -138,7 +138,7 @@ export interface AncestorGrant {
  * shows (`grants`, so the project-level questions see them), and every one as made (`ancestorGrants`),
  * so a project whose ancestry is not shown can say that such a grant may reach it.
  */
-export function inheritedGrants(model: Model, catalog: ProjectCatalog, identities: IdentityResolver, live?: LiveFacts): { grants: Grant[]; ancestorGrants: AncestorGrant[]; ancestry: ProjectAncestry } {
+export function inheritedGrants(model: Model, catalog: ProjectCatalog, identities: IdentityResolver, live?: LiveView): { grants: Grant[]; ancestorGrants: AncestorGrant[]; ancestry: ProjectAncestry } {
   const ancestry = new ProjectAncestry(model, catalog, live);
   const below = ancestry.descendants();
   const grants: Grant[] = [];

@@ -1,5 +1,5 @@
-import type { LiveDenyRule, LiveFacts } from "../live";
-import { isLiveError } from "../live";
+import type { LiveDenyRule } from "../live";
+import type { LiveView } from "../live-view";
 import type { Denials } from "./grants";
 import type { Identity } from "./identity";
 
@@ -11,14 +11,13 @@ export type DenyRulesRead = { rules: LiveDenyRule[] } | { unreadable: string };
  * they could not be read; undefined when there is nothing to weigh (offline, the project not
  * read, an identity without an email).
  */
-export function denyRulesFor(live: LiveFacts | undefined, identity: Identity, project: string): DenyRulesRead | undefined {
-  if (!live) return undefined;
-  const entry = live.projects[project];
-  if (!entry || isLiveError(entry) || entry.denyRules === undefined) return undefined;
-  if (isLiveError(entry.denyRules)) return { unreadable: `the IAM deny policies of ${project} could not be read: ${entry.denyRules.error}` };
+export function denyRulesFor(live: LiveView, identity: Identity, project: string): DenyRulesRead | undefined {
+  const read = live.denyRules(project);
+  if (!read || ("unreadable" in read && read.whole)) return undefined;
+  if (!("value" in read)) return { unreadable: `the IAM deny policies of ${project} could not be read: ${read.unreadable}` };
   if (!identity.email) return undefined;
   const principal = `principal://iam.googleapis.com/projects/-/serviceAccounts/${identity.email}`;
-  const rules = entry.denyRules.filter((rule) =>
+  const rules = read.value.filter((rule) =>
     (rule.deniedPrincipals.includes(principal) || rule.deniedPrincipals.includes("principalSet://goog/public:all")) && !rule.exceptionPrincipals.includes(principal),
   );
   return { rules };

@@ -1,6 +1,7 @@
 import type { Model } from "../../model/types";
 import { isUnknown, type Unknown } from "../../model/unknown";
 import type { LiveFacts } from "../live";
+import { liveView, type LiveView } from "../live-view";
 import { roleHasPermission } from "../../knowledge/roles";
 import { ProjectCatalog } from "./projects";
 import { IdentityResolver, sameIdentity, type Identity } from "./identity";
@@ -30,11 +31,13 @@ export class IamIndex {
   /** Custom roles defined in the configuration, by role name and by address. */
   private readonly customRoles: Map<string, CustomRole>;
   private readonly lookup: GrantLookup;
+  private readonly live: LiveView;
 
   constructor(
     readonly model: Model,
-    private readonly live?: LiveFacts,
+    liveFacts?: LiveFacts,
   ) {
+    const live = (this.live = liveView(liveFacts));
     this.catalog = new ProjectCatalog(model, live);
     this.identities = new IdentityResolver(model, this.catalog);
     const configured = readConfiguredIam(model, this.catalog, this.identities);
@@ -241,8 +244,8 @@ export class IamIndex {
   roleContains(role: string, permission: string): boolean | "unknown" {
     const custom = this.customRoles.get(role);
     if (custom) return isUnknown(custom.permissions) ? "unknown" : custom.permissions.includes(permission);
-    const live = this.live?.roles[role];
-    if (Array.isArray(live)) return live.includes(permission);
+    const live = this.live.rolePermissions(role);
+    if (live && "value" in live) return live.value.includes(permission);
     return roleHasPermission(role, permission);
   }
 

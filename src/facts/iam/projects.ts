@@ -1,7 +1,6 @@
 import type { Model, Resource, Value } from "../../model/types";
 import { isUnknown, Unknown } from "../../model/unknown";
-import type { LiveFacts } from "../live";
-import { isLiveError } from "../live";
+import type { LiveView } from "../live-view";
 
 /** A project as the engine can name it: a key (its id, or its number when no id is known). */
 export type ProjectResolution = { key: string; createdHere: boolean } | { key?: undefined; reason: string };
@@ -18,16 +17,14 @@ export class ProjectCatalog {
   /** Addresses of `google_project` resources / data sources, to resolve `X.number` references. */
   private readonly projectOfAddress = new Map<string, ProjectResolution>();
 
-  constructor(private readonly model: Model, live?: LiveFacts) {
+  constructor(private readonly model: Model, live?: LiveView) {
     for (const r of model.byType.get("google_project") ?? []) {
       const id = typeof r.values.project_id === "string" ? r.values.project_id : undefined;
       const number = typeof r.values.number === "string" || typeof r.values.number === "number" ? String(r.values.number) : undefined;
       if (id && number) this.link(id, number);
       if (r.mode === "managed" && id && r.change !== "delete") this.created.add(id);
     }
-    for (const p of Object.values(live?.projects ?? {})) {
-      if (!isLiveError(p)) this.link(p.projectId, p.projectNumber);
-    }
+    for (const [, p] of live?.projectsRead() ?? []) this.link(p.projectId, p.projectNumber);
     for (const r of model.byType.get("google_project") ?? []) {
       const id = typeof r.values.project_id === "string" ? r.values.project_id : undefined;
       this.projectOfAddress.set(

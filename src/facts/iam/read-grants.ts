@@ -1,8 +1,8 @@
 import type { Model, Resource, Value } from "../../model/types";
 import { isUnknown, Unknown } from "../../model/unknown";
 import { stringList, blocks } from "../../model/access";
-import type { LiveFacts, LiveBinding } from "../live";
-import { isLiveError } from "../live";
+import type { LiveBinding } from "../live";
+import type { LiveView } from "../live-view";
 import { PROJECT_IAM } from "../../knowledge/iam-resources";
 import type { ProjectCatalog, ProjectResolution } from "./projects";
 import type { IdentityResolver, Identity } from "./identity";
@@ -154,12 +154,11 @@ class ProjectIamReader {
 }
 
 /** The grants of the project policies (and their ancestors') that --live read. */
-export function readLiveGrants(live: LiveFacts | undefined, catalog: ProjectCatalog, identities: IdentityResolver): Grant[] {
+export function readLiveGrants(live: LiveView, catalog: ProjectCatalog, identities: IdentityResolver): Grant[] {
   const grants: Grant[] = [];
   // A project read live may be stored under its id and under its number: one policy, added once.
   const added = new Set<string>();
-  for (const [key, project] of Object.entries(live?.projects ?? {})) {
-    if (isLiveError(project)) continue;
+  for (const [key, project] of live.projectsRead()) {
     const resolution: ProjectResolution = { key: catalog.canonical(project.projectId ?? key), createdHere: false };
     if (added.has(resolution.key)) continue;
     added.add(resolution.key);
@@ -168,20 +167,21 @@ export function readLiveGrants(live: LiveFacts | undefined, catalog: ProjectCata
         grants.push({ role: b.role, identity: identities.member(m), project: resolution, kind, conditional: b.condition !== undefined, destroyed: false });
       }
     };
-    if (Array.isArray(project.iamPolicy)) add(project.iamPolicy, "live");
+    if (project.iamPolicy && "value" in project.iamPolicy) add(project.iamPolicy.value, "live");
     // Read on a folder or the organisation: inherited, so the plan's project-level changes cannot take it away.
-    for (const policy of Object.values(project.ancestorPolicies ?? {})) if (Array.isArray(policy)) add(policy, "inherited");
+    for (const { policy } of project.ancestorPolicies) if (policy && "value" in policy) add(policy.value, "inherited");
   }
   return grants;
 }
 
 /** Whether the live project policy (and its ancestors') were read, so no grant is invisible. */
-export function liveCoverage(live: LiveFacts | undefined, catalog: ProjectCatalog, project: string): { complete: boolean; reason?: string } {
-  if (!live) return { complete: false, reason: "grants made outside this configuration cannot be seen without --live" };
-  const entry = Object.entries(live.projects).find(([k, p]) => catalog.canonical(k) === project || (!isLiveError(p) && (p.projectId === project || p.projectNumber === project)))?.[1];
-  if (!entry || isLiveError(entry)) return { complete: false, reason: `the live project ${project} could not be read${entry ? `: ${entry.error}` : ""}` };
-  if (!Array.isArray(entry.iamPolicy)) return { complete: false, reason: `the IAM policy of ${project} could not be read${entry.iamPolicy ? `: ${entry.iamPolicy.error}` : ""}` };
-  const unreadable = Object.entries(entry.ancestorPolicies ?? {}).find(([, p]) => isLiveError(p));
-  if (unreadable) return { complete: false, reason: `the IAM policy of ${unreadable[0]} could not be read` };
+export function liveCoverage(live: LiveView, catalog: ProjectCatalog, project: string): { complete: boolean; reason?: string } {
+  if (!live.enabled) return { complete: false, reason: "grants made outside this configuration cannot be seen without --live" };
+  const entry = live.projectMatching(project, (key) => catalog.canonical(key));
+  if (!entry || !("value" in entry)) return { complete: false, reason: `the live project ${project} could not be read${entry ? `: ${entry.unreadable}` : ""}` };
+  const policy = entry.value.iamPolicy;
+  if (!policy || !("value" in policy)) return { complete: false, reason: `the IAM policy of ${project} could not be read${policy ? `: ${policy.unreadable}` : ""}` };
+  const unreadable = entry.value.ancestorPolicies.find(({ policy }) => policy && !("value" in policy));
+  if (unreadable) return { complete: false, reason: `the IAM policy of ${unreadable.node} could not be read` };
   return { complete: true };
 }
