@@ -6,6 +6,7 @@ import { workloadIdentityFacts, type WorkloadIdentityFacts } from "./workload-id
 import { kmsKeyFacts, type KmsKeyFacts } from "./kms-keys";
 import { kubernetesProvidersFromClusters, type KubeProviderUse } from "./kubernetes-providers";
 import { deployerRequirements, type DeployerRequirement } from "./deployer-requirements";
+import { registryFacts, type RegistryFacts } from "./gke/registries";
 
 /**
  * The facts derived from a model that several rules (and the --live planner) read, built once per
@@ -20,6 +21,8 @@ export interface Facts {
   readonly kubernetesProviders: readonly KubeProviderUse[];
   /** What the identity running the apply needs for it (GKE009, and what --live tests). */
   readonly deployerRequirements: readonly DeployerRequirement[];
+  /** The Artifact Registry repositories and their own IAM (GKE011). */
+  readonly registries: RegistryFacts;
 }
 
 const cache = new WeakMap<IamIndex, Facts>();
@@ -36,6 +39,7 @@ function lazyFacts(model: Model, iam: IamIndex, gke: GkeFacts): Facts {
   let kmsKeys: KmsKeyFacts | undefined;
   let kubernetesProviders: KubeProviderUse[] | undefined;
   let deployer: DeployerRequirement[] | undefined;
+  let registries: RegistryFacts | undefined;
   return {
     get sharedVpc() {
       return (sharedVpc ??= sharedVpcFacts(model, iam.catalog, gke));
@@ -51,6 +55,9 @@ function lazyFacts(model: Model, iam: IamIndex, gke: GkeFacts): Facts {
     },
     get deployerRequirements() {
       return (deployer ??= deployerRequirements({ model, iam, gke }, this.kubernetesProviders));
+    },
+    get registries() {
+      return (registries ??= registryFacts(model, iam));
     },
   };
 }

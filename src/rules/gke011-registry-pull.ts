@@ -1,7 +1,5 @@
 import type { Rule, RuleContext, Verdict } from "./types";
-import type { Resource, Value } from "../model/types";
-import { isUnknown } from "../model/unknown";
-import { block, blocks, stringAttribute } from "../model/access";
+import type { Resource } from "../model/types";
 import { sameIdentity } from "../facts/iam/index-grants";
 import type { Identity } from "../facts/iam/identity";
 import { CLUSTER, NODE_POOL, type NodeIdentityUse, distinctNodeIdentities } from "../facts/gke/node-identities";
@@ -9,32 +7,12 @@ import { bothRemediations, denyExceptionRemediation, grantRoleRemediation, textR
 import { CLOUD_PLATFORM_SCOPE, pullScopes } from "../facts/gke/access-scopes";
 import { denyPoliciesText } from "./deny";
 import type { Denials } from "../facts/iam/index-grants";
-import { existingRepositoryName } from "../facts/gke/registries";
+import { REPOSITORY, existingRepositoryName, type RepoGrant, type RepoPolicyChanges } from "../facts/gke/registries";
 import type { LiveBinding } from "../facts/live";
 import { existingProject, type LiveNeeds } from "../facts/live-request";
 
-const REPOSITORY = "google_artifact_registry_repository";
 const PULL = "artifactregistry.repositories.downloadArtifacts";
 const READER = "roles/artifactregistry.reader";
-const REPO_IAM = ["google_artifact_registry_repository_iam_member", "google_artifact_registry_repository_iam_binding"];
-const REPO_POLICY = "google_artifact_registry_repository_iam_policy";
-
-interface RepoGrant {
-  role: string | undefined;
-  identity: Identity;
-  conditional: boolean;
-  resource: Resource;
-}
-
-/** What the plan does to a repository's own policy that is already there: what of it survives the apply. */
-interface RepoPolicyChanges {
-  /** `_iam_binding` resources that stay: authoritative for their role. */
-  authoritativeRoles: Set<string | undefined>;
-  /** `_iam_member` resources the plan destroys: those live grants go with them. */
-  destroyed: RepoGrant[];
-  /** A `_iam_policy` that stays replaces the whole live policy. */
-  wholePolicy?: Resource;
-}
 
 /**
  * GKE011: when the configuration has a private Artifact Registry repository, the node accounts
@@ -55,9 +33,8 @@ export const gke011RegistryPull: Rule = {
   },
   liveNeeds: registriesToRead,
   check(ctx: RuleContext): Verdict[] {
-    const repositories = (ctx.model.byType.get(REPOSITORY) ?? []).filter((r) => r.mode === "managed" && r.change !== "delete");
+    const { repositories, grants: repoGrants, changes } = ctx.facts.registries;
     if (repositories.length === 0) return [];
-    const { grants: repoGrants, changes } = repositoryGrants(ctx, repositories);
     const answers = new Map<string, Verdict["status"] | { reason: string }>();
     return distinctNodeIdentities(ctx.gke).map((use) => {
       // The scopes of every place sharing this check (a cluster's default pool and auto-provisioning).
@@ -121,94 +98,6 @@ function scopeFailure(uses: NodeIdentityUse[], repositories: Resource[]): Verdic
     };
   }
   return undefined;
-}
-
-/** Repository-level grants, by repository address, read once; and what the plan changes of the live policies. */
-function repositoryGrants(ctx: RuleContext, repositories: Resource[]): { grants: Map<string, RepoGrant[]>; changes: Map<string, RepoPolicyChanges> } {
-  const byName = new Map<string, Resource>();
-  for (const r of repositories) {
-    const name = stringAttribute(r.values, "repository_id");
-    if (typeof name === "string") byName.set(name, r);
-  }
-  const out = new Map<string, RepoGrant[]>();
-  const changes = new Map<string, RepoPolicyChanges>();
-  const changesOf = (repo: Resource) => {
-    let entry = changes.get(repo.address);
-    if (!entry) changes.set(repo.address, (entry = { authoritativeRoles: new Set(), destroyed: [] }));
-    return entry;
-  };
-  for (const type of REPO_IAM) {
-    for (const g of ctx.model.byType.get(type) ?? []) {
-      if (g.mode !== "managed") continue;
-      const repo = repositoryOf(g.values.repository, byName, ctx);
-      if (!repo) continue;
-      const role = typeof g.values.role === "string" ? g.values.role : undefined;
-      const conditional = block(g.values.condition) !== undefined;
-      const members = type.endsWith("_member") ? [g.values.member] : Array.isArray(g.values.members) ? g.values.members : [g.values.members];
-      const grants = members.map((m) => ({ role, identity: ctx.iam.identities.member(m), conditional, resource: g }));
-      if (g.change === "delete") {
-        // Destroying a member grant removes that grant; destroying a binding empties its role.
-        if (type.endsWith("_member")) changesOf(repo).destroyed.push(...grants);
-        else changesOf(repo).authoritativeRoles.add(role);
-        continue;
-      }
-      if (type.endsWith("_binding")) changesOf(repo).authoritativeRoles.add(role);
-      const list = out.get(repo.address) ?? [];
-      list.push(...grants);
-      out.set(repo.address, list);
-    }
-  }
-  for (const g of ctx.model.byType.get(REPO_POLICY) ?? []) {
-    if (g.mode !== "managed") continue;
-    const repo = repositoryOf(g.values.repository, byName, ctx);
-    if (!repo) continue;
-    // Destroying the policy resource leaves the repository with an empty policy.
-    changesOf(repo).wholePolicy = g;
-    if (g.change === "delete") continue;
-    const list = out.get(repo.address) ?? [];
-    list.push(...policyGrants(g, ctx));
-    out.set(repo.address, list);
-  }
-  return { grants: out, changes };
-}
-
-/**
- * The grants of a repository `_iam_policy`: `policy_data` is JSON in a plan, or a reference to a
- * `google_iam_policy` data source in a configuration. When neither can be read, one grant of an
- * unknown role to an unknown member stands for it, so the verdict stays open rather than failing.
- */
-function policyGrants(policy: Resource, ctx: RuleContext): RepoGrant[] {
-  const data = policy.values.policy_data;
-  const unreadable = (reason: string): RepoGrant[] => [{ role: undefined, identity: { kind: "unknown", display: `(members of ${policy.address})`, reason }, conditional: false, resource: policy }];
-  let bindings: Array<{ role?: unknown; members?: unknown; condition?: unknown }> | undefined;
-  if (typeof data === "string") {
-    try {
-      bindings = (JSON.parse(data) as { bindings?: typeof bindings }).bindings ?? [];
-    } catch {
-      return unreadable(`${policy.address}.policy_data is not valid JSON`);
-    }
-  } else if (isUnknown(data)) {
-    const source = data.references.map((ref) => ctx.model.byAddress.get(ref.replace(/\.policy_data$/, ""))).find((r) => r?.type === "google_iam_policy");
-    if (source) bindings = blocks(source.values.binding).map((b) => ({ role: b.role, members: b.members, condition: block(b.condition) }));
-  }
-  if (!bindings) return unreadable(`the policy of ${policy.address} is only known after apply`);
-  return bindings.flatMap((b) => {
-    const role = typeof b.role === "string" ? b.role : undefined;
-    const conditional = b.condition !== undefined && b.condition !== null;
-    const members = Array.isArray(b.members) ? (b.members as Value[]) : [b.members as Value];
-    return members.map((m) => ({ role, identity: ctx.iam.identities.member(m), conditional, resource: policy }));
-  });
-}
-
-function repositoryOf(value: Value | undefined, byName: Map<string, Resource>, ctx: RuleContext): Resource | undefined {
-  if (isUnknown(value)) {
-    for (const ref of value.references) {
-      const found = ctx.model.byAddress.get(ref.replace(/\.(name|id|repository_id)$/, ""));
-      if (found?.type === REPOSITORY) return found;
-    }
-    return undefined;
-  }
-  return typeof value === "string" ? byName.get(value.split("/").pop()!) : undefined;
 }
 
 function checkUse(use: NodeIdentityUse, repositories: Resource[], repoGrants: Map<string, RepoGrant[]>, changes: Map<string, RepoPolicyChanges>, answers: Map<string, Verdict["status"] | { reason: string }>, ctx: RuleContext): Verdict {
@@ -288,8 +177,7 @@ function registriesToRead(ctx: RuleContext): LiveNeeds {
   if (ctx.gke.nodeIdentities.length === 0) return {};
   const projects: string[] = [];
   const artifactRepositories: string[] = [];
-  for (const repo of ctx.model.byType.get(REPOSITORY) ?? []) {
-    if (repo.mode !== "managed" || repo.change === "delete") continue;
+  for (const repo of ctx.facts.registries.repositories) {
     const project = existingProject(ctx.iam.catalog.projectOf(repo));
     if (project) projects.push(project);
     const name = existingRepositoryName(repo, ctx.iam.catalog);
