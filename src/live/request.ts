@@ -49,49 +49,53 @@ function factBaseNeeds(ctx: RuleContext): LiveNeeds {
   return { projects, roles };
 }
 
-/** The union of what the fact base and the rules need, as the sorted request the reader takes. */
+/**
+ * The union of what the fact base and the rules need, as the sorted request the reader takes. Any
+ * field of the request merges the same way (a list: the union; per key: the union of each key's
+ * lists), so a new kind of read is a field of `LiveRequest` and nothing here. The fields every
+ * request has are always written; the others only when something asks for them.
+ */
 class Needs {
-  private readonly lists = {
-    projects: new Set<string>(),
-    serviceAccounts: new Set<string>(),
-    roles: new Set<string>(),
-    actAsChecks: new Set<string>(),
-    defaultServiceAccountProjects: new Set<string>(),
-    artifactRepositories: new Set<string>(),
-  };
-  private readonly callerPermissions = new Map<string, Set<string>>();
-  private readonly resourceCallerPermissions = new Map<string, Set<string>>();
+  private readonly lists = new Map<string, Set<string>>();
+  private readonly perKey = new Map<string, Map<string, Set<string>>>();
 
   add(needs: LiveNeeds): void {
-    for (const name of Object.keys(this.lists) as Array<keyof Needs["lists"]>) for (const value of needs[name] ?? []) this.lists[name].add(value);
-    addPermissions(this.callerPermissions, needs.callerPermissions);
-    addPermissions(this.resourceCallerPermissions, needs.resourceCallerPermissions);
+    for (const [field, value] of Object.entries(needs) as Array<[string, readonly string[] | Record<string, readonly string[]> | undefined]>) {
+      if (value === undefined) continue;
+      if (Array.isArray(value)) addAll(getOrAdd(this.lists, field, () => new Set<string>()), value);
+      else for (const [key, list] of Object.entries(value)) addAll(getOrAdd(getOrAdd(this.perKey, field, () => new Map<string, Set<string>>()), key, () => new Set<string>()), list);
+    }
   }
 
   request(): LiveRequest {
-    const sorted = (set: Set<string>) => [...set].sort();
-    const { projects, serviceAccounts, roles, actAsChecks, defaultServiceAccountProjects, artifactRepositories } = this.lists;
-    return {
-      projects: sorted(projects),
-      serviceAccounts: sorted(serviceAccounts),
-      roles: sorted(roles),
-      callerPermissions: sortedLists(this.callerPermissions),
-      actAsChecks: sorted(actAsChecks),
-      defaultServiceAccountProjects: sorted(defaultServiceAccountProjects),
+    const list = (field: string) => [...(this.lists.get(field) ?? [])].sort();
+    const lists = (field: string) => sortedLists(this.perKey.get(field) ?? new Map());
+    const request: LiveRequest = {
+      projects: list("projects"),
+      serviceAccounts: list("serviceAccounts"),
+      roles: list("roles"),
+      callerPermissions: lists("callerPermissions"),
+      actAsChecks: list("actAsChecks"),
+      defaultServiceAccountProjects: list("defaultServiceAccountProjects"),
       // Grants to the accounts read, made outside the configuration, count too.
-      rolesHeldBy: sorted(serviceAccounts).map((email) => `serviceAccount:${email}`),
-      ...(artifactRepositories.size > 0 && { artifactRepositories: sorted(artifactRepositories) }),
-      ...(this.resourceCallerPermissions.size > 0 && { resourceCallerPermissions: sortedLists(this.resourceCallerPermissions) }),
+      rolesHeldBy: list("serviceAccounts").map((email) => `serviceAccount:${email}`),
     };
+    const written = new Set(Object.keys(request));
+    const extra = request as unknown as Record<string, unknown>;
+    for (const [field, set] of this.lists) if (!written.has(field) && set.size > 0) extra[field] = list(field);
+    for (const [field, map] of this.perKey) if (!written.has(field) && map.size > 0) extra[field] = lists(field);
+    return request;
   }
 }
 
-function addPermissions(map: Map<string, Set<string>>, needs: Record<string, string[]> | undefined): void {
-  for (const [key, permissions] of Object.entries(needs ?? {})) {
-    const set = map.get(key) ?? new Set<string>();
-    for (const permission of permissions) set.add(permission);
-    map.set(key, set);
-  }
+function getOrAdd<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) map.set(key, (value = make()));
+  return value;
+}
+
+function addAll(set: Set<string>, values: readonly string[]): void {
+  for (const value of values) set.add(value);
 }
 
 function sortedLists(map: Map<string, Set<string>>): Record<string, string[]> {

@@ -7,6 +7,7 @@ import { ruleContext } from "../../src/engine/context";
 import { factsOf } from "../../src/facts";
 import { allRules } from "../../src/rules";
 import type { Rule } from "../../src/rules/types";
+import type { LiveNeeds } from "../../src/facts/live-request";
 
 const EXAMPLES = join(__dirname, "..", "..", "examples");
 const SRC = join(__dirname, "..", "..", "src");
@@ -55,6 +56,15 @@ describe("a rule carries its own live needs", () => {
     expect(request.resourceCallerPermissions).toEqual({ "organizations/7": ["resourcemanager.organizations.get"] });
     const all = liveRequestFor([model()], [...allRules, asking]);
     expect(all.callerPermissions["shop-prod"]).toEqual(expect.arrayContaining(["compute.networks.use", "container.clusters.create", "iam.serviceAccounts.actAs"]));
+  });
+
+  test("a new kind of read merges with no change to the planner: lists and per-key lists, written only when asked", () => {
+    const newKind = (needs: Record<string, unknown>): Rule => ({ ...asking, liveNeeds: () => needs as LiveNeeds });
+    const request = liveRequestFor([model()], [newKind({ subnetworks: ["b", "a"], subnetworkPermissions: { s2: ["y"], s1: ["x"] } }), newKind({ subnetworks: ["a", "c"], subnetworkPermissions: { s1: ["w"] } })]) as unknown as Record<string, unknown>;
+    expect(request.subnetworks).toEqual(["a", "b", "c"]);
+    expect(request.subnetworkPermissions).toEqual({ s1: ["w", "x"], s2: ["y"] });
+    const quiet = liveRequestFor([model()], [newKind({ subnetworks: [], subnetworkPermissions: {} })]) as unknown as Record<string, unknown>;
+    expect("subnetworks" in quiet || "subnetworkPermissions" in quiet).toBe(false);
   });
 
   test("each need comes from the rule that weighs it", () => {
