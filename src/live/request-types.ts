@@ -1,5 +1,5 @@
 // What --live reads is planned from the fact base and the rules; its shape lives there.
-export type { LiveRequest } from "../facts/live-request";
+export type { LiveRequest } from "../facts/live";
 
 export interface LiveOptions {
   /** Replaces the root of every Google API endpoint; see endpoint.ts. Else PREFLIGHT_API_ENDPOINT. */
