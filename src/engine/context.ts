@@ -6,19 +6,28 @@ import { gkeFacts } from "../facts/gke/node-identities";
 import { factsOf } from "../facts/index";
 import { liveView } from "../facts/live-view";
 
-const offline = new WeakMap<Model, RuleContext>();
-const withLive = new WeakMap<LiveFacts, WeakMap<Model, RuleContext>>();
+const planned = new WeakMap<Model, RuleContext>();
 
 /**
- * The fact base of one model, as every rule reads it: built once per model and set of live facts,
- * so planning the live reads and checking the model offline share one IAM index and one set of GKE
- * facts. (With --live the check needs the index built with what was read: project numbers link to
- * ids, live grants and ancestry join in, so that one is built again.)
+ * The offline fact base of one model, as every rule reads it: built once, so planning what --live
+ * reads and the check that follows (offline, when there is nothing to read) share one IAM index and
+ * one set of GKE facts. Kept until the model is checked ({@link checkingContext}).
  */
-export function ruleContext(model: Model, live?: LiveFacts): RuleContext {
-  const cache = live ? (withLive.get(live) ?? withLive.set(live, new WeakMap()).get(live)!) : offline;
-  let ctx = cache.get(model);
-  if (!ctx) cache.set(model, (ctx = buildContext(model, live)));
+export function ruleContext(model: Model): RuleContext {
+  let ctx = planned.get(model);
+  if (!ctx) planned.set(model, (ctx = buildContext(model, undefined)));
+  return ctx;
+}
+
+/**
+ * The fact base the check of one model reads: the planned one offline; with live facts a new one,
+ * because what was read changes it (project numbers link to ids, live and inherited grants join the
+ * index, and every project resolution follows the links). Either way the planned one is let go:
+ * a run over many models holds one fact base at a time.
+ */
+export function checkingContext(model: Model, live: LiveFacts | undefined): RuleContext {
+  const ctx = live ? buildContext(model, live) : ruleContext(model);
+  planned.delete(model);
   return ctx;
 }
 

@@ -5,6 +5,8 @@ import { modelFromTerraformJson } from "../../src/inputs/terraform-json";
 import { liveRequestFor } from "../../src/live/request";
 import { ruleContext } from "../../src/engine/context";
 import { factsOf } from "../../src/facts";
+import * as nodeIdentities from "../../src/facts/gke/node-identities";
+import { checkModel } from "../../src/engine/check";
 import { allRules } from "../../src/rules";
 import type { Rule } from "../../src/rules/types";
 import type { LiveNeeds } from "../../src/facts/live-request";
@@ -76,13 +78,22 @@ describe("a rule carries its own live needs", () => {
     expect(liveRequestFor([model()])).toEqual(liveRequestFor([model()], allRules));
   });
 
-  test("planning the reads and checking offline share one fact base per model", () => {
-    const [m] = loadInputs(join(EXAMPLES, "plans", "unknown-existing-account.plan.json"));
-    liveRequestFor([m!]);
-    const ctx = ruleContext(m!);
-    expect(ruleContext(m!)).toBe(ctx);
-    expect(ctx.facts).toBe(factsOf(ctx));
-    expect(ruleContext(m!, { projects: {}, serviceAccounts: {}, roles: {} }).iam).not.toBe(ctx.iam); // live facts change the index
+  test("planning the reads and the offline check that follows share one fact base per model, let go once checked", () => {
+    const built = jest.spyOn(nodeIdentities, "gkeFacts");
+    try {
+      const [m] = loadInputs(join(EXAMPLES, "plans", "unknown-existing-account.plan.json"));
+      liveRequestFor([m!]);
+      const ctx = ruleContext(m!);
+      expect(ctx.facts).toBe(factsOf(ctx));
+      expect(built).toHaveBeenCalledTimes(1);
+      checkModel(m!); // --live found nothing to read: the planned fact base is checked
+      expect(built).toHaveBeenCalledTimes(1);
+      expect(ruleContext(m!)).not.toBe(ctx); // released after the check
+      checkModel(m!, { live: { projects: {}, serviceAccounts: {}, roles: {} } }); // what was read changes the index: built with it
+      expect(built).toHaveBeenCalledTimes(3);
+    } finally {
+      built.mockRestore();
+    }
   });
 });
 
