@@ -63,8 +63,3 @@ export function apiDependencies(name: string): string[] {
   visit(name);
   return [...seen];
 }
-
-/** APIs that depend on `name` (what breaks if it is disabled). */
-export function apiDependents(name: string): string[] {
-  return API_FACTS.filter((api) => apiDependencies(api.name).includes(name)).map((api) => api.name);
-}

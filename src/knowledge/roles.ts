@@ -87,24 +87,6 @@ export function permissionsOfRole(role: string): readonly string[] | undefined {
   return roleInfo(role)?.includedPermissions;
 }
 
-/**
- * Which of `required` the union of `roles` grants, misses, or cannot decide.
- * A permission is missing only when every role answers false.
- */
-export function coverage(
-  roles: readonly string[],
-  required: readonly string[],
-): { granted: string[]; missing: string[]; unknown: string[] } {
-  const result = { granted: [] as string[], missing: [] as string[], unknown: [] as string[] };
-  for (const permission of required) {
-    const answers = roles.map((role) => roleHasPermission(role, permission));
-    if (answers.includes(true)) result.granted.push(permission);
-    else if (answers.includes("unknown")) result.unknown.push(permission);
-    else result.missing.push(permission);
-  }
-  return result;
-}
-
 /** The role GKE documents as the minimum for node service accounts. */
 export const DEFAULT_NODE_SA_ROLE = "roles/container.defaultNodeServiceAccount";
 

@@ -79,10 +79,6 @@ export interface RenderContext {
   inputFiles?: readonly string[];
 }
 
-export function renderOutput(format: FormatName, report: Report, ctx: RenderContext): string {
-  return [...renderOutputChunks(format, report, ctx)].join("");
-}
-
 /** The output in pieces to write one after the other (the JSON report is never one string). */
 export function renderOutputChunks(format: FormatName, report: Report, ctx: RenderContext): Iterable<string> {
   const shown = ctx.includePass || format === "junit" ? report : withoutPasses(report);

@@ -37,12 +37,6 @@ export function gateFails(findings: readonly Gated[], policy: GatePolicy): boole
   return findings.some((f) => outcomeOf(f, policy) === "fail");
 }
 
-export function countOutcomes(findings: readonly Finding[], policy: GatePolicy): Record<Outcome, number> {
-  const counts: Record<Outcome, number> = { fail: 0, warn: 0, pass: 0, suppressed: 0 };
-  for (const f of findings) counts[outcomeOf(f, policy)]++;
-  return counts;
-}
-
 export function parseFailOn(value: string): FailOn {
   if (value === "error" || value === "warning" || value === "never") return value;
   throw new Error(`--fail-on must be error, warning or never (got "${value}")`);

@@ -45,14 +45,6 @@ export function jsonLocator(text: string): (pointer: string) => TextRegion | und
   };
 }
 
-/**
- * Offsets of the text a pointer designates: the member name when the target is an object
- * member (that is the line a reader looks for), else the value itself. End is exclusive.
- */
-export function findPointerSpan(text: string, pointer: string): { start: number; end: number } | undefined {
-  return jsonSpanLocator(text)(pointer);
-}
-
 type ContainerIndex =
   | { kind: "object"; members: Map<string, { keyStart: number; keyEnd: number; valueStart: number }> }
   | { kind: "array"; elements: number[] };
@@ -60,7 +52,8 @@ type ContainerIndex =
 /**
  * Span locator for many pointers into one text. Each container on a pointer's way is indexed
  * once (its members or elements and where they start) and kept, so N pointers into one plan
- * cost one pass over the plan plus their own resources, not N passes.
+ * cost one pass over the plan plus their own resources, not N passes. A span is the member name
+ * when the target is an object member (the line a reader looks for), else the value; end exclusive.
  */
 export function jsonSpanLocator(text: string): (pointer: string) => { start: number; end: number } | undefined {
   const scanner = new Scanner(text);

@@ -1,4 +1,9 @@
-import { API_FACTS, GKE_REQUIRED_APIS, apiDependencies, apiDependents, apiFact } from "../../src/knowledge/apis";
+import { API_FACTS, GKE_REQUIRED_APIS, apiDependencies, apiFact } from "../../src/knowledge/apis";
+
+/** APIs that depend on `name` (what breaks if it is disabled). */
+function apiDependents(name: string): string[] {
+  return API_FACTS.filter((api) => apiDependencies(api.name).includes(name)).map((api) => api.name);
+}
 
 describe("GKE APIs", () => {
   it("requires the Kubernetes Engine and Compute Engine APIs", () => {

@@ -4,10 +4,27 @@ import {
   roleHasPermission,
   roleInfo,
   permissionsOfRole,
-  coverage,
   knownRoles,
   coversPermission,
 } from "../../src/knowledge/roles";
+
+/**
+ * Which of `required` the union of `roles` grants, misses, or cannot decide.
+ * A permission is missing only when every role answers false.
+ */
+function coverage(
+  roles: readonly string[],
+  required: readonly string[],
+): { granted: string[]; missing: string[]; unknown: string[] } {
+  const result = { granted: [] as string[], missing: [] as string[], unknown: [] as string[] };
+  for (const permission of required) {
+    const answers = roles.map((role) => roleHasPermission(role, permission));
+    if (answers.includes(true)) result.granted.push(permission);
+    else if (answers.includes("unknown")) result.unknown.push(permission);
+    else result.missing.push(permission);
+  }
+  return result;
+}
 
 const LEGACY_FIVE = [
   "roles/logging.logWriter",

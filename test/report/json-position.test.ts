@@ -1,5 +1,7 @@
 import fc from "fast-check";
-import { findPointerSpan, jsonLocator, parsePointer } from "../../src/text/json-position";
+import { jsonLocator, jsonSpanLocator, parsePointer } from "../../src/text/json-position";
+
+const findPointerSpan = (text: string, pointer: string) => jsonSpanLocator(text)(pointer);
 
 describe("json-position", () => {
   const text = '{\r\n  "a": {"b/c": [10, {"x~y": "v\\"q"}], "b/c2": 1},\n  "dup": 1, "dup": {"k": true}\n}';

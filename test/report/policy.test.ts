@@ -1,7 +1,13 @@
-import { countOutcomes, gateFails, gateSummary, outcomeOf, parseFailOn, parseUnknownPolicy, policyFromOptions, type GatePolicy } from "../../src/report/policy";
+import { gateFails, gateSummary, outcomeOf, parseFailOn, parseUnknownPolicy, policyFromOptions, type GatePolicy } from "../../src/report/policy";
 import { renderJson } from "../../src/report/json";
 import type { Finding } from "../../src/rules/types";
 import { failGke001, passGke003, unknownGke002, waivedGke003 } from "./fixtures/findings";
+
+function countOutcomes(findings: readonly Finding[], policy: GatePolicy): Record<string, number> {
+  const counts: Record<string, number> = { fail: 0, warn: 0, pass: 0, suppressed: 0 };
+  for (const f of findings) counts[outcomeOf(f, policy)]++;
+  return counts;
+}
 
 const warnFail: Finding = { ...failGke001, severity: "warning" };
 const infoFail: Finding = { ...failGke001, severity: "info" };
