@@ -1,5 +1,5 @@
 import { getOwn } from "../model/own-property";
-import { isLiveError, type LiveBinding, type LiveDenyRule, type LiveError, type LiveFacts, type LiveProject, type LiveRepository, type LiveServiceAccount } from "./live";
+import { isLiveError, type LiveBinding, type LiveCryptoKey, type LiveDenyRule, type LiveError, type LiveFacts, type LiveProject, type LiveRepository, type LiveServerConfig, type LiveServiceAccount, type LiveSubnetwork, type LiveWorkloadPool } from "./live";
 
 /**
  * Why a fact `--live` asked for is not known: the error Google gave, the permission it named when it
@@ -142,6 +142,36 @@ export class LiveView {
     if (!found) return undefined;
     if (isLiveError(found)) return unreadable(found);
     return { value: { exists: found.exists, ...(found.iamPolicy && { iamPolicy: found.iamPolicy }) } };
+  }
+
+  /** The IAM policy of a subnetwork (`projects/P/regions/R/subnetworks/S`), read with subnetworks.getIamPolicy (GKE012). */
+  subnetworkPolicy(path: string): LiveRead<LiveBinding[]> {
+    return readValue(this.subnetwork(path)?.iamPolicy);
+  }
+
+  /** A subnetwork's secondary range names, or `exists: false` when Google says it is not there (GKE016). */
+  secondaryRanges(path: string): LiveRead<Exclude<NonNullable<LiveSubnetwork["secondaryRanges"]>, LiveError>> {
+    return readValue(this.subnetwork(path)?.secondaryRanges);
+  }
+
+  /** A Cloud KMS key's state and the IAM policies of the key and its ring (GKE014); undefined when the key was not read. */
+  cryptoKey(path: string): { state: LiveRead<Exclude<NonNullable<LiveCryptoKey["state"]>, LiveError>>; keyPolicy: LiveRead<LiveBinding[]>; ringPolicy: LiveRead<LiveBinding[]> } | undefined {
+    const key = this.facts?.cryptoKeys ? getOwn(this.facts.cryptoKeys, path) : undefined;
+    return key && { state: readValue(key.state), keyPolicy: readValue(key.iamPolicy), ringPolicy: readValue(key.ringIamPolicy) };
+  }
+
+  /** The clusters of a project that set a Workload Identity pool (GKE013). */
+  workloadPool(project: string): LiveRead<LiveWorkloadPool> {
+    return readValue(this.facts?.workloadPools ? getOwn(this.facts.workloadPools, project) : undefined);
+  }
+
+  /** The versions GKE offers in `projects/P/locations/L` (GKE015). */
+  serverConfig(location: string): LiveRead<LiveServerConfig> {
+    return readValue(this.facts?.serverConfigs ? getOwn(this.facts.serverConfigs, location) : undefined);
+  }
+
+  private subnetwork(path: string): LiveSubnetwork | undefined {
+    return this.facts?.subnetworks ? getOwn(this.facts.subnetworks, path) : undefined;
   }
 
   private account(email: string): LiveRead<LiveServiceAccount> {

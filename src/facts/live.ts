@@ -63,6 +63,51 @@ export interface LiveRepository {
   iamPolicy?: LiveBinding[];
 }
 
+/**
+ * A Compute Engine subnetwork the input uses but does not create (GKE012, GKE016), by
+ * `projects/P/regions/R/subnetworks/S`. Each part is read only when a rule needs it.
+ */
+export interface LiveSubnetwork {
+  name: string;
+  /** From subnetworks.get: the names of its secondary ranges; `exists: false` when Google says it is not there. */
+  secondaryRanges?: { exists: true; rangeNames: string[] } | { exists: false } | LiveError;
+  /** Its own IAM policy (subnetworks.getIamPolicy, version 3); grants on the project are in the project's. */
+  iamPolicy?: LiveBinding[] | LiveError;
+}
+
+/** A Cloud KMS key a cluster or node pool uses and the input does not create (GKE014). */
+export interface LiveCryptoKey {
+  /** `projects/P/locations/L/keyRings/R/cryptoKeys/K`. */
+  name: string;
+  /**
+   * From cryptoKeys.get: its purpose and the state of its primary version (`ENABLED`, `DISABLED`,
+   * `DESTROYED`, `DESTROY_SCHEDULED`, …); no `primaryState` when the key has no primary version.
+   */
+  state?: { exists: true; purpose?: string; primaryState?: string } | { exists: false } | LiveError;
+  /** The key's own IAM policy (cryptoKeys.getIamPolicy). */
+  iamPolicy?: LiveBinding[] | LiveError;
+  /** Its key ring's IAM policy (keyRings.getIamPolicy): a grant there covers every key in the ring. */
+  ringIamPolicy?: LiveBinding[] | LiveError;
+}
+
+/** Whether a project already has its Workload Identity pool (GKE013), from its clusters. */
+export interface LiveWorkloadPool {
+  project: string;
+  /** `LOCATION/NAME` of the clusters whose workloadIdentityConfig.workloadPool is set, and the pools they name. */
+  clustersWithPool: Array<{ cluster: string; pool: string }>;
+}
+
+/** The versions GKE offers in one location (GKE015), from getServerConfig. */
+export interface LiveServerConfig {
+  /** `projects/P/locations/L`. */
+  name: string;
+  defaultClusterVersion?: string;
+  validMasterVersions: string[];
+  validNodeVersions: string[];
+  /** Per release channel (`REGULAR`, `STABLE`, `RAPID`, `EXTENDED`): its default and valid versions. */
+  channels: Record<string, { defaultVersion?: string; validVersions: string[] }>;
+}
+
 export interface LiveFacts {
   /**
    * Keyed by every name the project was asked for and by both its id and its number, so a rule
@@ -82,6 +127,14 @@ export interface LiveFacts {
    * from testIamPermissions there: for plans that change folder or organisation IAM.
    */
   resourceCallerPermissions?: Record<string, string[] | LiveError>;
+  /** Subnetworks by `projects/P/regions/R/subnetworks/S` (GKE012, GKE016). Absent when none was asked. */
+  subnetworks?: Record<string, LiveSubnetwork>;
+  /** Cloud KMS keys by `projects/P/locations/L/keyRings/R/cryptoKeys/K` (GKE014). */
+  cryptoKeys?: Record<string, LiveCryptoKey>;
+  /** Per project id: whether a cluster with Workload Identity exists there (GKE013). */
+  workloadPools?: Record<string, LiveWorkloadPool | LiveError>;
+  /** Per `projects/P/locations/L`: the versions GKE offers there (GKE015). */
+  serverConfigs?: Record<string, LiveServerConfig | LiveError>;
 }
 
 /** What `--live` should read. Planned by live/request.ts from the fact base and the rules' `liveNeeds`; read by live/read.ts. */
@@ -116,6 +169,14 @@ export interface LiveRequest {
   artifactRepositories?: string[];
   /** Per folder or organisation (`folders/ID`, `organizations/ID`): permissions to test the caller for there. */
   resourceCallerPermissions?: Record<string, string[]>;
+  /** Subnetworks (`projects/P/regions/R/subnetworks/S`) the input uses and does not create, and what to read of each. */
+  subnetworks?: Record<string, Array<"secondaryRanges" | "iamPolicy">>;
+  /** Cloud KMS keys (`projects/P/locations/L/keyRings/R/cryptoKeys/K`) whose state and IAM policies (key and ring) to read. */
+  cryptoKeys?: string[];
+  /** Projects (ids) whose clusters to list, for whether their Workload Identity pool exists. */
+  workloadPoolProjects?: string[];
+  /** Locations (`projects/P/locations/L`) whose server config (valid versions) to read. */
+  serverConfigs?: string[];
 }
 
 /**

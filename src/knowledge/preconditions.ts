@@ -43,6 +43,8 @@ export const KMS_KEYS = {
   role: "roles/cloudkms.cryptoKeyEncrypterDecrypter",
   /** The permissions a holder of the role uses; other roles count when the role table shows them. */
   permissions: ["cloudkms.cryptoKeyVersions.useToEncrypt", "cloudkms.cryptoKeyVersions.useToDecrypt"],
+  /** States of a key's primary version that cannot encrypt (Cloud KMS `CryptoKeyVersionState`). */
+  unusablePrimaryStates: ["DISABLED", "DESTROYED", "DESTROY_SCHEDULED"] as readonly string[],
   sources: [
     { url: "https://cloud.google.com/kubernetes-engine/docs/how-to/encrypting-secrets", establishes: "application-layer secrets encryption needs the cluster project's GKE service agent to hold Cloud KMS CryptoKey Encrypter/Decrypter on the key; the key should be in the cluster's location (a recommendation)" },
     { url: "https://cloud.google.com/kubernetes-engine/docs/how-to/using-cmek", establishes: "CMEK node boot disks need the cluster project's Compute Engine service agent to hold Cloud KMS CryptoKey Encrypter/Decrypter on the key" },

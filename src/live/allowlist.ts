@@ -169,6 +169,65 @@ export const ALLOWED_METHODS: readonly AllowedMethod[] = [
     path: new RegExp(`^/v2/policies/${SEGMENT}/denypolicies/${SEGMENT}$`),
     permission: "iam.denypolicies.get",
   },
+  {
+    id: "compute.subnetworks.get",
+    service: "compute",
+    response: shapes.SUBNETWORK,
+    httpMethod: "GET",
+    path: new RegExp(`^/compute/v1/projects/${SEGMENT}/regions/${SEGMENT}/subnetworks/${SEGMENT}$`),
+    permission: "compute.subnetworks.get",
+  },
+  {
+    // Compute Engine maps this read to a GET on `/getIamPolicy` (`?optionsRequestedPolicyVersion=3`).
+    id: "compute.subnetworks.getIamPolicy",
+    service: "compute",
+    response: shapes.POLICY,
+    httpMethod: "GET",
+    path: new RegExp(`^/compute/v1/projects/${SEGMENT}/regions/${SEGMENT}/subnetworks/${SEGMENT}/getIamPolicy$`),
+    permission: "compute.subnetworks.getIamPolicy",
+  },
+  {
+    id: "cloudkms.projects.locations.keyRings.cryptoKeys.get",
+    service: "cloudkms",
+    response: shapes.CRYPTO_KEY,
+    httpMethod: "GET",
+    path: new RegExp(`^/v1/projects/${SEGMENT}/locations/${SEGMENT}/keyRings/${SEGMENT}/cryptoKeys/[^/:]+$`),
+    permission: "cloudkms.cryptoKeys.get",
+  },
+  {
+    // Cloud KMS maps this read to a GET (`?options.requestedPolicyVersion=3`).
+    id: "cloudkms.projects.locations.keyRings.cryptoKeys.getIamPolicy",
+    service: "cloudkms",
+    response: shapes.POLICY,
+    httpMethod: "GET",
+    path: new RegExp(`^/v1/projects/${SEGMENT}/locations/${SEGMENT}/keyRings/${SEGMENT}/cryptoKeys/[^/:]+:getIamPolicy$`),
+    permission: "cloudkms.cryptoKeys.getIamPolicy",
+  },
+  {
+    id: "cloudkms.projects.locations.keyRings.getIamPolicy",
+    service: "cloudkms",
+    response: shapes.POLICY,
+    httpMethod: "GET",
+    path: new RegExp(`^/v1/projects/${SEGMENT}/locations/${SEGMENT}/keyRings/[^/:]+:getIamPolicy$`),
+    permission: "cloudkms.keyRings.getIamPolicy",
+  },
+  {
+    // On `locations/-`, for whether a cluster of the project has set its Workload Identity pool.
+    id: "container.projects.locations.clusters.list",
+    service: "container",
+    response: shapes.CLUSTERS_WITH_POOLS,
+    httpMethod: "GET",
+    path: new RegExp(`^/v1/projects/${SEGMENT}/locations/-/clusters$`),
+    permission: "container.clusters.list",
+  },
+  {
+    // Its reference page names no permission; a 403 names the one Google wants.
+    id: "container.projects.locations.getServerConfig",
+    service: "container",
+    response: shapes.SERVER_CONFIG,
+    httpMethod: "GET",
+    path: new RegExp(`^/v1/projects/${SEGMENT}/locations/[^/:]+/serverConfig$`),
+  },
 ];
 
 /**

@@ -136,6 +136,11 @@ export function boundedRequest(request: LiveRequest, env: NodeJS.ProcessEnv): { 
     ...(request.defaultServiceAccountProjects && { defaultServiceAccountProjects: request.defaultServiceAccountProjects.filter((p) => kept.has(p)) }),
     ...(request.artifactRepositories && { artifactRepositories: repositories.filter((name) => kept.has(name.split("/")[1] ?? "")).slice(0, maxAccounts) }),
     ...(request.resourceCallerPermissions && { resourceCallerPermissions: Object.fromEntries(Object.entries(request.resourceCallerPermissions).filter(([name]) => keptHierarchy.has(name))) }),
+    // Resources of the projects kept, at most as many as accounts.
+    ...(request.subnetworks && { subnetworks: Object.fromEntries(Object.entries(request.subnetworks).filter(([name]) => kept.has(name.split("/")[1] ?? "")).slice(0, maxAccounts)) }),
+    ...(request.cryptoKeys && { cryptoKeys: request.cryptoKeys.filter((name) => kept.has(name.split("/")[1] ?? "")).slice(0, maxAccounts) }),
+    ...(request.workloadPoolProjects && { workloadPoolProjects: [...request.workloadPoolProjects].sort().slice(0, maxProjects) }),
+    ...(request.serverConfigs && { serverConfigs: request.serverConfigs.filter((name) => kept.has(name.split("/")[1] ?? "")).slice(0, maxAccounts) }),
   };
   return {
     request: bounded,
@@ -204,5 +209,16 @@ function collectErrors(facts: LiveFacts): Array<{ where: string; error: LiveErro
   for (const [role, permissions] of Object.entries(facts.roles)) if (isLiveError(permissions)) found.push({ where: role, error: permissions });
   for (const [name, repository] of Object.entries(facts.artifactRepositories ?? {})) if (isLiveError(repository)) found.push({ where: `IAM policy of ${name}`, error: repository });
   for (const [name, held] of Object.entries(facts.resourceCallerPermissions ?? {})) if (isLiveError(held)) found.push({ where: `deployer permissions on ${name}`, error: held });
+  for (const [name, subnetwork] of Object.entries(facts.subnetworks ?? {})) {
+    if (isLiveError(subnetwork.secondaryRanges)) found.push({ where: `subnetwork ${name}`, error: subnetwork.secondaryRanges });
+    if (isLiveError(subnetwork.iamPolicy)) found.push({ where: `IAM policy of ${name}`, error: subnetwork.iamPolicy });
+  }
+  for (const [name, key] of Object.entries(facts.cryptoKeys ?? {})) {
+    if (isLiveError(key.state)) found.push({ where: `key ${name}`, error: key.state });
+    if (isLiveError(key.iamPolicy)) found.push({ where: `IAM policy of ${name}`, error: key.iamPolicy });
+    if (isLiveError(key.ringIamPolicy)) found.push({ where: `IAM policy of the key ring of ${name}`, error: key.ringIamPolicy });
+  }
+  for (const [project, pool] of Object.entries(facts.workloadPools ?? {})) if (isLiveError(pool)) found.push({ where: `clusters of ${project}`, error: pool });
+  for (const [name, config] of Object.entries(facts.serverConfigs ?? {})) if (isLiveError(config)) found.push({ where: `server config of ${name}`, error: config });
   return found;
 }

@@ -21,9 +21,17 @@ export interface GoogleClients {
   denyPolicies(): iamV2.PoliciesClient;
   /** Artifact Registry (repository IAM policies), through `@google-cloud/artifact-registry` in REST mode. */
   artifactRegistry(): ArtifactRegistryClient;
+  /**
+   * A plain REST GET through the same guarded client, for Compute Engine, Cloud KMS and the
+   * Container API: their client libraries would add megabytes for a handful of reads. `path` is
+   * the part after the service's root (`compute/v1/projects/…`), its segments already encoded.
+   */
+  restGet(service: RestService, path: string): Promise<unknown>;
 }
 
-export function createClients(auth: GuardedAuthClient, apiEndpoint: string | undefined): GoogleClients {
+export type RestService = "compute" | "cloudkms" | "container";
+
+export function createClients(auth: GuardedAuthClient, apiEndpoint: string | undefined, universeDomain?: string): GoogleClients {
   // The @googleapis clients type `auth` as a few concrete classes; any AuthClient works at run time.
   const sharedAuth = auth as unknown as OAuth2Client;
   const root = (service: "cloudresourcemanager" | "iam" | "serviceusage") => serviceEndpoint(apiEndpoint, service)?.rootUrl;
@@ -58,5 +66,10 @@ export function createClients(auth: GuardedAuthClient, apiEndpoint: string | und
       const endpoint = serviceEndpoint(apiEndpoint, "artifactregistry")?.gax;
       return new ArtifactRegistryClient({ fallback: true, authClient: auth, ...(endpoint ?? {}) });
     }),
+    restGet: async (service, path) => {
+      const rootUrl = serviceEndpoint(apiEndpoint, service)?.rootUrl ?? `https://${service}.${universeDomain || "googleapis.com"}/`;
+      const response = await auth.request<unknown>({ method: "GET", url: `${rootUrl}${path}`, responseType: "json" });
+      return response.data;
+    },
   };
 }

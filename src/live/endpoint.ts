@@ -4,11 +4,11 @@
  * - a plain URL (`http://127.0.0.1:8085`) sends every API to that one root (an emulator, a proxy);
  * - a URL with `{service}` (`https://{service}-myendpoint.p.googleapis.com`) keeps one host per
  *   API, as Private Service Connect endpoints are named (`cloudresourcemanager`, `iam`, `serviceusage`,
- *   `artifactregistry`; `preflight doctor` also `container` and `oauth2`).
+ *   `artifactregistry`, `compute`, `cloudkms`, `container`; `preflight doctor` also `oauth2`).
  *
  * Only scheme, host and port are used: the client libraries put their own `/v1/...` paths after it.
  */
-export type GoogleService = "cloudresourcemanager" | "iam" | "serviceusage" | "artifactregistry" | "container" | "oauth2";
+export type GoogleService = "cloudresourcemanager" | "iam" | "serviceusage" | "artifactregistry" | "compute" | "cloudkms" | "container" | "oauth2";
 
 export interface ServiceEndpoint {
   /** For the `@googleapis/*` clients (`rootUrl`), ends with `/`. */

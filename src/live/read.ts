@@ -15,8 +15,9 @@ import {
 import type { LiveOptions, LiveRequest } from "./request-types";
 import { ALLOWED_METHODS } from "./allowlist";
 import { redactDeep } from "./redact";
-import { DEFAULT_LIMITS, guardedTransport, LiveCallError, type CallRecord, type TransportLimits } from "./transport";
+import { DEFAULT_LIMITS, guardedTransport, type CallRecord, type TransportLimits } from "./transport";
 import { computeDefaultAccountEmail } from "../knowledge/service-agents";
+import { readResources, statusOf, toBinding } from "./read-resources";
 
 export type { LiveOptions, LiveRequest } from "./request-types";
 
@@ -48,7 +49,7 @@ export async function readLive(request: LiveRequest, options: LiveOptions = {}):
     originOf: (service) => originOf(apiEndpoint, service, credentials.client.universeDomain),
     ...(credentials.token && { secrets: [credentials.token] }),
   });
-  const reader = new LiveReader(createClients(auth, apiEndpoint), () => auth.secrets(), options.onProgress);
+  const reader = new LiveReader(createClients(auth, apiEndpoint, credentials.client.universeDomain), () => auth.secrets(), options.onProgress);
   const facts = await reader.read(request);
   // Every string read from an API reaches the rules and the reports: none may carry a credential.
   return { facts: redactDeep(facts, auth.secrets()), calls: auth.calls };
@@ -140,7 +141,8 @@ class LiveReader {
     const hierarchyReads = hierarchy.map(async ([resource, permissions]) => {
       facts.resourceCallerPermissions![resource] = await this.callerPermissionsOn(resource, permissions);
     });
-    await Promise.all([...projectReads, ...accountReads, ...roleReads, ...repositoryReads, ...hierarchyReads]);
+    const resourceReads = readResources(request, facts, { api: this.api, once: (key, read) => this.once(key, read), attempt: (read) => this.attempt(read) });
+    await Promise.all([...projectReads, ...accountReads, ...roleReads, ...repositoryReads, ...hierarchyReads, resourceReads]);
     return facts;
   }
 
@@ -416,32 +418,10 @@ function rolesHeld(project: LiveProject, holders: ReadonlySet<string>): string[]
   return unique(bindings.filter((binding) => binding.members.some((member) => holders.has(member))).map((binding) => binding.role));
 }
 
-function toBinding(binding: { role?: string | null; members?: string[] | null; condition?: { title?: string | null; expression?: string | null } | null }): LiveBinding {
-  const result: LiveBinding = { role: binding.role ?? "", members: binding.members ?? [] };
-  if (binding.condition?.expression) {
-    result.condition = { expression: binding.condition.expression };
-    if (binding.condition.title) result.condition.title = binding.condition.title;
-  }
-  return result;
-}
-
 function accountName(email: string): string {
   // `-` lets IAM find the account's project from its email. The client expands `name` without
   // encoding it, so a `?` or `/` in an email from the input would leave its path segment.
   return `projects/-/serviceAccounts/${encodeURIComponent(email)}`;
-}
-
-/**
- * HTTP status of a failed call when Google said it (its JSON error body came with it): a 404 from
- * a proxy's HTML page does not mean "not found". The gax clients may wrap the transport's error in `cause`.
- */
-function statusOf(error: unknown): number | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current; depth++) {
-    if (current instanceof LiveCallError) return current.fromGoogle ? current.status : undefined;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
 
 function isComputeDefault(member: string): boolean {

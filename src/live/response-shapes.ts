@@ -45,6 +45,28 @@ export const DENY_POLICY: Shape = record({ name: id }, { rules: list(record({}, 
 /** Google's error body (`google.rpc.Status` in JSON): a 404 or 403 is believed only in this shape. */
 export const GOOGLE_ERROR: Shape = record({ error: record({ code: integer }, { message: text, status: id, details: list(record({}, { reason: id, metadata: dictionary(id) })) }) });
 
+// The resource reads of GKE012–GKE016 (src/live/read-resources.ts).
+
+/** Compute Engine `Subnetwork`: the names of its secondary ranges. */
+export const SUBNETWORK: Shape = record({ name: id }, { selfLink: id, secondaryIpRanges: list(record({ rangeName: id }, { ipCidrRange: id })) });
+
+/** Cloud KMS `CryptoKey`: its purpose and primary version's state (absent for keys with no primary). */
+export const CRYPTO_KEY: Shape = record({ name: id }, { purpose: id, primary: record({}, { name: id, state: id }) });
+
+/** Container `ListClustersResponse`, for whether a cluster has set its Workload Identity pool. */
+export const CLUSTERS_WITH_POOLS: Shape = record({}, { clusters: list(record({ name: id }, { location: id, zone: id, workloadIdentityConfig: record({}, { workloadPool: id }) })), missingZones: list(id) });
+
+/** Container `ServerConfig`: the versions offered in a location. */
+export const SERVER_CONFIG: Shape = record(
+  {},
+  {
+    defaultClusterVersion: id,
+    validMasterVersions: list(id),
+    validNodeVersions: list(id),
+    channels: list(record({}, { channel: id, defaultVersion: id, validVersions: list(id) })),
+  },
+);
+
 // The reads of `preflight doctor` (src/doctor/google-reads.ts): what it takes from each answer.
 const clusterCondition = record({}, { code: id, canonicalCode: id, message: text });
 

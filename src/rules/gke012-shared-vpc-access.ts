@@ -1,4 +1,5 @@
 import type { Rule, RuleContext, Verdict } from "./types";
+import { sharedVpcNeeds } from "../facts/live-resource-needs";
 import type { IamIndex, Answer } from "../facts/iam/index-grants";
 import { agentIdentity, type Identity } from "../facts/iam/identity";
 import { CLUSTER } from "../facts/gke/node-identities";
@@ -9,6 +10,7 @@ import type { ClusterNetwork } from "../facts/shared-vpc";
 import { agentOf, isAgentMember } from "../facts/agents";
 import { holdsOn } from "../facts/resource-iam";
 import { createdByThisApply } from "../facts/targets";
+import { holdsInLivePolicy, unreadReason } from "../facts/live-resources";
 import { agentGrantsRemediation, type AgentGrant } from "./agent-grant-fix";
 
 type Holds = { holds: "yes"; how: string } | { holds: "no"; why: string } | { holds: "maybe"; reason: string };
@@ -48,6 +50,7 @@ export const gke012SharedVpcAccess: Rule = {
     googleDocUrl: SHARED_VPC.sources[0].url,
     resourceTypes: [CLUSTER, "google_project_iam_member", "google_project_iam_binding", "google_compute_subnetwork_iam_member", "google_compute_subnetwork_iam_binding"],
   },
+  liveNeeds: sharedVpcNeeds,
   check(ctx: RuleContext): Verdict[] {
     return factsOf(ctx).sharedVpc.clusters.map((network) => checkCluster(network, ctx));
   },
@@ -84,7 +87,7 @@ function checkCluster(network: ClusterNetwork, ctx: RuleContext): Verdict {
       address,
       message: `${address} uses the Shared VPC of ${host.key}; whether ${undetermined.map((r) => `${r.req.who} of ${service} holds ${r.req.role}`).join(" and whether ")} there is not known`,
       reason: [...new Set(undetermined.map((r) => (r.answer.holds === "maybe" ? r.answer.reason : "")))].filter(Boolean).join("; "),
-      decideWith: `--live reads the IAM policy of ${host.key}; a grant made on the subnetwork outside this configuration is only seen with gcloud compute networks subnets get-iam-policy`,
+      decideWith: ctx.live.enabled ? `grant read access to what --live could not read (the reasons above), or check with gcloud projects get-iam-policy ${host.key} and gcloud compute networks subnets get-iam-policy` : `--live reads the IAM policies of ${host.key} and of the subnetwork`,
       remediation: remediation(),
       details,
     };
@@ -110,6 +113,14 @@ function holds(req: Requirement, network: ClusterNetwork, service: string, host:
   if (answer.holds === "no") return { holds: "no", why: answer.why };
   // Nothing on the subnetwork in the input: only a subnetwork this apply creates cannot have grants from elsewhere.
   if (createdByThisApply(subnetwork) || network.hostCreatedByThisApply) return project;
+  const live = subnetwork.path ? ctx.live.subnetworkPolicy(subnetwork.path) : undefined;
+  if (live && "unreadable" in live) return { holds: "maybe", reason: unreadReason(`the IAM policy of ${subnetwork.path}`, live) };
+  if (live) {
+    const onLive = holdsInLivePolicy(live.value, (m) => isAgentMember(m, agent, iam.catalog), (role) => iam.roleContains(role, SHARED_VPC.subnetworkUsePermission), `the IAM policy of ${subnetwork.path}`);
+    if (onLive.holds === "yes") return { holds: "yes", how: onLive.how };
+    if (onLive.holds === "maybe") return onLive;
+    return { holds: "no", why: `nothing grants it on ${host}, nor on the subnetwork (its IAM policy read live)` };
+  }
   return { holds: "maybe", reason: `the IAM policy of the subnetwork ${subnetwork.path ?? subnetwork.resource?.address ?? ""} is not in the input` };
 }
 

@@ -1,4 +1,5 @@
 import { sh } from "./shell";
+import { workloadPoolNeeds } from "../facts/live-resource-needs";
 import type { Rule, RuleContext, Verdict } from "./types";
 import { worstPerAddress } from "./worst-per-address";
 import { CLUSTER } from "../facts/gke/node-identities";
@@ -9,6 +10,8 @@ import { DependencyReach } from "./dependencies";
 import { isCreated } from "../model/change";
 import { dependsOnRemediation, textRemediation } from "./remediation";
 import { hclString } from "./agent-grant-fix";
+import type { LiveView } from "../facts/live-view";
+import { unreadReason } from "../facts/live-resources";
 
 /**
  * GKE013: a grant to a Kubernetes service account (`serviceAccount:PROJECT.svc.id.goog[NS/KSA]`)
@@ -27,13 +30,14 @@ export const gke013WorkloadIdentityPool: Rule = {
     googleDocUrl: WORKLOAD_IDENTITY.sources[0].url,
     resourceTypes: [CLUSTER, "google_service_account_iam_member", "google_service_account_iam_binding", "google_project_iam_member", "google_project_iam_binding"],
   },
+  liveNeeds: workloadPoolNeeds,
   check(ctx: RuleContext): Verdict[] {
     const facts = factsOf(ctx).workloadIdentity;
     const verdicts = facts.clusters.flatMap((use) => checkPool(use) ?? []);
     if (facts.grants.length === 0) return verdicts;
     const creating = new Set(facts.clusters.filter((c) => isCreated(c.cluster)).map((c) => c.cluster.address));
     const reach = new DependencyReach(ctx.model, (r) => creating.has(r.address));
-    for (const grant of facts.grants) verdicts.push(checkGrant(grant, facts.clusters, facts.projectsCreated, reach));
+    for (const grant of facts.grants) verdicts.push(checkGrant(grant, facts.clusters, facts.projectsCreated, reach, ctx.live));
     return worstPerAddress(verdicts);
   },
 };
@@ -58,7 +62,7 @@ function checkPool(use: WorkloadPoolUse): Verdict | undefined {
   };
 }
 
-function checkGrant(grant: WorkloadIdentityGrant, clusters: WorkloadPoolUse[], created: ReadonlySet<string>, reach: DependencyReach): Verdict {
+function checkGrant(grant: WorkloadIdentityGrant, clusters: WorkloadPoolUse[], created: ReadonlySet<string>, reach: DependencyReach, live: LiveView): Verdict {
   const address = grant.resource.address;
   const { poolProject } = grant;
   if (poolProject.key === undefined) {
@@ -90,12 +94,23 @@ function checkGrant(grant: WorkloadIdentityGrant, clusters: WorkloadPoolUse[], c
       details,
     };
   }
+  const listed = live.workloadPool(project);
+  if (listed && "value" in listed && listed.value.clustersWithPool.length > 0) {
+    const [first] = listed.value.clustersWithPool;
+    return { status: "pass", address, message: `the cluster ${first!.cluster} of ${project} runs Workload Identity (read live), so the pool ${pool} exists`, details };
+  }
   return {
     status: "unknown",
     address,
     message: `${address} grants to ${grant.member}; it fails unless a cluster with Workload Identity has already existed in ${project}${toWaitFor.length ? `, and it does not wait for ${toWaitFor[0].address}` : ""}`,
-    reason: `${project} exists outside this apply, and whether its pool ${pool} exists (a cluster with Workload Identity was created there before) is not in the input`,
-    decideWith: `gcloud container clusters list --project=${project} (a cluster with workloadIdentityConfig means the pool exists); --live does not read clusters`,
+    reason: listed
+      ? "unreadable" in listed
+        ? unreadReason(`the clusters of ${project}`, listed)
+        : `no cluster of ${project} has Workload Identity now (read live); the pool ${pool} exists only if one had it before, which Google's API does not show`
+      : `${project} exists outside this apply, and whether its pool ${pool} exists (a cluster with Workload Identity was created there before) is not in the input`,
+    decideWith: listed
+      ? `make ${address} wait for a cluster with Workload Identity in ${project}, or check that the grant succeeds with gcloud iam service-accounts add-iam-policy-binding`
+      : `--live lists the clusters of ${project} (a cluster with workloadIdentityConfig means the pool exists), as does gcloud container clusters list --project=${project}`,
     remediation,
     details,
   };

@@ -1,4 +1,5 @@
 import type { Rule, RuleContext, Verdict } from "./types";
+import { cryptoKeyNeeds } from "../facts/live-resource-needs";
 import { worstPerAddress } from "./worst-per-address";
 import type { Resource } from "../model/types";
 import { agentIdentity, type Identity } from "../facts/iam/identity";
@@ -14,8 +15,14 @@ import { regionOf } from "../facts/shared-vpc";
 import { DependencyReach } from "./dependencies";
 import { isCreated } from "../model/change";
 import { agentGrantsRemediation } from "./agent-grant-fix";
+import { holdsInLivePolicy, unreadReason } from "../facts/live-resources";
+import type { LiveView } from "../facts/live-view";
 
-type Holds = { holds: "yes"; by?: Resource } | { holds: "no"; why: string } | { holds: "maybe"; reason: string };
+type LiveKeyFacts = NonNullable<ReturnType<LiveView["cryptoKey"]>>;
+import { textRemediation } from "./remediation";
+import { sh } from "./shell";
+
+type Holds = { holds: "yes"; by?: Resource; how?: string } | { holds: "no"; why: string } | { holds: "maybe"; reason: string };
 
 /**
  * GKE014: a cluster that encrypts Secrets with a Cloud KMS key needs its project's GKE service
@@ -34,6 +41,7 @@ export const gke014KmsKeyAccess: Rule = {
     googleDocUrl: KMS_KEYS.sources[0].url,
     resourceTypes: [CLUSTER, NODE_POOL, "google_kms_crypto_key_iam_member", "google_kms_crypto_key_iam_binding", "google_kms_key_ring_iam_member"],
   },
+  liveNeeds: cryptoKeyNeeds,
   check(ctx: RuleContext): Verdict[] {
     const facts = factsOf(ctx).kmsKeys;
     if (facts.uses.length === 0) return [];
@@ -59,6 +67,11 @@ function checkUse(use: KeyUse, ctx: RuleContext, keyIam: ResourceIam, ringIam: R
   }
   const agent = agentOf(use.agent, project, ctx.iam.catalog);
   details.agentEmail = agent.email ?? googleIdentity(use.agent).emailPattern.replace("{number}", "PROJECT_NUMBER");
+  const live = use.key.path ? ctx.live.cryptoKey(use.key.path) : undefined;
+  const unusable = live && keyStateProblem(live.state);
+  if (unusable) {
+    return { status: "fail", address, message: `${address} (${use.where}) uses ${keyText}, which ${unusable} (read live): ${who} cannot encrypt with it`, remediation: textRemediation(`Use an enabled symmetric (ENCRYPT_DECRYPT) key, or restore this one's primary version.`, [sh`gcloud kms keys describe ${keyText} --format=${"value(purpose,primary.state)"}`, sh`gcloud kms keys versions list --key=${keyText}`], `// name an enabled key in the ${use.where.startsWith("database") ? "databaseEncryption.keyName" : "bootDiskKmsKey"} of ${address}`, `# in ${address}: name an enabled key in ${use.where}`), details };
+  }
   const answer = holds(use, agent, ctx, keyIam, ringIam);
   const note = locationNote(use);
   const label = `${who} of ${project} (${agent.email ?? "its project number is not in the input"})`;
@@ -74,7 +87,8 @@ function checkUse(use: KeyUse, ctx: RuleContext, keyIam: ResourceIam, ringIam: R
     if (answer.by && isCreated(answer.by) && !reach.targetsReachedFrom(use.resource).has(answer.by.address)) {
       return { status: "unknown", address, message: `${answer.by.address} grants ${label} ${KMS_KEYS.role} on ${keyText}, but ${address} does not wait for it: both are created in parallel${note}`, reason: "Terraform creates resources that do not depend on each other at the same time, and IAM grants take effect with a delay", decideWith: `make ${address} depend on ${answer.by.address}`, remediation: remediation(), details };
     }
-    return { status: "pass", address, message: `${label} may use ${keyText} (${answer.by?.address ?? "granted"})${note}`, details };
+    const stateNote = live?.state && "unreadable" in live.state ? ` (its state was not checked: ${unreadReason(`the key ${keyText}`, live.state)})` : "";
+    return { status: "pass", address, message: `${label} may use ${keyText} (${answer.by?.address ?? answer.how ?? "granted"})${note}${stateNote}`, details };
   }
   const others = otherMembers(use.key, keyIam);
   const otherText = others.length ? `; the key's grants in this configuration go to ${others.join(", ")}, which is not ${who}` : "";
@@ -86,7 +100,7 @@ function checkUse(use: KeyUse, ctx: RuleContext, keyIam: ResourceIam, ringIam: R
     address,
     message: `${address} (${use.where}) uses ${keyText}; whether ${label} holds ${KMS_KEYS.role} on it is not known${otherText}${note}`,
     reason: answer.reason,
-    decideWith: `gcloud kms keys get-iam-policy on the key (--live does not read KMS policies)`,
+    decideWith: ctx.live.enabled ? `grant read access to what --live could not read (the reasons above), or check with gcloud kms keys get-iam-policy on the key and gcloud kms keyrings get-iam-policy on its ring` : `--live reads the IAM policies of the key, its key ring and its project (or gcloud kms keys get-iam-policy on the key)`,
     remediation: remediation(),
     details,
   };
@@ -108,9 +122,46 @@ function holds(use: KeyUse, agent: AgentOf, ctx: RuleContext, keyIam: ResourceIa
   if (onRing.holds === "no") return onRing;
   // Nothing grants it here: only a key and key ring created by this apply cannot have grants from elsewhere.
   const newProject = use.keyProject !== undefined && factsOf(ctx).kmsKeys.projectsCreated.has(use.keyProject);
+  const live = use.key.path ? ctx.live.cryptoKey(use.key.path) : undefined;
+  if (live && !createdByThisApply(use.key) && !newProject) return onLivePolicies(live, use, isMember, gives, onProject);
   if (!createdByThisApply(use.key) && !newProject) return { holds: "maybe", reason: `the IAM policy of ${use.key.path ?? use.key.resource?.address} is not in the input (the key exists outside this apply)` };
   if (use.ring && !createdByThisApply(use.ring) && !newProject) return { holds: "maybe", reason: `the IAM policy of the key ring ${use.ring.path ?? use.ring.resource?.address} is not in the input (it exists outside this apply)` };
   return onProject;
+}
+
+/**
+ * The key's and its key ring's IAM policies read live, after the configuration and the project
+ * showed nothing: a grant on either is enough; both read and silent leave the project's answer.
+ */
+function onLivePolicies(live: LiveKeyFacts, use: KeyUse, isMember: (m: string) => "yes" | "no" | "maybe", gives: (role: string) => boolean | "unknown", onProject: Holds): Holds {
+  const ring = use.key.path!.replace(/\/cryptoKeys\/[^/]+$/, "");
+  const answers = [
+    [live.keyPolicy, `the IAM policy of ${use.key.path}`],
+    [live.ringPolicy, `the IAM policy of the key ring ${ring}`],
+  ] as const;
+  let maybe: string | undefined;
+  for (const [read, where] of answers) {
+    if (!read) continue;
+    if ("unreadable" in read) {
+      maybe ??= unreadReason(where, read);
+      continue;
+    }
+    const answer = holdsInLivePolicy(read.value, isMember, gives, where);
+    if (answer.holds === "yes") return { holds: "yes", how: answer.how };
+    if (answer.holds === "maybe") maybe ??= answer.reason;
+  }
+  if (maybe) return { holds: "maybe", reason: maybe };
+  return onProject.holds === "no" ? { holds: "no", why: `${onProject.why}, nor on the key or its key ring (their IAM policies read live)` } : onProject;
+}
+
+/** Why a key read live cannot be used, or undefined when it can (or its state is not known). */
+function keyStateProblem(state: LiveKeyFacts["state"]): string | undefined {
+  if (!state || "unreadable" in state) return undefined;
+  const key = state.value;
+  if (!key.exists) return "does not exist";
+  if (key.purpose && key.purpose !== "ENCRYPT_DECRYPT") return `is a ${key.purpose} key, not a symmetric ENCRYPT_DECRYPT key`;
+  if (!key.primaryState) return key.purpose ? "has no primary version" : undefined;
+  return KMS_KEYS.unusablePrimaryStates.includes(key.primaryState) ? `has its primary version ${key.primaryState}` : undefined;
 }
 
 function projectLevel(use: KeyUse, agent: AgentOf, ctx: RuleContext): Holds {

@@ -1,4 +1,5 @@
 import { sh } from "./shell";
+import { serverConfigNeeds } from "../facts/live-resource-needs";
 import type { Rule, RuleContext, Verdict } from "./types";
 import { worstPerAddress } from "./worst-per-address";
 import { isUnknown } from "../model/unknown";
@@ -7,6 +8,10 @@ import { VERSION_SKEW } from "../knowledge/preconditions";
 import { comparePatch, controlPlaneVersion, nodeVersionUses, parseGkeVersion, type NodeVersionUse } from "../facts/versions";
 import { textRemediation } from "./remediation";
 import { hclString } from "./agent-grant-fix";
+import type { Resource, Value } from "../model/types";
+import { attribute } from "../model/access";
+import { unreadReason } from "../facts/live-resources";
+import { offeredVersion } from "../facts/version-offers";
 
 /**
  * GKE015: GKE lets nodes run at most two minor versions older than the control plane and never
@@ -24,10 +29,87 @@ export const gke015NodeVersionSkew: Rule = {
     googleDocUrl: VERSION_SKEW.sources[0].url,
     resourceTypes: [CLUSTER, NODE_POOL],
   },
+  liveNeeds: serverConfigNeeds,
   check(ctx: RuleContext): Verdict[] {
-    return worstPerAddress(nodeVersionUses(ctx.gke).flatMap((use) => (use.resource.change === "delete" ? [] : [checkUse(use)])));
+    const skew = nodeVersionUses(ctx.gke).flatMap((use) => (use.resource.change === "delete" ? [] : [checkUse(use)]));
+    return worstPerAddress([...skew, ...offeredVersions(ctx)]);
   },
 };
+
+interface VersionAsked {
+  resource: Resource;
+  cluster: Resource;
+  where: string;
+  value: Value;
+  role: "control plane" | "nodes";
+}
+
+/** Every version the input asks GKE for, with the cluster whose location offers it. */
+function versionsAsked(ctx: RuleContext): VersionAsked[] {
+  const asked: VersionAsked[] = nodeVersionUses(ctx.gke).flatMap((use) => (use.cluster ? [{ resource: use.resource, cluster: use.cluster, where: use.where, value: use.value, role: "nodes" as const }] : []));
+  for (const { resource } of ctx.gke.clusters) {
+    const min = resource.values.min_master_version;
+    if (typeof min === "string" && min) asked.push({ resource, cluster: resource, where: "min_master_version", value: min, role: "control plane" });
+    const node = resource.values.node_version;
+    if (typeof node === "string" && node) asked.push({ resource, cluster: resource, where: "node_version", value: node, role: "nodes" });
+  }
+  return asked.filter((use) => use.resource.change !== "delete");
+}
+
+/**
+ * With --live: whether GKE offers each exact version the input asks for in the cluster's location
+ * (the server config). Offline, and for a location --live did not read, nothing is said.
+ */
+function offeredVersions(ctx: RuleContext): Verdict[] {
+  if (!ctx.live.enabled) return [];
+  const verdicts: Verdict[] = [];
+  for (const use of versionsAsked(ctx)) {
+    const version = typeof use.value === "string" ? parseGkeVersion(use.value) : undefined;
+    if (!version || version.kind !== "exact") continue;
+    const project = ctx.iam.catalog.projectOf(use.cluster).key;
+    const location = use.cluster.values.location;
+    if (!project || typeof location !== "string") continue;
+    const name = `projects/${project}/locations/${location}`;
+    const config = ctx.live.serverConfig(name);
+    if (!config) continue;
+    const address = use.resource.address;
+    const details = { where: use.where, version: version.text, location };
+    if ("unreadable" in config) {
+      verdicts.push({ status: "unknown", address, message: `Whether GKE offers ${version.text} (${use.where} of ${address}) in ${location} is not known`, reason: unreadReason(`the server config of ${name}`, config), decideWith: sh`gcloud container get-server-config --location=${location} --project=${project}`, details });
+      continue;
+    }
+    const channel = releaseChannel(use.cluster);
+    const offer = offeredVersion(config.value, version, use.role, channel);
+    const listName = channel ? `the ${channel} channel` : use.role === "control plane" ? "validMasterVersions" : "validNodeVersions";
+    if (offer.offered) {
+      verdicts.push({ status: "pass", address, message: `GKE offers ${version.text} (${use.where} of ${address}, for the ${use.role}) in ${location}: ${offer.as} is in ${listName} (read live)`, details });
+    } else if (offer.inOtherLists) {
+      verdicts.push({ status: "unknown", address, message: `${version.text} (${use.where} of ${address}) is offered in ${location} only in ${offer.inOtherLists}, not in ${listName} (read live)`, reason: `a cluster ${channel ? `in the ${channel} channel` : "without a release channel"} is offered the versions of ${listName}`, decideWith: sh`gcloud container get-server-config --location=${location} --project=${project}`, details });
+    } else {
+      verdicts.push({ status: "fail", address, message: `${address} asks for ${version.text} (${use.where}), which GKE does not offer for the ${use.role} in ${location} (read live; ${listName} holds ${describeList(channel ? (config.value.channels[channel]?.validVersions ?? []) : use.role === "control plane" ? config.value.validMasterVersions : config.value.validNodeVersions)})`, remediation: offeredFix(use, location), details });
+    }
+  }
+  return verdicts;
+}
+
+function releaseChannel(cluster: Resource): string | undefined {
+  const channel = attribute(cluster.values, "release_channel", "channel");
+  return typeof channel === "string" && channel !== "UNSPECIFIED" ? channel : undefined;
+}
+
+function describeList(versions: readonly string[]): string {
+  if (versions.length === 0) return "no versions";
+  return versions.length <= 3 ? versions.join(", ") : `${versions.length} versions, newest ${versions[0]}`;
+}
+
+function offeredFix(use: VersionAsked, location: string) {
+  return textRemediation(
+    `Set ${use.where} of ${use.resource.address} to a version GKE offers in ${location}.`,
+    [sh`gcloud container get-server-config --location=${location} --format=${use.role === "control plane" ? "yaml(validMasterVersions,channels)" : "yaml(validNodeVersions,channels)"}`],
+    `// on ${use.resource.constructPath ?? use.resource.address}: a version from the server config`,
+    `# in ${use.resource.address}:\n${use.where.replace(/^node_pool\[\d+\]\./, "")} = ${hclString("VERSION")} # one GKE offers in ${location}`,
+  );
+}
 
 function checkUse(use: NodeVersionUse): Verdict {
   const address = use.resource.address;
@@ -48,7 +130,7 @@ function checkUse(use: NodeVersionUse): Verdict {
   details.controlPlaneFrom = plane.from;
   if (!master) return { status: "unknown", address, message: `${cluster.address} sets ${plane.from} = ${JSON.stringify(plane.value)}, which is not a version this rule can compare`, reason: "not a GKE version", decideWith: "write 1.X, 1.X.Y or 1.X.Y-gke.N", details };
   if (node.kind === "alias" || master.kind === "alias") {
-    return { status: "unknown", address, message: `${address} (${use.where}) runs ${node.text} against a control plane at ${master.text} (${plane.from}): ${node.kind === "alias" ? node.text : master.text} is resolved by GKE at apply`, reason: "latest and - are resolved by the server", decideWith: "write exact versions, or read them with gcloud container get-server-config (--live does not read the server config)", details };
+    return { status: "unknown", address, message: `${address} (${use.where}) runs ${node.text} against a control plane at ${master.text} (${plane.from}): ${node.kind === "alias" ? node.text : master.text} is resolved by GKE at apply`, reason: "latest and - are resolved by the server", decideWith: "write exact versions, or read them with gcloud container get-server-config", details };
   }
   const behind = master.minor - node.minor;
   const against = `${cluster.address}'s control plane at ${master.text} (${plane.from})`;

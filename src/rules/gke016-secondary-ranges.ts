@@ -1,22 +1,16 @@
 import type { Rule, RuleContext, Verdict } from "./types";
+import { secondaryRangeNeeds } from "../facts/live-resource-needs";
 import { worstPerAddress } from "./worst-per-address";
-import type { Resource, Value } from "../model/types";
 import { isUnknown } from "../model/unknown";
-import { attribute, blocks, booleanAttribute } from "../model/access";
+import { blocks } from "../model/access";
 import { CLUSTER, NODE_POOL } from "../facts/gke/node-identities";
 import { SECONDARY_RANGES } from "../knowledge/preconditions";
 import { clusterSubnetwork } from "../facts/shared-vpc";
-import { isSet } from "../facts/targets";
+import { secondaryRangeUses, type SecondaryRangeUse } from "../facts/secondary-ranges";
 import { textRemediation } from "./remediation";
 import { hclString } from "./agent-grant-fix";
 import { sh } from "./shell";
-
-interface RangeUse {
-  resource: Resource;
-  cluster: Resource;
-  where: string;
-  name: Value;
-}
+import { unreadReason } from "../facts/live-resources";
 
 /**
  * GKE016: secondary ranges named by a VPC-native cluster (`ip_allocation_policy`) or a node pool
@@ -34,41 +28,34 @@ export const gke016SecondaryRanges: Rule = {
     googleDocUrl: SECONDARY_RANGES.sources[0].url,
     resourceTypes: [CLUSTER, NODE_POOL, "google_compute_subnetwork"],
   },
+  liveNeeds: secondaryRangeNeeds,
   check(ctx: RuleContext): Verdict[] {
-    return worstPerAddress(rangeUses(ctx).map((use) => checkUse(use, ctx)));
+    return worstPerAddress(secondaryRangeUses(ctx.gke).map((use) => checkUse(use, ctx)));
   },
 };
 
-function rangeUses(ctx: RuleContext): RangeUse[] {
-  const uses: RangeUse[] = [];
-  const add = (resource: Resource, cluster: Resource, where: string, name: Value | undefined) => {
-    if (isSet(name)) uses.push({ resource, cluster, where, name });
-  };
-  for (const { resource: cluster } of ctx.gke.clusters) {
-    add(cluster, cluster, "ip_allocation_policy.cluster_secondary_range_name", attribute(cluster.values, "ip_allocation_policy", "cluster_secondary_range_name"));
-    add(cluster, cluster, "ip_allocation_policy.services_secondary_range_name", attribute(cluster.values, "ip_allocation_policy", "services_secondary_range_name"));
-    blocks(cluster.values.node_pool).forEach((pool, i) => {
-      if (booleanAttribute(pool, "network_config", "create_pod_range") !== true) add(cluster, cluster, `node_pool[${i}].network_config.pod_range`, attribute(pool, "network_config", "pod_range"));
-    });
-  }
-  for (const pool of ctx.gke.nodePools) {
-    if (!pool.cluster || booleanAttribute(pool.resource.values, "network_config", "create_pod_range") === true) continue;
-    add(pool.resource, pool.cluster, "network_config.pod_range", attribute(pool.resource.values, "network_config", "pod_range"));
-  }
-  return uses;
-}
-
-function checkUse(use: RangeUse, ctx: RuleContext): Verdict {
+function checkUse(use: SecondaryRangeUse, ctx: RuleContext): Verdict {
   const address = use.resource.address;
   const details: Record<string, unknown> = { where: use.where, range: isUnknown(use.name) ? null : use.name };
   if (isUnknown(use.name)) return { status: "unknown", address, message: `The secondary range ${address} names (${use.where}) is only known after apply`, reason: use.name.reason, decideWith: "write the range name as a literal", details };
   const name = String(use.name);
   const subnetwork = clusterSubnetwork(use.cluster, ctx.model, ctx.iam.catalog);
   const subnet = subnetwork?.resource;
+  const live = !subnet && subnetwork?.path ? ctx.live.secondaryRanges(subnetwork.path) : undefined;
+  if (live && "value" in live) {
+    const path = subnetwork!.path!;
+    details.subnetwork = path;
+    if (!live.value.exists) return { status: "fail", address, message: `${address} names the secondary range ${name} (${use.where}) of ${path}, which does not exist (read live)`, remediation: rangeFix(name, path.split("/").pop() ?? "SUBNET", path.split("/")[3] ?? "REGION", path), details };
+    const known = live.value.rangeNames;
+    if (known.includes(name)) return { status: "pass", address, message: `${path} has the secondary range ${name} that ${address} names (${use.where}; read live)`, details };
+    return { status: "fail", address, message: `${address} names the secondary range ${name} (${use.where}), but ${path} has ${known.length ? `only ${known.join(", ")}` : "no secondary ranges"} (read live)`, remediation: rangeFix(name, path.split("/").pop() ?? "SUBNET", path.split("/")[3] ?? "REGION", path), details: { ...details, subnetworkRanges: known } };
+  }
   if (!subnet) {
     const written = use.cluster.values.subnetwork;
     const which = subnetwork?.path ?? (typeof written === "string" ? `the subnetwork ${written}` : subnetwork ? "a subnetwork only known after apply" : "the default subnetwork of its network");
-    return { status: "unknown", address, message: `${address} names the secondary range ${name} (${use.where}) of ${which}, which is not in the input`, reason: subnetwork?.reason ?? "the subnetwork is managed outside this configuration", decideWith: sh`gcloud compute networks subnets describe ${subnetwork?.path ?? (typeof written === "string" ? written : "SUBNET")} --format=${"value(secondaryIpRanges[].rangeName)"} (--live does not read subnetworks)`, details };
+    const reason = live && "unreadable" in live ? unreadReason(`the subnetwork ${subnetwork!.path}`, live) : (subnetwork?.reason ?? "the subnetwork is managed outside this configuration");
+    const describe = sh`gcloud compute networks subnets describe ${subnetwork?.path ?? (typeof written === "string" ? written : "SUBNET")} --format=${"value(secondaryIpRanges[].rangeName)"}`;
+    return { status: "unknown", address, message: `${address} names the secondary range ${name} (${use.where}) of ${which}, which is not in the input`, reason, decideWith: subnetwork?.path && !live ? `--live reads the subnetwork (or ${describe})` : describe, details };
   }
   details.subnetwork = subnet.address;
   const ranges = subnet.values.secondary_ip_range;
@@ -89,4 +76,14 @@ function checkUse(use: RangeUse, ctx: RuleContext): Verdict {
     ),
     details: { ...details, subnetworkRanges: known },
   };
+}
+
+/** A subnetwork outside the input: add the range with gcloud, or name one it has. */
+function rangeFix(name: string, subnetName: string, region: string, path: string) {
+  return textRemediation(
+    `Add a secondary range named ${name} to ${path}, or name one it has.`,
+    [sh`gcloud compute networks subnets update ${subnetName} --project=${path.split("/")[1] ?? "PROJECT"} --region=${region} --add-secondary-ranges=${`${name}=CIDR`}`],
+    `// the subnetwork is managed outside this stack: add the range there, or name one of its ranges in ipAllocationPolicy / networkConfig.podRange`,
+    `# the subnetwork is managed outside this configuration: add the range there, or name one of its ranges`,
+  );
 }

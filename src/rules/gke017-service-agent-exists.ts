@@ -1,4 +1,5 @@
 import type { Rule, RuleContext, Verdict } from "./types";
+import { agentProjectNeeds } from "../facts/live-resource-needs";
 import { worstPerAddress } from "./worst-per-address";
 import type { Resource } from "../model/types";
 import { SERVICE_AGENT_CREATION } from "../knowledge/preconditions";
@@ -27,6 +28,7 @@ export const gke017ServiceAgentExists: Rule = {
     googleDocUrl: SERVICE_AGENT_CREATION.sources[0].url,
     resourceTypes: ["google_project_iam_member", "google_project_iam_binding", "google_compute_subnetwork_iam_member", "google_kms_crypto_key_iam_member", PROJECT_SERVICE, SERVICE_AGENT_CREATION.identityResource],
   },
+  liveNeeds: agentProjectNeeds,
   check(ctx: RuleContext): Verdict[] {
     const grants = agentGrants(ctx.model, ctx.iam.catalog);
     if (grants.length === 0) return [];

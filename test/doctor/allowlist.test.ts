@@ -25,10 +25,15 @@ describe("the doctor's Google reads", () => {
     }
   });
 
-  test("--live's own list does not gain them", () => {
+  test("--live's own list does not gain them (it lists clusters only on locations/-, and reads the server config)", () => {
     expect(matchAllowedMethod("GET", "https://container.googleapis.com/v1/projects/p/locations/l/clusters/c")).toBeUndefined();
+    expect(matchAllowedMethod("GET", "https://container.googleapis.com/v1/projects/p/locations/europe-west1/clusters")).toBeUndefined();
+    expect(matchAllowedMethod("GET", "https://container.googleapis.com/v1/projects/p/locations/-/operations")).toBeUndefined();
     expect(matchAllowedMethod("POST", "https://oauth2.googleapis.com/tokeninfo")).toBeUndefined();
-    expect(ALLOWED_METHODS.some((method) => method.id.startsWith("container.") || method.id.startsWith("oauth2."))).toBe(false);
+    expect(ALLOWED_METHODS.filter((method) => method.id.startsWith("container.") || method.id.startsWith("oauth2.")).map((method) => method.id).sort()).toEqual([
+      "container.projects.locations.clusters.list",
+      "container.projects.locations.getServerConfig",
+    ]);
   });
 });
 

@@ -13,7 +13,7 @@ test.each(ALLOWED_METHODS.map((method) => method.id))("%s is documented", (id) =
 });
 
 test("docs/live.md says how many methods there are", () => {
-  const words = ["fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"];
+  const words = ["fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "twenty-one", "twenty-two", "twenty-three", "twenty-four", "twenty-five", "twenty-six"];
   const said = words.find((word) => docs[0][1].includes(`the ${word} methods`));
   expect(said).toBe(words[ALLOWED_METHODS.length - 15]);
 });

@@ -45,6 +45,17 @@ export interface FixtureProject extends FixtureResource {
   clusters?: FixtureCluster[];
   /** Container API operations (`operationType`, `status`, `targetLink`, `location` …). */
   operations?: Array<Record<string, unknown> & { location: string }>;
+  /** Compute Engine subnetworks by `REGION/NAME`: their secondary range names and own IAM policy. */
+  subnetworks?: Record<string, FixtureResource & { secondaryRanges?: string[] }>;
+  /** Cloud KMS key rings by `LOCATION/RING`, with their own IAM policy and their keys. */
+  keyRings?: Record<string, FixtureResource & { keys: Record<string, FixtureKey> }>;
+}
+
+export interface FixtureKey extends FixtureResource {
+  /** Default ENCRYPT_DECRYPT. */
+  purpose?: string;
+  /** The primary version's state (default ENABLED); null: the key has no primary version. */
+  primaryState?: string | null;
 }
 
 export type FixtureCluster = Record<string, unknown> & { name: string; location: string };
@@ -60,6 +71,8 @@ export interface Fixture {
   disabledApis?: string[];
   /** services.list page size, to exercise paging. */
   servicesPageSize?: number;
+  /** Container API server configs by location (`europe-west1`), as getServerConfig returns them. */
+  serverConfigs?: Record<string, Record<string, unknown>>;
   /** What oauth2 tokeninfo says of the expected token; "invalid" answers 400 invalid_token as Google does. */
   tokenInfo?: Record<string, unknown> | "invalid";
 }
@@ -566,7 +579,91 @@ export class GoogleEmulator {
           };
         },
       },
+      ...this.resourceRoutes(),
       ...this.containerRoutes(),
+    ];
+  }
+
+  /** Compute Engine subnetworks, Cloud KMS keys and key rings, and the Container API's server config (GKE012–GKE016). */
+  private resourceRoutes(): Route[] {
+    const notFound = (what: string): Reply => ({ status: 404, body: errorBody(404, "NOT_FOUND", `${what} not found`) });
+    const policyOf = (resource: FixtureResource): Reply => ({ status: 200, body: { version: 3, etag: "BwYfake=", ...(resource.iamPolicy ?? { bindings: [] }) } });
+    const versionThree = (query: URLSearchParams, name: string): Reply | undefined =>
+      query.get(name) === "3" ? undefined : { status: 400, body: errorBody(400, "INVALID_ARGUMENT", `emulator expects ${name}=3`) };
+    const subnetwork = (match: RegExpExecArray) => this.project(match[1]!)?.subnetworks?.[`${match[2]}/${match[3]}`];
+    const ring = (match: RegExpExecArray) => this.project(match[1]!)?.keyRings?.[`${match[2]}/${match[3]}`];
+    return [
+      {
+        method: "GET",
+        pattern: /^\/compute\/v1\/projects\/([^/]+)\/regions\/([^/]+)\/subnetworks\/([^/]+)$/,
+        id: "compute.subnetworks.get",
+        api: "compute.googleapis.com",
+        permission: () => "compute.subnetworks.get",
+        handle: (match) => {
+          const found = subnetwork(match);
+          if (!found) return notFound(`subnetwork ${match[3]}`);
+          const ranges = (found.secondaryRanges ?? []).map((rangeName, i) => ({ rangeName, ipCidrRange: `10.${100 + i}.0.0/16` }));
+          return { status: 200, body: { kind: "compute#subnetwork", name: match[3], selfLink: `https://www.googleapis.com/compute/v1/projects/${match[1]}/regions/${match[2]}/subnetworks/${match[3]}`, ipCidrRange: "10.0.0.0/20", ...(ranges.length > 0 && { secondaryIpRanges: ranges }) } };
+        },
+      },
+      {
+        method: "GET",
+        pattern: /^\/compute\/v1\/projects\/([^/]+)\/regions\/([^/]+)\/subnetworks\/([^/]+)\/getIamPolicy$/,
+        id: "compute.subnetworks.getIamPolicy",
+        api: "compute.googleapis.com",
+        permission: () => "compute.subnetworks.getIamPolicy",
+        handle: (match, _body, query) => {
+          const found = subnetwork(match);
+          return versionThree(query, "optionsRequestedPolicyVersion") ?? (found ? policyOf(found) : notFound(`subnetwork ${match[3]}`));
+        },
+      },
+      {
+        method: "GET",
+        pattern: /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/keyRings\/([^/]+)\/cryptoKeys\/([^/:]+)$/,
+        id: "cloudkms.projects.locations.keyRings.cryptoKeys.get",
+        api: "cloudkms.googleapis.com",
+        permission: () => "cloudkms.cryptoKeys.get",
+        handle: (match) => {
+          const key = ring(match)?.keys[match[4]!];
+          if (!key) return notFound(`key ${match[4]}`);
+          const name = `projects/${match[1]}/locations/${match[2]}/keyRings/${match[3]}/cryptoKeys/${match[4]}`;
+          const state = key.primaryState === undefined ? "ENABLED" : key.primaryState;
+          return { status: 200, body: { name, purpose: key.purpose ?? "ENCRYPT_DECRYPT", ...(state !== null && { primary: { name: `${name}/cryptoKeyVersions/1`, state } }) } };
+        },
+      },
+      {
+        method: "GET",
+        pattern: /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/keyRings\/([^/]+)\/cryptoKeys\/([^/:]+):getIamPolicy$/,
+        id: "cloudkms.projects.locations.keyRings.cryptoKeys.getIamPolicy",
+        api: "cloudkms.googleapis.com",
+        permission: () => "cloudkms.cryptoKeys.getIamPolicy",
+        handle: (match, _body, query) => {
+          const key = ring(match)?.keys[match[4]!];
+          return versionThree(query, "options.requestedPolicyVersion") ?? (key ? policyOf(key) : notFound(`key ${match[4]}`));
+        },
+      },
+      {
+        method: "GET",
+        pattern: /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/keyRings\/([^/:]+):getIamPolicy$/,
+        id: "cloudkms.projects.locations.keyRings.getIamPolicy",
+        api: "cloudkms.googleapis.com",
+        permission: () => "cloudkms.keyRings.getIamPolicy",
+        handle: (match, _body, query) => {
+          const found = ring(match);
+          return versionThree(query, "options.requestedPolicyVersion") ?? (found ? policyOf(found) : notFound(`key ring ${match[3]}`));
+        },
+      },
+      {
+        method: "GET",
+        pattern: /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/serverConfig$/,
+        id: "container.projects.locations.getServerConfig",
+        api: "container.googleapis.com",
+        handle: (match) => {
+          if (!this.project(match[1]!)) return { status: 403, body: errorBody(403, "PERMISSION_DENIED", `the caller cannot see projects/${match[1]}`) };
+          const config = this.fixture.serverConfigs?.[match[2]!];
+          return config ? { status: 200, body: config } : { status: 400, body: errorBody(400, "INVALID_ARGUMENT", `Location "${match[2]}" is not supported`) };
+        },
+      },
     ];
   }
 

@@ -380,9 +380,22 @@ describe("failures become LiveError facts and the run goes on", () => {
 describe("read-only by construction", () => {
   test("every request the emulator saw is an allowlisted read method", async () => {
     const seen: string[] = [];
+    // The resource reads of GKE012–GKE016, on their own fixture.
+    const resources: LiveRequest = {
+      projects: [],
+      serviceAccounts: [],
+      roles: [],
+      callerPermissions: {},
+      actAsChecks: [],
+      subnetworks: { "projects/acme-net-host/regions/europe-west1/subnetworks/gke-nodes": ["iamPolicy", "secondaryRanges"] },
+      cryptoKeys: ["projects/acme-kms/locations/europe-west1/keyRings/gke/cryptoKeys/secrets"],
+      workloadPoolProjects: ["acme-prod"],
+      serverConfigs: ["projects/acme-prod/locations/europe-west1"],
+    };
     for (const [name, request] of [
       ["healthy", prodRequest()],
       ["broken", devRequest()],
+      ["resources", resources],
     ] as const) {
       await withEmulator(loadFixture(name), async (emulator) => {
         await runReader(request, options(emulator));
@@ -400,7 +413,7 @@ describe("read-only by construction", () => {
 
   test("the allowlist holds no method that writes", () => {
     for (const method of ALLOWED_METHODS) {
-      expect(method.id).toMatch(/\.(get|getAncestry|getIamPolicy|testIamPermissions|list|listPolicies|getPolicy)$/);
+      expect(method.id).toMatch(/\.(get|getAncestry|getIamPolicy|testIamPermissions|list|listPolicies|getPolicy|getServerConfig)$/);
       expect(method.path.source).not.toMatch(/setIamPolicy|enable|create|delete|patch|update|undelete/i);
     }
   });
