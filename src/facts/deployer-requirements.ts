@@ -1,6 +1,5 @@
 import type { Model, Resource } from "../model/types";
-import type { GkeFacts } from "./gke/node-identities";
-import { CLUSTER } from "./gke/node-identities";
+import { CLUSTER, type GkeFacts } from "./gke/node-identities";
 import type { IamIndex } from "./iam/index-grants";
 import type { Identity } from "./iam/identity";
 import { ProjectAncestry } from "./iam/ancestry";
@@ -27,7 +26,6 @@ export interface DeployerRequirement {
   node?: string;
   because: string[];
 }
-
 
 /**
  * Folder and organisation IAM resources: Terraform reads the policy and writes it back, which
