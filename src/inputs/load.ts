@@ -44,7 +44,7 @@ export function loadInputs(path: string, options: LoadOptions = {}): Model[] {
   return [modelFromJson(readJsonFile(path), path, options)];
 }
 
-/** Up to this size, bad plans are answered by the whole-file reader (the size plans were streamed from before). */
+/** Up to this size, bad plans are answered by the whole-file reader: parsing them whole costs at most a few times their size. */
 const WHOLE_FILE_ANSWER_BYTES = 64 * 1024 * 1024;
 
 /**

@@ -21,7 +21,7 @@ const MAX_STREAM_BYTES = 512 * 1024 * 1024;
 
 /**
  * A pipe or a device has no size: read it in chunks, at most {@link MAX_STREAM_BYTES}, and stop at
- * the first zero byte (binary; enough to say so). `preflight /dev/zero` used to read without end.
+ * the first zero byte (binary; enough to say so), so `preflight /dev/zero` ends with an answer.
  */
 function readStream(file: string, openFd: number | undefined = undefined): Buffer {
   const fd = openFd ?? openSync(file, "r");

@@ -131,7 +131,7 @@ export class JsonSplitter {
         i++;
         continue;
       }
-      i = this.structure(chunk, i, b);
+      i = this.structure(i, b);
     }
     if (this.scan) this.carryOver(this.scan, chunk, n);
     if (this.key) {
@@ -160,11 +160,11 @@ export class JsonSplitter {
   }
 
   /** One structural byte at a descended level. Returns the next index. */
-  private structure(chunk: Buffer, i: number, b: number): number {
+  private structure(i: number, b: number): number {
     const frame = this.frames[this.frames.length - 1];
     if (!frame) {
       if (this.rootDone) this.fail("unexpected content after the JSON value", i);
-      return this.startValue(chunk, i, b, []);
+      return this.startValue(i, b, []);
     }
     switch (frame.expect) {
       case Expect.KeyOrEnd:
@@ -181,9 +181,9 @@ export class JsonSplitter {
         return i + 1;
       case Expect.ValueOrEnd:
         if (b === CLOSE_ARRAY) return this.close(i);
-        return this.startValue(chunk, i, b, this.path());
+        return this.startValue(i, b, this.path());
       case Expect.Value:
-        return this.startValue(chunk, i, b, this.path());
+        return this.startValue(i, b, this.path());
       case Expect.CommaOrEnd:
         if (b === COMMA) {
           if (frame.array) {
@@ -209,7 +209,7 @@ export class JsonSplitter {
     else this.rootDone = true;
   }
 
-  private startValue(chunk: Buffer, i: number, b: number, path: PathPart[]): number {
+  private startValue(i: number, b: number, path: PathPart[]): number {
     const kind: ValueKind = b === OPEN_OBJECT ? "object" : b === OPEN_ARRAY ? "array" : "scalar";
     if (kind === "scalar" && !(b === QUOTE || b === 0x2d || (b >= 0x30 && b <= 0x39) || b === 0x74 || b === 0x66 || b === 0x6e)) {
       this.fail("unexpected character", i);
