@@ -6,6 +6,7 @@ import { sensitiveVariable } from "../model/secrets";
 import { buildModel, type BuildOptions, type ModelDraft } from "../model/build";
 import type { Model } from "../model/types";
 import { followLater, type Expression, type ModuleCall } from "../model/modules";
+import { continues, SHORT_LIST } from "../model/reference-lists";
 import { excerpt, InputError } from "./input-error";
 import { assertNesting } from "./nesting";
 
@@ -423,6 +424,7 @@ function unknownFrom(expression: unknown, module: string): Unknown {
 
 /** Plans list `a.b.email` and `a.b` for one reference; keep the most specific of each. */
 function mostSpecific(refs: string[]): string[] {
+  if (refs.length <= SHORT_LIST) return refs.filter((r) => r === "" || !refs.some((other) => continues(other, r, false)));
   // Linear in the total length: mark every dotted prefix instead of comparing all pairs.
   const prefixes = new Set<string>();
   for (const r of refs) for (let i = r.indexOf("."); i > 0; i = r.indexOf(".", i + 1)) prefixes.add(r.slice(0, i));

@@ -6,6 +6,7 @@ import { hiddenCredential, isSecretAttribute, looksLikeCredential, withoutCreden
 import { addToList } from "./multimap";
 import { setOwn } from "./own-property";
 import { withoutInstanceKey } from "./addresses";
+import { continues, SHORT_LIST } from "./reference-lists";
 import { configPathOf, inScope, isToFollow, parentScope, parseModuleReference, scopeOf, scopeSegments, type Expression, type ModuleCall, type ModuleCalls } from "./modules";
 
 /** What `each.key`, `each.value` and `count.index` stand for where an expression is evaluated. */
@@ -678,6 +679,8 @@ function unescapeTemplate(text: string): string {
 
 /** Plans list `a.b.email` and `a.b` for one reference; keep the most specific of each. */
 function mostSpecific(refs: readonly string[]): string[] {
+  // Short lists (nearly all) compare pairs, building no string; long ones mark every prefix.
+  if (refs.length <= SHORT_LIST) return refs.filter((r) => !refs.some((other) => continues(other, r, true)));
   const prefixes = new Set<string>();
   for (const r of refs) {
     for (let i = 0; i < r.length; i++) if (r[i] === "." || r[i] === "[") prefixes.add(r.slice(0, i));
@@ -689,7 +692,9 @@ function unique<T>(items: T[]): T[] {
   return [...new Set(items)];
 }
 
-/** First occurrences, in order; most lists are empty or one long and need no Set. */
+/** First occurrences, in order; most lists are empty or a few long and need no Set. */
 function withoutDuplicates(items: string[]): string[] {
-  return items.length < 2 ? items : unique(items);
+  if (items.length < 2) return items;
+  if (items.length > SHORT_LIST) return unique(items);
+  return items.filter((item, i) => items.indexOf(item) === i);
 }
