@@ -81,6 +81,7 @@ export const gke007ApplyOrdering: Rule = {
     const reachesGrant = new Map<ReadonlySet<string>, boolean>();
     const literalPools = new Map(ctx.gke.nodePools.filter((p) => p.clusterByLiteralName && p.cluster).map((p) => [p.resource.address, p.cluster!]));
     const nodePermissions = nodePermissionsOf(ctx);
+    const unidentifiedNodeGrants = unidentifiedNodeGrantsOf(unidentifiedGrants, nodePermissions);
 
     return created.map(({ resource, project }) => {
       const reached = reach.targetsReachedFrom(resource);
@@ -120,9 +121,9 @@ export const gke007ApplyOrdering: Rule = {
           missing.push({ resource: g.resource!, why: "", grantTo: use.identity.display });
         }
       }
-      if (uses.length > 0 && missing.length === 0) {
-        const pending = unidentifiedGrants.filter((g) => !reached.has(g.resource!.address) && nodePermissions(g.role).length > 0 && (!project.key || !g.project.key || g.project.key === project.key));
-        if (pending.length > 0) unmatchedProject ??= `this apply grants node permissions to members only known after apply (${pending.map((g) => g.resource!.address).slice(0, 3).join(", ")}), which ${resource.address} does not wait for; whether one is its node account cannot be told`;
+      if (uses.length > 0 && missing.length === 0 && unmatchedProject === undefined) {
+        const pending = unidentifiedNodeGrants.notWaitedFor(project.key, reached, 3);
+        if (pending.length > 0) unmatchedProject = `this apply grants node permissions to members only known after apply (${pending.map((g) => g.resource!.address).join(", ")}), which ${resource.address} does not wait for; whether one is its node account cannot be told`;
       }
       const stacks = ctx.model.app ? otherStacksNeeded(ctx, resource, project.key, uses) : NO_STACK_NEEDS;
       for (const need of stacks) if (need.ordered === false) missing.push({ resource: need.resource, why: need.why, stack: need.stack });
@@ -189,6 +190,36 @@ function nodePermissionsOf(ctx: RuleContext): (role: Grant["role"]) => readonly 
       byRole.set(role, permissions);
     }
     return permissions;
+  };
+}
+
+/**
+ * The grants of node permissions to members known only after apply, by project (those on a
+ * project not known before apply count for every project), in the order of the model: asked for
+ * by every cluster and pool, which must not scan every such grant of the input each time.
+ */
+function unidentifiedNodeGrantsOf(unidentified: readonly Grant[], nodePermissions: (role: Grant["role"]) => readonly string[]) {
+  const all = unidentified.filter((g) => nodePermissions(g.role).length > 0);
+  const order = new Map(all.map((g, i) => [g, i]));
+  const byProject = new Map<string, Grant[]>();
+  const anyProject: Grant[] = [];
+  for (const g of all) {
+    if (g.project.key) addToList(byProject, g.project.key, g);
+    else anyProject.push(g);
+  }
+  return {
+    /** The first `limit` of them, in order, that may be on `project` and are not in `reached`. */
+    notWaitedFor(project: string | undefined, reached: ReadonlySet<string>, limit: number): Grant[] {
+      const out: Grant[] = [];
+      const own = project ? byProject.get(project) ?? NO_GRANTS : all;
+      const shared = project ? anyProject : NO_GRANTS;
+      // The two lists merged back into model order, stopping at `limit`.
+      for (let i = 0, j = 0; out.length < limit && (i < own.length || j < shared.length); ) {
+        const g = j >= shared.length || (i < own.length && order.get(own[i])! < order.get(shared[j])!) ? own[i++] : shared[j++];
+        if (!reached.has(g.resource!.address)) out.push(g);
+      }
+      return out;
+    },
   };
 }
 
