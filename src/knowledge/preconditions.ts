@@ -48,6 +48,8 @@ export const KMS_KEYS = {
   sources: [
     { url: "https://cloud.google.com/kubernetes-engine/docs/how-to/encrypting-secrets", establishes: "application-layer secrets encryption needs the cluster project's GKE service agent to hold Cloud KMS CryptoKey Encrypter/Decrypter on the key; the key should be in the cluster's location (a recommendation)" },
     { url: "https://cloud.google.com/kubernetes-engine/docs/how-to/using-cmek", establishes: "CMEK node boot disks need the cluster project's Compute Engine service agent to hold Cloud KMS CryptoKey Encrypter/Decrypter on the key" },
+    { url: "https://cloud.google.com/kms/docs/key-states", establishes: "(read 2026-12-02) only an enabled key version can be used; disabled, scheduled-for-destruction and destroyed versions cannot encrypt" },
+    { url: "https://cloud.google.com/kms/docs/reference/rest/v1/projects.locations.keyRings.cryptoKeys", establishes: "(read 2026-12-02) a key's primary version is the one Encrypt uses; only ENCRYPT_DECRYPT keys have one" },
   ] satisfies PreconditionSource[],
 } as const;
 

@@ -24,6 +24,28 @@ describe("what --live tells the user on stderr", () => {
     ]);
   });
 
+  test("the resource reads of GKE012–GKE016 that failed are named too, each with its permission", () => {
+    const denied = (permission: string) => ({ error: "HTTP 403: denied", missingPermission: permission });
+    const subnet = "projects/host/regions/europe-west1/subnetworks/gke";
+    const key = "projects/kms/locations/europe-west1/keyRings/gke/cryptoKeys/secrets";
+    const facts: LiveFacts = {
+      projects: {},
+      serviceAccounts: {},
+      roles: {},
+      subnetworks: { [subnet]: { name: subnet, secondaryRanges: denied("compute.subnetworks.get"), iamPolicy: [] } },
+      cryptoKeys: { [key]: { name: key, state: { exists: true, primaryState: "ENABLED" }, iamPolicy: denied("cloudkms.cryptoKeys.getIamPolicy"), ringIamPolicy: denied("cloudkms.keyRings.getIamPolicy") } },
+      workloadPools: { "acme-prod": denied("container.clusters.list") },
+      serverConfigs: { "projects/acme-prod/locations/europe-west1": { error: "container.projects.locations.getServerConfig: HTTP 403: the caller cannot see projects/acme-prod" } },
+    };
+    expect(liveNotices(facts, 10)).toEqual([
+      `--live could not read subnetwork ${subnet}: the caller lacks compute.subnetworks.get`,
+      `--live could not read IAM policy of ${key}: the caller lacks cloudkms.cryptoKeys.getIamPolicy`,
+      `--live could not read IAM policy of the key ring of ${key}: the caller lacks cloudkms.keyRings.getIamPolicy`,
+      "--live could not read clusters of acme-prod: the caller lacks container.clusters.list",
+      "--live could not read server config of projects/acme-prod/locations/europe-west1: container.projects.locations.getServerConfig: HTTP 403: the caller cannot see projects/acme-prod",
+    ]);
+  });
+
   test("nothing to say when everything was read", () => {
     expect(liveNotices({ projects: {}, serviceAccounts: {}, roles: { "roles/x": [] } })).toEqual([]);
   });

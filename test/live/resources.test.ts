@@ -389,3 +389,28 @@ describe("GKE015 with --live: the versions GKE offers in the location", () => {
     expect(run.findings[0]!.reason).toContain("--live could not read the server config of projects/acme-prod/locations/europe-west1");
   });
 });
+
+describe("GKE017 with --live: the enabled services of the project whose agent a grant names", () => {
+  const RULE = "GKE017";
+  const OTHER = "111122223333";
+  const address = "google_compute_subnetwork_iam_member.other_agent";
+  // A grant on the host project's subnetwork to another project's GKE agent: nothing else of the input lives in that project.
+  const json = stack({
+    ...base,
+    google_compute_subnetwork_iam_member: { other_agent: { project: HOST, region: "europe-west1", subnetwork: "gke-nodes", role: "roles/compute.networkUser", member: `serviceAccount:service-${OTHER}@container-engine-robot.iam.gserviceaccount.com` } },
+  });
+  const world = (services: string[]) => ({ ...fixture(), projects: [...fixture().projects, project("acme-other", OTHER, { enabledServices: services })] });
+
+  test("offline: no verdict (nothing enables the API here; whether it is on is not in the input)", () => {
+    expect(statuses(offline(RULE, json))).toEqual([]);
+  });
+
+  test("pass: container.googleapis.com is on in that project; fail: it is off", async () => {
+    const on = await live(RULE, json, world(["container.googleapis.com"]));
+    expect(statuses(on.findings)).toEqual([`pass ${address}`]);
+    expect(on.methods).toContain("GET serviceusage.services.list");
+    const off = await live(RULE, json, world(["compute.googleapis.com"]));
+    expect(statuses(off.findings)).toEqual([`fail ${address}`]);
+    expect(off.findings[0]!.message).toContain("is not enabled in");
+  });
+});
