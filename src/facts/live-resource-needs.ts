@@ -7,7 +7,7 @@ import { clusterSubnetwork } from "./shared-vpc";
 import { secondaryRangeUses } from "./secondary-ranges";
 import { createdByThisApply } from "./targets";
 import { agentGrants } from "./agent-grants";
-import { controlPlaneVersion, nodeVersionUses } from "./versions";
+import { versionsAsked } from "./version-offers";
 import { isCreated } from "../model/change";
 
 /**
@@ -77,10 +77,9 @@ export function workloadPoolNeeds(ctx: Context): LiveNeeds {
   return { workloadPoolProjects };
 }
 
-/** GKE015: the server config of each location where a cluster of an existing project pins a version. */
+/** GKE015: the server config of each location where the apply asks for a version, in an existing project. */
 export function serverConfigNeeds(ctx: Context): LiveNeeds {
-  const pinned = new Set(nodeVersionUses(ctx.gke).flatMap((use) => (use.cluster ? [use.cluster] : [])));
-  for (const { resource } of ctx.gke.clusters) if (controlPlaneVersion(resource) || resource.values.node_version) pinned.add(resource);
+  const pinned = new Set(versionsAsked(ctx.gke).map((use) => use.cluster));
   const serverConfigs: string[] = [];
   for (const cluster of pinned) {
     const project = existing(ctx, ctx.iam.catalog.projectOf(cluster).key);

@@ -1,5 +1,42 @@
+import type { Resource, Value } from "../model/types";
+import { isCreated } from "../model/change";
+import { blocks } from "../model/access";
+import type { GkeFacts } from "./gke/node-identities";
 import type { LiveServerConfig } from "./live";
-import type { GkeVersion } from "./versions";
+import { nodeVersionUses, type GkeVersion } from "./versions";
+
+/** A version the apply asks GKE for, with the cluster whose location offers it. */
+export interface VersionAsked {
+  resource: Resource;
+  cluster: Resource;
+  where: string;
+  value: Value;
+  role: "control plane" | "nodes";
+}
+
+/**
+ * Every version the apply sends to GKE: on a resource it creates, or one whose version it changes.
+ * An unchanged version of an existing cluster or pool is not sent again, so whether GKE still
+ * offers it does not matter to this apply.
+ */
+export function versionsAsked(gke: GkeFacts): VersionAsked[] {
+  const asked: VersionAsked[] = nodeVersionUses(gke).flatMap((use) => (use.cluster ? [{ resource: use.resource, cluster: use.cluster, where: use.where, value: use.value, role: "nodes" as const }] : []));
+  for (const { resource } of gke.clusters) {
+    const min = resource.values.min_master_version;
+    if (typeof min === "string" && min) asked.push({ resource, cluster: resource, where: "min_master_version", value: min, role: "control plane" });
+    const node = resource.values.node_version;
+    if (typeof node === "string" && node) asked.push({ resource, cluster: resource, where: "node_version", value: node, role: "nodes" });
+  }
+  return asked.filter((use) => isCreated(use.resource) || (use.resource.change === "update" && valueBefore(use) !== use.value));
+}
+
+/** The value at `where` (`version`, `node_pool[1].version`, `min_master_version`) before the apply. */
+function valueBefore(use: VersionAsked): Value | undefined {
+  const before = use.resource.before;
+  if (!before) return undefined;
+  const inline = /^node_pool\[(\d+)\]\.version$/.exec(use.where);
+  return inline ? blocks(before.node_pool)[Number(inline[1])]?.version : before[use.where];
+}
 
 export type Offer = { offered: true; as: string } | { offered: false; inOtherLists?: string };
 

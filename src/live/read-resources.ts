@@ -71,15 +71,12 @@ function subnetworkRanges(name: string, tools: ReadTools): Promise<LiveSubnetwor
   if (!parts) return Promise.resolve(malformed(name, "subnetwork (projects/P/regions/R/subnetworks/S)"));
   const [project, region, subnetwork] = parts;
   return tools.once(`subnetwork:${name}`, () =>
-    tools.attempt(async () => {
-      try {
+    tools.attempt(() =>
+      orNotFound(async () => {
         const data = (await tools.api.restGet("compute", `compute/v1/projects/${project}/regions/${region}/subnetworks/${subnetwork}`)) as { secondaryIpRanges?: Array<{ rangeName: string }> | null };
         return { exists: true as const, rangeNames: (data.secondaryIpRanges ?? []).map((range) => range.rangeName) };
-      } catch (error) {
-        if (statusOf(error) === 404) return { exists: false as const };
-        throw error;
-      }
-    }),
+      }),
+    ),
   );
 }
 
@@ -97,15 +94,12 @@ function keyState(name: string, tools: ReadTools): Promise<LiveCryptoKey["state"
   const parts = segments(name, CRYPTO_KEY);
   if (!parts) return Promise.resolve(malformed(name, "Cloud KMS key (projects/P/locations/L/keyRings/R/cryptoKeys/K)"));
   return tools.once(`key:${name}`, () =>
-    tools.attempt(async () => {
-      try {
+    tools.attempt(() =>
+      orNotFound(async () => {
         const data = (await tools.api.restGet("cloudkms", `v1/${keyPath(parts)}`)) as { purpose?: string | null; primary?: { state?: string | null } | null };
         return { exists: true as const, ...(data.purpose && { purpose: data.purpose }), ...(data.primary?.state && { primaryState: data.primary.state }) };
-      } catch (error) {
-        if (statusOf(error) === 404) return { exists: false as const };
-        throw error;
-      }
-    }),
+      }),
+    ),
   );
 }
 
@@ -122,6 +116,16 @@ function ringPolicy(ring: string, tools: ReadTools): Promise<LiveBinding[] | Liv
   return tools.once(`ring-policy:${ring}`, () =>
     tools.attempt(async () => policyBindings(await tools.api.restGet("cloudkms", `v1/projects/${project}/locations/${location}/keyRings/${keyRing}:getIamPolicy?options.requestedPolicyVersion=3`))),
   );
+}
+
+/** A read whose 404, when Google said it, means the thing does not exist (not that the read failed). */
+async function orNotFound<T>(read: () => Promise<T>): Promise<T | { exists: false }> {
+  try {
+    return await read();
+  } catch (error) {
+    if (statusOf(error) === 404) return { exists: false };
+    throw error;
+  }
 }
 
 function keyPath([project, location, ring, key]: string[]): string {

@@ -69,6 +69,10 @@ function checkUse(use: KeyUse, ctx: RuleContext, keyIam: ResourceIam, ringIam: R
   details.agentEmail = agent.email ?? googleIdentity(use.agent).emailPattern.replace("{number}", "PROJECT_NUMBER");
   const live = use.key.path ? ctx.live.cryptoKey(use.key.path) : undefined;
   const unusable = live && keyStateProblem(live.state);
+  // Only a resource the apply creates surely makes GKE encrypt with the key now; an existing one may not.
+  if (unusable && !isCreated(use.resource)) {
+    return { status: "unknown", address, message: `${address} (${use.where}) uses ${keyText}, which ${unusable} (read live): ${who} cannot encrypt with it`, reason: `${address} exists already, and whether this apply makes GKE use the key is not known`, decideWith: sh`gcloud kms keys describe ${keyText} --format=${"value(purpose,primary.state)"}`, details };
+  }
   if (unusable) {
     return { status: "fail", address, message: `${address} (${use.where}) uses ${keyText}, which ${unusable} (read live): ${who} cannot encrypt with it`, remediation: textRemediation(`Use an enabled symmetric (ENCRYPT_DECRYPT) key, or restore this one's primary version.`, [sh`gcloud kms keys describe ${keyText} --format=${"value(purpose,primary.state)"}`, sh`gcloud kms keys versions list --key=${keyText}`], `// name an enabled key in the ${use.where.startsWith("database") ? "databaseEncryption.keyName" : "bootDiskKmsKey"} of ${address}`, `# in ${address}: name an enabled key in ${use.where}`), details };
   }

@@ -8,10 +8,10 @@ import { VERSION_SKEW } from "../knowledge/preconditions";
 import { comparePatch, controlPlaneVersion, nodeVersionUses, parseGkeVersion, type NodeVersionUse } from "../facts/versions";
 import { textRemediation } from "./remediation";
 import { hclString } from "./agent-grant-fix";
-import type { Resource, Value } from "../model/types";
+import type { Resource } from "../model/types";
 import { attribute } from "../model/access";
 import { unreadReason } from "../facts/live-resources";
-import { offeredVersion } from "../facts/version-offers";
+import { offeredVersion, versionsAsked, type VersionAsked } from "../facts/version-offers";
 
 /**
  * GKE015: GKE lets nodes run at most two minor versions older than the control plane and never
@@ -36,26 +36,6 @@ export const gke015NodeVersionSkew: Rule = {
   },
 };
 
-interface VersionAsked {
-  resource: Resource;
-  cluster: Resource;
-  where: string;
-  value: Value;
-  role: "control plane" | "nodes";
-}
-
-/** Every version the input asks GKE for, with the cluster whose location offers it. */
-function versionsAsked(ctx: RuleContext): VersionAsked[] {
-  const asked: VersionAsked[] = nodeVersionUses(ctx.gke).flatMap((use) => (use.cluster ? [{ resource: use.resource, cluster: use.cluster, where: use.where, value: use.value, role: "nodes" as const }] : []));
-  for (const { resource } of ctx.gke.clusters) {
-    const min = resource.values.min_master_version;
-    if (typeof min === "string" && min) asked.push({ resource, cluster: resource, where: "min_master_version", value: min, role: "control plane" });
-    const node = resource.values.node_version;
-    if (typeof node === "string" && node) asked.push({ resource, cluster: resource, where: "node_version", value: node, role: "nodes" });
-  }
-  return asked.filter((use) => use.resource.change !== "delete");
-}
-
 /**
  * With --live: whether GKE offers each exact version the input asks for in the cluster's location
  * (the server config). Offline, and for a location --live did not read, nothing is said.
@@ -63,7 +43,7 @@ function versionsAsked(ctx: RuleContext): VersionAsked[] {
 function offeredVersions(ctx: RuleContext): Verdict[] {
   if (!ctx.live.enabled) return [];
   const verdicts: Verdict[] = [];
-  for (const use of versionsAsked(ctx)) {
+  for (const use of versionsAsked(ctx.gke)) {
     const version = typeof use.value === "string" ? parseGkeVersion(use.value) : undefined;
     if (!version || version.kind !== "exact") continue;
     const project = ctx.iam.catalog.projectOf(use.cluster).key;

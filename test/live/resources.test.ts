@@ -3,10 +3,12 @@ import { liveRequestFor } from "../../src/live/request";
 import type { LiveFacts } from "../../src/live/facts";
 import type { LiveRequest } from "../../src/live/request-types";
 import { modelFromTerraformJson } from "../../src/inputs/terraform-json";
+import { modelFromPlan } from "../../src/inputs/plan-json";
+import { buildPlan } from "../support/plan-builder";
 import { checkModel } from "../../src/engine/check";
 import type { Finding } from "../../src/rules/types";
 import { stack, tf } from "../rules/helpers";
-import { PROJECT } from "../support/scenarios";
+import { PROJECT, cluster } from "../support/scenarios";
 import type { Fault, Fixture, FixtureProject } from "./emulator";
 import { emulatorOptions, runReader, withEmulator } from "./harness";
 
@@ -320,6 +322,16 @@ describe("GKE014 with --live: the key's state and the IAM policies of the key an
     expect(run.findings[0]!.message).toContain(`has its primary version ${state} (read live)`);
   });
 
+  test("unknown, not fail: an existing cluster on a disabled key (the apply may not make GKE use it)", async () => {
+    const plan = buildPlan({ project: PROJECT, resources: [{ ...cluster(undefined, { database_encryption: [{ state: "ENCRYPTED", key_name: KEY }] }), actions: ["no-op"] }] });
+    const model = modelFromPlan(plan, "plan.json");
+    const world = fixture({ kms: ring({ primaryState: "DISABLED", iamPolicy: { bindings: [{ role: KEY_ROLE, members: [GKE_AGENT] }] } }) });
+    const facts = await withEmulator(world, async (emulator) => (await runReader(liveRequestFor([model]), emulatorOptions(emulator, { retries: 0 }))).facts);
+    const findings = checkModel(modelFromPlan(plan, "plan.json"), { includePass: true, rules: [RULE], live: facts });
+    expect(statuses(findings)).toEqual(["unknown google_container_cluster.primary"]);
+    expect(findings[0]!.message).toContain("has its primary version DISABLED (read live)");
+  });
+
   test("unknown: a conditional grant on the key; unknown: the policies cannot be read, the reason names the permission", async () => {
     const conditional = await live(RULE, inputs.kms, fixture({ kms: ring({ iamPolicy: { bindings: [{ role: KEY_ROLE, members: [GKE_AGENT], condition: { title: "business hours", expression: "request.time.getHours('UTC') < 18" } }] } }) }));
     expect(statuses(conditional.findings)).toEqual([`unknown ${address}`]);
@@ -381,6 +393,23 @@ describe("GKE015 with --live: the versions GKE offers in the location", () => {
     expect(statuses(run.findings)).toEqual(["fail google_container_cluster.cluster", "pass google_container_node_pool.pool"]);
     const fail = run.findings.find((finding) => finding.status === "fail")!;
     expect(fail.message).toContain("asks for 1.32.4-gke.1106006 (min_master_version), which GKE does not offer for the control plane in europe-west1 (read live");
+  });
+
+  test("only versions the apply sends are looked up: an unchanged existing cluster's stale version is not, a pool's new version is", async () => {
+    const plan = buildPlan({
+      project: PROJECT,
+      resources: [
+        { ...cluster(undefined, { min_master_version: "1.30.1-gke.1", master_version: "1.31.6-gke.1020000" }), actions: ["no-op"] },
+        { type: "google_container_node_pool", name: "pool", actions: ["update"], values: { name: "pool", cluster: "primary", location: "europe-west1", project: PROJECT, version: "1.31.6-gke.1020000" }, before: { name: "pool", cluster: "primary", location: "europe-west1", project: PROJECT, version: "1.30.1-gke.1" } },
+      ],
+    });
+    const model = modelFromPlan(plan, "plan.json");
+    expect(liveRequestFor([model]).serverConfigs).toEqual([`projects/${PROJECT}/locations/europe-west1`]);
+    const world = fixture({ serverConfigs: config(["1.31.6-gke.1020000"], ["1.31.6-gke.1020000"]) });
+    const run = await withEmulator(world, async (emulator) => (await runReader(liveRequestFor([model]), emulatorOptions(emulator, { retries: 0 }))).facts);
+    const findings = checkModel(modelFromPlan(plan, "plan.json"), { includePass: true, rules: [RULE], live: run });
+    // The cluster's 1.30.1-gke.1 is no longer offered, but it is not sent: no verdict on it; the pool's is offered.
+    expect(findings.filter((finding) => finding.message.includes("offer")).map((finding) => `${finding.status} ${finding.address}`)).toEqual(["pass google_container_node_pool.pool"]);
   });
 
   test("unknown: the server config cannot be read", async () => {
