@@ -4,6 +4,7 @@ import { isLiveError, type LiveError, type LiveFacts } from "./facts";
 import { isGoogleProviderKey } from "../model/build";
 import { liveRequestFor } from "./request";
 import { redact } from "./redact";
+import { byCodeUnits } from "../model/order";
 import type { LiveOptions, LiveRequest } from "./request-types";
 
 /**
@@ -122,7 +123,11 @@ export function boundedRequest(request: LiveRequest, env: NodeJS.ProcessEnv): { 
   const hierarchy = Object.keys(request.resourceCallerPermissions ?? {}).sort();
   // Repositories are bounded like accounts: a project may hold many.
   const repositories = [...(request.artifactRepositories ?? [])].sort();
-  if (request.projects.length <= maxProjects && hierarchy.length <= maxProjects && request.serviceAccounts.length <= maxAccounts && request.actAsChecks.length <= maxAccounts && repositories.length <= maxAccounts) return { request };
+  const resources = Math.max(Object.keys(request.subnetworks ?? {}).length, request.cryptoKeys?.length ?? 0, request.serverConfigs?.length ?? 0);
+  const withinLimits =
+    request.projects.length <= maxProjects && hierarchy.length <= maxProjects && (request.workloadPoolProjects?.length ?? 0) <= maxProjects &&
+    request.serviceAccounts.length <= maxAccounts && request.actAsChecks.length <= maxAccounts && repositories.length <= maxAccounts && resources <= maxAccounts;
+  if (withinLimits) return { request };
   const keptHierarchy = new Set(hierarchy.slice(0, maxProjects));
   const projects = [...request.projects].sort().slice(0, maxProjects);
   const kept = new Set(projects);
@@ -136,15 +141,15 @@ export function boundedRequest(request: LiveRequest, env: NodeJS.ProcessEnv): { 
     ...(request.defaultServiceAccountProjects && { defaultServiceAccountProjects: request.defaultServiceAccountProjects.filter((p) => kept.has(p)) }),
     ...(request.artifactRepositories && { artifactRepositories: repositories.filter((name) => kept.has(name.split("/")[1] ?? "")).slice(0, maxAccounts) }),
     ...(request.resourceCallerPermissions && { resourceCallerPermissions: Object.fromEntries(Object.entries(request.resourceCallerPermissions).filter(([name]) => keptHierarchy.has(name))) }),
-    // Resources of the projects kept, at most as many as accounts.
-    ...(request.subnetworks && { subnetworks: Object.fromEntries(Object.entries(request.subnetworks).filter(([name]) => kept.has(name.split("/")[1] ?? "")).slice(0, maxAccounts)) }),
-    ...(request.cryptoKeys && { cryptoKeys: request.cryptoKeys.filter((name) => kept.has(name.split("/")[1] ?? "")).slice(0, maxAccounts) }),
+    // Subnetworks, keys and locations are bounded like accounts; the projects whose clusters are listed, like projects.
+    ...(request.subnetworks && { subnetworks: Object.fromEntries(Object.entries(request.subnetworks).sort(([a], [b]) => byCodeUnits(a, b)).slice(0, maxAccounts)) }),
+    ...(request.cryptoKeys && { cryptoKeys: [...request.cryptoKeys].sort().slice(0, maxAccounts) }),
     ...(request.workloadPoolProjects && { workloadPoolProjects: [...request.workloadPoolProjects].sort().slice(0, maxProjects) }),
-    ...(request.serverConfigs && { serverConfigs: request.serverConfigs.filter((name) => kept.has(name.split("/")[1] ?? "")).slice(0, maxAccounts) }),
+    ...(request.serverConfigs && { serverConfigs: [...request.serverConfigs].sort().slice(0, maxAccounts) }),
   };
   return {
     request: bounded,
-    notice: `reading ${projects.length} of ${request.projects.length} projects${hierarchy.length > maxProjects ? ` (and ${maxProjects} of ${hierarchy.length} folders and organisations)` : ""} and ${accounts.length} of ${request.serviceAccounts.length} service accounts${repositories.length > maxAccounts ? ` (and at most ${maxAccounts} of ${repositories.length} Artifact Registry repositories)` : ""} (PREFLIGHT_LIVE_MAX_PROJECTS / PREFLIGHT_LIVE_MAX_ACCOUNTS raise the limits); checks on the others stay unknown`,
+    notice: `reading ${projects.length} of ${request.projects.length} projects${hierarchy.length > maxProjects ? ` (and ${maxProjects} of ${hierarchy.length} folders and organisations)` : ""} and ${accounts.length} of ${request.serviceAccounts.length} service accounts${repositories.length > maxAccounts ? ` (and at most ${maxAccounts} of ${repositories.length} Artifact Registry repositories)` : ""}${resources > maxAccounts ? ` (and at most ${maxAccounts} subnetworks, keys and locations of each kind)` : ""} (PREFLIGHT_LIVE_MAX_PROJECTS / PREFLIGHT_LIVE_MAX_ACCOUNTS raise the limits); checks on the others stay unknown`,
   };
 }
 

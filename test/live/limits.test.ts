@@ -41,3 +41,15 @@ test("Artifact Registry repositories are bounded like service accounts", () => {
   expect(bounded.artifactRepositories?.[0]).toBe(repositories[0]);
   expect(notice).toMatch(/at most 2000 of 3000 Artifact Registry repositories/);
 });
+
+test("subnetworks, keys and server configs are bounded like service accounts, whatever their projects", () => {
+  const many = (n: number, name: (i: number) => string) => Array.from({ length: n }, (_, i) => name(i));
+  const subnetworks = Object.fromEntries(many(2_500, (i) => `projects/host/regions/europe-west1/subnetworks/s${String(i).padStart(4, "0")}`).map((path) => [path, ["secondaryRanges" as const]]));
+  const cryptoKeys = many(2_100, (i) => `projects/kms/locations/europe-west1/keyRings/r/cryptoKeys/k${String(i).padStart(4, "0")}`);
+  const { request: bounded, notice } = boundedRequest({ ...request(3, 3), subnetworks, cryptoKeys, serverConfigs: ["projects/p-00000/locations/europe-west1"] }, {});
+  expect(Object.keys(bounded.subnetworks ?? {})).toHaveLength(LIVE_LIMITS.serviceAccounts);
+  expect(Object.keys(bounded.subnetworks ?? {})[0]).toBe("projects/host/regions/europe-west1/subnetworks/s0000");
+  expect(bounded.cryptoKeys).toHaveLength(LIVE_LIMITS.serviceAccounts);
+  expect(bounded.serverConfigs).toEqual(["projects/p-00000/locations/europe-west1"]);
+  expect(notice).toMatch(/at most 2000 subnetworks, keys and locations of each kind/);
+});
