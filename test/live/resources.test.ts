@@ -10,7 +10,11 @@ import type { Finding } from "../../src/rules/types";
 import { stack, tf } from "../rules/helpers";
 import { PROJECT, cluster } from "../support/scenarios";
 import type { Fault, Fixture, FixtureProject } from "./emulator";
-import { emulatorOptions, runReader, withEmulator } from "./harness";
+import { emulatorOptions, FAKE_TOKEN, runReader, withEmulator } from "./harness";
+import { preflight, statusesOf } from "./cli-harness";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 /**
  * --live for GKE012–GKE016: what liveRequestFor plans for each rule, what the reader makes of the
@@ -441,5 +445,27 @@ describe("GKE017 with --live: the enabled services of the project whose agent a 
     const off = await live(RULE, json, world(["compute.googleapis.com"]));
     expect(statuses(off.findings)).toEqual([`fail ${address}`]);
     expect(off.findings[0]!.message).toContain("is not enabled in");
+  });
+});
+
+describe("through the CLI (the built preflight, --live against the emulator)", () => {
+  test("GKE012 is decided from the subnetwork's policy, and a policy it could not read is one stderr line naming the permission", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "preflight-resources-"));
+    const file = join(dir, "cdk.tf.json");
+    writeFileSync(file, JSON.stringify(inputs.sharedVpc));
+    const hostGrants = { iamPolicy: { bindings: [{ role: "roles/container.hostServiceAgentUser", members: [GKE_AGENT] }, { role: "roles/compute.networkUser", members: [GKE_AGENT] }] } };
+    const run = (world: Fixture) =>
+      withEmulator(world, async (emulator) => {
+        const result = await preflight([file, "--format", "json", "--include-pass", "--rules", "GKE012", "--live", "--api-endpoint", emulator.url], { GOOGLE_OAUTH_ACCESS_TOKEN: FAKE_TOKEN });
+        for (const seen of emulator.requests) expect(matchAllowedMethod(seen.method, `http://127.0.0.1${seen.url}`)).toBeDefined();
+        expect(result.stdout + result.stderr).not.toContain(FAKE_TOKEN);
+        return result;
+      });
+    const granted = await run(fixture({ host: { ...hostGrants, subnetworks: { "europe-west1/gke-nodes": { iamPolicy: { bindings: [{ role: "roles/compute.networkUser", members: [APIS_AGENT] }] } } } } }));
+    expect(statusesOf(granted, "GKE012")).toEqual(["pass"]);
+    expect(granted.code).toBe(0);
+    const unread = await run(fixture({ host: { ...hostGrants, subnetworks: { "europe-west1/gke-nodes": {} } }, callerCannot: ["compute.subnetworks.getIamPolicy"] }));
+    expect(statusesOf(unread, "GKE012")).toEqual(["unknown"]);
+    expect(unread.stderr).toContain(`preflight: --live could not read IAM policy of ${SUBNET}: the caller lacks compute.subnetworks.getIamPolicy`);
   });
 });
