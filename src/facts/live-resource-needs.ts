@@ -4,7 +4,7 @@ import type { GkeFacts } from "./gke/node-identities";
 import type { Facts } from "./index";
 import type { LiveNeeds } from "./live-request";
 import { clusterSubnetwork } from "./shared-vpc";
-import { secondaryRangeUses } from "./secondary-ranges";
+import { secondaryRangeUses, subnetworkToReadLive } from "./secondary-ranges";
 import { createdByThisApply } from "./targets";
 import { agentGrants } from "./agent-grants";
 import { versionsAsked } from "./version-offers";
@@ -37,14 +37,14 @@ export function sharedVpcNeeds(ctx: Context): LiveNeeds {
   return { projects, subnetworks };
 }
 
-/** GKE016: the secondary ranges of a subnetwork the input names by path and does not hold. */
+/** GKE016: the secondary ranges of a subnetwork the input names by path and does not hold (or reads with a data source only at apply). */
 export function secondaryRangeNeeds(ctx: Context): LiveNeeds {
   const subnetworks: NonNullable<LiveNeeds["subnetworks"]> = {};
   for (const use of secondaryRangeUses(ctx.gke)) {
     if (typeof use.name !== "string") continue;
-    const target = clusterSubnetwork(use.cluster, ctx.model, ctx.iam.catalog);
-    const project = target?.path ? /^projects\/([^/]+)\//.exec(target.path)?.[1] : undefined;
-    if (target?.path && !target.resource && existing(ctx, project)) subnetworks[target.path] = ["secondaryRanges"];
+    const path = subnetworkToReadLive(clusterSubnetwork(use.cluster, ctx.model, ctx.iam.catalog));
+    const project = path ? /^projects\/([^/]+)\//.exec(path)?.[1] : undefined;
+    if (path && existing(ctx, project)) subnetworks[path] = ["secondaryRanges"];
   }
   return { subnetworks };
 }

@@ -1,7 +1,8 @@
 import type { Resource, Value } from "../model/types";
 import { attribute, blocks, booleanAttribute } from "../model/access";
 import type { GkeFacts } from "./gke/node-identities";
-import { isSet } from "./targets";
+import { isUnknown } from "../model/unknown";
+import { isSet, type Target } from "./targets";
 
 /** A secondary range a cluster or node pool names, which must exist in the cluster's subnetwork. */
 export interface SecondaryRangeUse {
@@ -32,4 +33,23 @@ export function secondaryRangeUses(gke: GkeFacts): SecondaryRangeUse[] {
     add(pool.resource, pool.cluster, "network_config.pod_range", attribute(pool.resource.values, "network_config", "pod_range"));
   }
   return uses;
+}
+
+/**
+ * The path of a cluster's subnetwork whose ranges only `--live` can tell: one outside the input, or
+ * read by a data source whose ranges are known only after apply (a cdk.tf.json never has them).
+ */
+export function subnetworkToReadLive(target: Target | undefined): string | undefined {
+  if (!target?.path) return undefined;
+  const resource = target.resource;
+  return !resource || (resource.mode === "data" && !dataSourceHasRanges(resource)) ? target.path : undefined;
+}
+
+/**
+ * Whether a data source's values show the subnetwork's ranges: a plan that read it holds them (an
+ * empty list when there are none); a cdk.tf.json holds only the data source's arguments.
+ */
+export function dataSourceHasRanges(resource: Resource): boolean {
+  const ranges = resource.values.secondary_ip_range;
+  return ranges !== undefined && !isUnknown(ranges);
 }

@@ -6,7 +6,7 @@ import { blocks } from "../model/access";
 import { CLUSTER, NODE_POOL } from "../facts/gke/node-identities";
 import { SECONDARY_RANGES } from "../knowledge/preconditions";
 import { clusterSubnetwork } from "../facts/shared-vpc";
-import { secondaryRangeUses, type SecondaryRangeUse } from "../facts/secondary-ranges";
+import { dataSourceHasRanges, secondaryRangeUses, subnetworkToReadLive, type SecondaryRangeUse } from "../facts/secondary-ranges";
 import { textRemediation } from "./remediation";
 import { hclString } from "./agent-grant-fix";
 import { sh } from "./shell";
@@ -41,7 +41,8 @@ function checkUse(use: SecondaryRangeUse, ctx: RuleContext): Verdict {
   const name = String(use.name);
   const subnetwork = clusterSubnetwork(use.cluster, ctx.model, ctx.iam.catalog);
   const subnet = subnetwork?.resource;
-  const live = !subnet && subnetwork?.path ? ctx.live.secondaryRanges(subnetwork.path) : undefined;
+  const toRead = subnetworkToReadLive(subnetwork);
+  const live = toRead ? ctx.live.secondaryRanges(toRead) : undefined;
   if (live && "value" in live) {
     const path = subnetwork!.path!;
     details.subnetwork = path;
@@ -59,7 +60,11 @@ function checkUse(use: SecondaryRangeUse, ctx: RuleContext): Verdict {
   }
   details.subnetwork = subnet.address;
   const ranges = subnet.values.secondary_ip_range;
-  if (isUnknown(ranges)) return { status: "unknown", address, message: `The secondary ranges of ${subnet.address} are only known after apply`, reason: ranges.reason, decideWith: "write secondary_ip_range blocks with literal names", details };
+  if (subnet.mode === "data" && !dataSourceHasRanges(subnet) && !isUnknown(ranges)) {
+    const reason = live && "unreadable" in live ? unreadReason(`the subnetwork ${toRead}`, live) : `${subnet.address} reads the subnetwork only at plan or apply; its ranges are not in the input`;
+    return { status: "unknown", address, message: `${address} names the secondary range ${name} (${use.where}) of the subnetwork ${subnet.address} reads`, reason, decideWith: live ? sh`gcloud compute networks subnets describe ${toRead ?? String(subnet.values.name ?? "SUBNET")} --format=${"value(secondaryIpRanges[].rangeName)"}` : "--live reads the subnetwork (or check the plan, where the data source is read)", details };
+  }
+  if (isUnknown(ranges)) return { status: "unknown", address, message: `The secondary ranges of ${subnet.address} are only known after apply`, reason: live && "unreadable" in live ? unreadReason(`the subnetwork ${toRead}`, live) : ranges.reason, decideWith: subnet.mode === "data" && !live ? "--live reads the subnetwork" : "write secondary_ip_range blocks with literal names", details };
   const names = blocks(ranges).map((r) => r.range_name);
   if (names.includes(name)) return { status: "pass", address, message: `${subnet.address} has the secondary range ${name} that ${address} names (${use.where})`, details };
   if (names.some(isUnknown)) return { status: "unknown", address, message: `${address} names ${name}; a secondary range name of ${subnet.address} is only known after apply`, reason: "a range_name is computed", decideWith: "write range_name as literals", details };

@@ -371,6 +371,18 @@ describe("GKE016 with --live: the secondary ranges of a subnetwork outside the i
     expect(gone.findings[0]!.message).toContain("which does not exist (read live)");
   });
 
+  test("a subnetwork read by a data source (its ranges known only at apply in a cdk.tf.json) is read live too", async () => {
+    const json = stack(
+      { ...base, google_container_cluster: { cluster: tf.cluster({ network: `projects/${HOST}/global/networks/shared`, subnetwork: "${data.google_compute_subnetwork.shared.self_link}", ip_allocation_policy: { cluster_secondary_range_name: "pods", services_secondary_range_name: "services" } }) } },
+      { data: { google_compute_subnetwork: { shared: { project: HOST, region: "europe-west1", name: "gke-nodes" } } } },
+    );
+    expect(statuses(offline(RULE, json))).toEqual([`unknown ${address}`]);
+    expect(liveRequestFor([modelOf(json)]).subnetworks?.[SUBNET]).toContain("secondaryRanges");
+    const run = await live(RULE, json, fixture({ host: ranges(["pods"]) }));
+    expect(statuses(run.findings)).toEqual([`fail ${address}`]); // the worst verdict per address: services is missing, pods is there
+    expect(run.findings.find((finding) => finding.status === "fail")!.message).toContain("has only pods (read live)");
+  });
+
   test("unknown: the subnetwork cannot be read; the reason names the permission", async () => {
     const run = await live(RULE, inputs.ranges, fixture({ host: ranges(["pods", "services"]), callerCannot: ["compute.subnetworks.get"] }));
     expect(statuses(run.findings)).toEqual([`unknown ${address}`]);
