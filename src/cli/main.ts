@@ -193,7 +193,7 @@ async function runCheck(inputs: string[], flags: CheckFlags, io: CliIo): Promise
       return { waiversFile, models: [modelFromJson(parseJsonBytes(stdin, STDIN_LABEL), STDIN_LABEL, loadOptions)] };
     });
     const models = loaded.flatMap((l) => l.models);
-    const live = await liveFactsFor(models, flags, io);
+    const live = await liveFactsFor(models, { ...flags, ...(rules && { checkedRules: rules }) }, io);
     if (rules) io.stderr(`preflight: checking ${rules.length} of ${allRules.length} rules: ${rules.join(", ") || "none"}\n`);
     const checked = reportFor(models, { includePass: needsPassFindings(outputs, Boolean(flags.includePass)), ...(live ? { live } : {}), ...(rules ? { rules } : {}) });
     const waived = waiveByInput(checked.findings, loaded, waiverFiles, rules);
