@@ -3,8 +3,9 @@
  * Importing this module loads neither cdktf nor the provider bindings nor any Google client.
  */
 export { GkePreflight, type GkePreflightOptions, type StackCheckResult, type UnknownHandling, type SuppressOptions } from "./cdktf/index";
-export { checkModel, checkTerraformJson, type CheckOptions } from "./engine/check";
-export { runPreflight, reportFor } from "./engine/run";
+export { checkModel, type CheckOptions } from "./engine/check";
+export { reportFor } from "./engine/run";
+export { runPreflight, checkTerraformJson } from "./library";
 export { loadInputs, modelFromJson, InputError, modelFromPlan, modelFromTerraformJson } from "./inputs/load";
 export { allRules, findRule } from "./rules/index";
 export type { Finding, Rule, RuleMeta, Verdict, Remediation, Severity, Status } from "./rules/types";

@@ -4,7 +4,7 @@
  */
 import type { IConstruct } from "constructs";
 import type { Finding } from "../rules/types";
-import { inlineText } from "../report/escape";
+import { inlineText } from "../text/escape";
 import { outcomeOf, type GatePolicy, type UnknownPolicy } from "../report/policy";
 
 export type AnnotationLevel = "@cdktf/error" | "@cdktf/warn" | "@cdktf/info";

@@ -11,7 +11,8 @@
  * Both cdktf 0.21 and cdktn 0.24 do so under the same global symbol.
  */
 import type { IConstruct } from "constructs";
-import { checkModel, checkTerraformJson } from "../engine/check";
+import { checkModel } from "../engine/check";
+import { checkTerraformJson } from "../library";
 import { modelsOfApp } from "../inputs/cdktf-out";
 import { allRules, findRule } from "../rules/index";
 import type { Finding } from "../rules/types";

@@ -13,7 +13,7 @@ import { gateFails, parseFailOn, parseUnknownPolicy, type GatePolicy } from "../
 import { needsPassFindings, OutputUsageError, parseOutputs, readTextOrUndefined, writeOutputs, type OutputSpec } from "../report/outputs";
 import { summarise } from "../report/types";
 import { allRules } from "../rules";
-import { terminalSafe } from "../report/terminal-text";
+import { terminalSafe } from "../text/terminal-text";
 import { applyWaivers, findWaiversFile, loadWaiversFile, waiverNotices } from "../waivers";
 import { displayPath } from "../report/paths";
 import { listRules, explainRule } from "./rules-command";

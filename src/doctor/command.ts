@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { parseFailOn, parseUnknownPolicy, type GatePolicy } from "../report/policy";
-import { terminalSafe } from "../report/terminal-text";
+import { terminalSafe } from "../text/terminal-text";
 import { doctorGateFails, doctorJson, doctorText } from "./report";
 
 export interface DoctorIo {

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
 import { delimiter, isAbsolute, join } from "node:path";
-import { terminalSafe } from "../report/terminal-text";
+import { terminalSafe } from "../text/terminal-text";
 
 /**
  * Finding and running the local programs the page names (gke-gcloud-auth-plugin, kubectl) with

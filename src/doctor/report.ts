@@ -1,4 +1,4 @@
-import { terminalSafe } from "../report/terminal-text";
+import { terminalSafe } from "../text/terminal-text";
 import { outcomeOf, type GatePolicy } from "../report/policy";
 import { PAGE_URL, type DoctorReport, type DoctorStep } from "./types";
 

@@ -3,7 +3,6 @@ import type { Finding, Rule, Verdict } from "../rules/types";
 import type { LiveFacts } from "../facts/live";
 import { allRules } from "../rules/index";
 import { checkingContext } from "./context";
-import { modelFromTerraformJson } from "../inputs/terraform-json";
 import { applySuppressions } from "./suppressions";
 import { boundFindingText } from "./bounded-text";
 import { hideSensitive } from "../model/secrets";
@@ -37,11 +36,6 @@ export function checkModel(model: Model, options: CheckOptions = {}): Finding[] 
     .map((f) => (texts.length ? hideSensitive(f, texts) : f))
     .map(boundFindingText)
     .sort(compareFindings);
-}
-
-/** For the CDKTF aspect: checks a stack's resolved configuration (what cdk.tf.json will hold). */
-export function checkTerraformJson(json: unknown, source: { file: string; stack?: string }, options: CheckOptions = {}): Finding[] {
-  return checkModel(modelFromTerraformJson(json, source), options);
 }
 
 function toFinding(rule: Rule, verdict: Verdict, model: Model, framework: CdkFramework | undefined): Finding {

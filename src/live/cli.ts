@@ -1,5 +1,5 @@
 import type { Model } from "../model/types";
-import { terminalSafe } from "../report/terminal-text";
+import { terminalSafe } from "../text/terminal-text";
 import { isLiveError, type LiveError, type LiveFacts } from "./facts";
 import { isGoogleProviderKey } from "../model/build";
 import { liveRequestFor } from "./request";

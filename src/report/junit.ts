@@ -1,7 +1,7 @@
 import type { Finding } from "../rules/types";
 import type { WaiverOutcome } from "../waivers/types";
 import { describeWaiver } from "../waivers/types";
-import { inlineText, xmlEscape, xmlText } from "./escape";
+import { inlineText, xmlEscape, xmlText } from "../text/escape";
 import { displayPath } from "./paths";
 import { defaultPolicy, outcomeOf, type GatePolicy, type Outcome } from "./policy";
 import type { Report } from "./types";

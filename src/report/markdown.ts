@@ -1,7 +1,7 @@
 import type { Finding } from "../rules/types";
 import type { WaiverOutcome } from "../waivers/types";
 import { waiverNotices } from "../waivers/apply";
-import { mdCode, mdFence, mdText, mermaidLabel, htmlText } from "./escape";
+import { mdCode, mdFence, mdText, mermaidLabel, htmlText } from "../text/escape";
 import { displayPath } from "./paths";
 import { defaultPolicy, outcomeOf, type GatePolicy, type Outcome } from "./policy";
 import type { Report } from "./types";

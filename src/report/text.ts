@@ -1,7 +1,7 @@
 import type { Finding } from "../rules/types";
 import type { Report } from "./types";
 import { outcomeOf, type GatePolicy, type Outcome } from "./policy";
-import { terminalSafe } from "./terminal-text";
+import { terminalSafe } from "../text/terminal-text";
 
 export interface TextOptions {
   policy: GatePolicy;

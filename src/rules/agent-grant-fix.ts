@@ -1,4 +1,4 @@
-import { sh } from "./shell";
+import { sh } from "../text/shell";
 import type { Remediation } from "./types";
 import type { Resource } from "../model/types";
 import type { GoogleIdentityKind } from "../knowledge/service-agents";

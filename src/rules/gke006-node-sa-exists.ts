@@ -1,5 +1,5 @@
-import { sh } from "./shell";
-import { commentText, hclString, tsString } from "./code-text";
+import { sh } from "../text/shell";
+import { commentText, hclString, tsString } from "../text/code-text";
 import type { Rule, RuleContext, Verdict } from "./types";
 import type { Resource } from "../model/types";
 import { isUnknown } from "../model/unknown";

@@ -1,5 +1,5 @@
-import { sh } from "./shell";
-import { commentText, literalOr } from "./code-text";
+import { sh } from "../text/shell";
+import { commentText, literalOr } from "../text/code-text";
 import type { Finding, Rule, RuleContext, Verdict } from "./types";
 import type { FixAction } from "./fix-actions";
 import { PROJECT_IAM } from "../knowledge/iam-resources";

@@ -1,5 +1,5 @@
-import { sh } from "./shell";
-import { hclString, tsString } from "./code-text";
+import { sh } from "../text/shell";
+import { hclString, tsString } from "../text/code-text";
 import type { Rule, RuleContext, Verdict } from "./types";
 import { CLUSTER, NODE_POOL } from "../facts/gke/node-identities";
 import { PROJECT_SERVICE } from "../facts/gke/project-services";

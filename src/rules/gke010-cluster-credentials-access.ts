@@ -1,5 +1,5 @@
-import { sh } from "./shell";
-import { hclReference, hclString, literalOr, tsString } from "./code-text";
+import { sh } from "../text/shell";
+import { hclReference, hclString, literalOr, tsString } from "../text/code-text";
 import type { Rule, RuleContext, Verdict } from "./types";
 import type { Resource } from "../model/types";
 import type { KubeProviderUse } from "../facts/kubernetes-providers";

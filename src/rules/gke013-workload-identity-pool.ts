@@ -1,4 +1,4 @@
-import { sh } from "./shell";
+import { sh } from "../text/shell";
 import { workloadPoolNeeds } from "../facts/live-resource-needs";
 import type { Rule, RuleContext, Verdict } from "./types";
 import { worstPerAddress } from "./worst-per-address";

@@ -20,7 +20,7 @@ import type { LiveView } from "../facts/live-view";
 
 type LiveKeyFacts = NonNullable<ReturnType<LiveView["cryptoKey"]>>;
 import { textRemediation } from "./remediation";
-import { sh } from "./shell";
+import { sh } from "../text/shell";
 
 type Holds = { holds: "yes"; by?: Resource; how?: string } | { holds: "no"; why: string } | { holds: "maybe"; reason: string };
 

@@ -9,7 +9,7 @@ import { clusterSubnetwork } from "../facts/shared-vpc";
 import { dataSourceHasRanges, secondaryRangeUses, subnetworkToReadLive, type SecondaryRangeUse } from "../facts/secondary-ranges";
 import { textRemediation } from "./remediation";
 import { hclString } from "./agent-grant-fix";
-import { sh } from "./shell";
+import { sh } from "../text/shell";
 import { unreadReason } from "../facts/live-resources";
 
 /**

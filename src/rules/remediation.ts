@@ -1,5 +1,5 @@
-import { sh, shellCode } from "./shell";
-import { commentText, hclReference, hclString, tsString } from "./code-text";
+import { sh, shellCode } from "../text/shell";
+import { commentText, hclReference, hclString, tsString } from "../text/code-text";
 import type { CdkFramework, Resource } from "../model/types";
 import { agentEmail, type Identity } from "../facts/iam/identity";
 import type { Remediation } from "./types";

@@ -6,7 +6,7 @@
 import { App, Aspects, TerraformProvider, TerraformResource, TerraformStack, Testing } from "cdktn";
 import type { Construct } from "constructs";
 import { GkePreflight } from "../../src/cdktf";
-import { checkTerraformJson } from "../../src/engine/check";
+import { checkTerraformJson } from "../../src/library";
 import { annotations, readStackJson } from "./helpers";
 
 const MIN_ROLE = "roles/container.defaultNodeServiceAccount";

@@ -1,6 +1,6 @@
 import { TerraformStack, Testing } from "cdktf";
 import { GkePreflight } from "../../src/cdktf";
-import { checkTerraformJson } from "../../src/engine/check";
+import { checkTerraformJson } from "../../src/library";
 import { applyFixes } from "../../src/cdktf/fix";
 import { addGke, MIN_ROLE } from "./fixtures";
 import { annotations, readStackJson } from "./helpers";

@@ -15,7 +15,7 @@ import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
 import { DataGoogleProject } from "@cdktf/provider-google/lib/data-google-project";
 import { GkePreflight } from "../../src/cdktf";
-import { checkTerraformJson } from "../../src/engine/check";
+import { checkTerraformJson } from "../../src/library";
 import { synthError } from "./helpers";
 
 function base() {

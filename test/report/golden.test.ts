@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { XMLValidator } from "fast-xml-parser";
-import { runPreflight } from "../../src/engine/run";
+import { runPreflight } from "../../src/library";
 import { type FormatName, type RenderContext } from "../../src/report/outputs";
 import { renderOutput } from "../support/render-output";
 import type { Report } from "../../src/report/types";

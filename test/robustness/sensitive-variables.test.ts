@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkTerraformJson } from "../../src/engine/check";
+import { checkTerraformJson } from "../../src/library";
 import { annotationFor } from "../../src/cdktf/annotate";
 import { FORMATS } from "../../src/report/outputs";
 import { buildPlan, computed, ref } from "../support/plan-builder";

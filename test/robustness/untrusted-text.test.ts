@@ -124,7 +124,7 @@ describe.each(cases)("a crafted %s through every format", (_kind, make, fileName
     expect(forgedLines(text)).toEqual([]);
   });
 
-  // Found by this test: input values went into the gcloud fixes unquoted; src/rules/shell.ts quotes them.
+  // Found by this test: input values went into the gcloud fixes unquoted; src/text/shell.ts quotes them.
   test("the gcloud fixes quote input values for the shell", () => {
     const report = JSON.parse(outputs.byFormat.json) as { findings: Array<{ remediation: { gcloud: string[] } }> };
     const hazards = report.findings.flatMap((f) => f.remediation.gcloud.flatMap(shellHazards));

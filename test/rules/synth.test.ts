@@ -5,7 +5,7 @@ import { ContainerCluster } from "@cdktf/provider-google/lib/container-cluster";
 import { ContainerNodePool } from "@cdktf/provider-google/lib/container-node-pool";
 import { ProjectService } from "@cdktf/provider-google/lib/project-service";
 import { DataGoogleClientConfig } from "@cdktf/provider-google/lib/data-google-client-config";
-import { checkTerraformJson } from "../../src/engine/check";
+import { checkTerraformJson } from "../../src/library";
 
 /**
  * A kubernetes provider block as CDKTF writes it. The prebuilt @cdktf/provider-kubernetes is

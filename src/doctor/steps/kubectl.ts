@@ -1,4 +1,4 @@
-import { sh } from "../../rules/shell";
+import { sh } from "../../text/shell";
 import type { DoctorFacts } from "../facts";
 import type { DoctorStep } from "../types";
 import { getCredentials, verdict, type StepMeta } from "./common";

@@ -1,4 +1,4 @@
-import { sh } from "../../rules/shell";
+import { sh } from "../../text/shell";
 import { knownRoles, permissionsOfRole, roleHasPermission } from "../../knowledge/roles";
 import { CLUSTER_GET, type DoctorFacts } from "../facts";
 import { isReadError, type DoctorStep } from "../types";

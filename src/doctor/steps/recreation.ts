@@ -1,5 +1,5 @@
 import { X509Certificate } from "node:crypto";
-import { sh } from "../../rules/shell";
+import { sh } from "../../text/shell";
 import type { DoctorFacts } from "../facts";
 import type { ClusterInfo, OperationInfo } from "../google-reads";
 import { isReadError, type DoctorStep } from "../types";

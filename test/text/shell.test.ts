@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { sh, shellCode, shellWord } from "../../src/rules/shell";
+import { sh, shellCode, shellWord } from "../../src/text/shell";
 
 /** What bash makes of a command line: its words, without running anything but printf. */
 const words = (line: string) => execFileSync("bash", ["-c", `set -- ${line}; printf '%s\\n' "$@"`], { encoding: "utf8" }).trimEnd().split("\n");

@@ -1,5 +1,5 @@
 import * as ts from "typescript";
-import { commentText, hclReference, hclString, literalOr, tsString } from "../../src/rules/code-text";
+import { commentText, hclReference, hclString, literalOr, tsString } from "../../src/text/code-text";
 import { Unknown } from "../../src/model/unknown";
 
 const evaluate = (literal: string) => {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { htmlText, mdCode, mdFence, mdText, mermaidLabel, xmlEscape, xmlText } from "../../src/report/escape";
+import { htmlText, mdCode, mdFence, mdText, mermaidLabel, xmlEscape, xmlText } from "../../src/text/escape";
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", trimValues: false, parseTagValue: false, parseAttributeValue: false });
 
@@ -77,7 +77,7 @@ describe("markdown escaping", () => {
 
 describe("C1 controls and bidirectional overrides", () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const escape = require("../../src/report/escape") as typeof import("../../src/report/escape");
+  const escape = require("../../src/text/escape") as typeof import("../../src/text/escape");
   const hostile = "prod\u202Eevil\u0085x\u2066y";
   test.each([["mdText", escape.mdText(hostile)], ["mdCode", escape.mdCode(hostile)], ["xmlEscape", escape.xmlEscape(hostile)], ["xmlText", escape.xmlText(hostile)]])("%s removes them", (_name, out) => {
     expect(out).not.toMatch(/[\u0080-\u009F\u202A-\u202E\u2066-\u2069]/);
