@@ -38,16 +38,33 @@ export interface ScopeSegment {
 // One segment of a module address: `module.NAME` with an optional `[0]` or `["key"]`.
 const SEGMENT = /module\.([A-Za-z_][\w-]*)(?:\[(\d+|"(?:[^"\\]|\\.)*")\])?/y;
 
-// Scopes repeat across thousands of resources.
-const segmentsByScope = new Map<string, readonly ScopeSegment[] | undefined>();
+/** What is worked out once per scope: scopes repeat across thousands of resources. */
+interface ScopeFacts {
+  segments: readonly ScopeSegment[] | undefined;
+  configPath: string;
+  parent: string;
+}
+
+const factsByScope = new Map<string, ScopeFacts>();
+
+function scopeFacts(scope: string): ScopeFacts {
+  let facts = factsByScope.get(scope);
+  if (facts === undefined) {
+    if (factsByScope.size > 100_000) factsByScope.clear();
+    const segments = parseSegments(scope);
+    facts = {
+      segments,
+      configPath: !scope.includes("[") || !segments ? scope : segments.map((s) => `module.${s.name}`).join("."),
+      parent: segments ? scopeOf(segments.slice(0, -1)) : "",
+    };
+    factsByScope.set(scope, facts);
+  }
+  return facts;
+}
 
 /** `module.a["k"].module.b[0]` → [{a, "k"}, {b, 0}]; undefined when it is not a module address. */
 export function scopeSegments(scope: string): readonly ScopeSegment[] | undefined {
-  if (segmentsByScope.has(scope)) return segmentsByScope.get(scope);
-  if (segmentsByScope.size > 10_000) segmentsByScope.clear();
-  const segments = parseSegments(scope);
-  segmentsByScope.set(scope, segments);
-  return segments;
+  return scopeFacts(scope).segments;
 }
 
 function parseSegments(scope: string): ScopeSegment[] | undefined {
@@ -73,15 +90,12 @@ export function scopeOf(segments: readonly ScopeSegment[]): string {
 
 /** The configuration path of a module instance scope: its instance keys dropped. */
 export function configPathOf(scope: string): string {
-  if (!scope.includes("[")) return scope;
-  const segments = scopeSegments(scope);
-  return segments ? segments.map((s) => `module.${s.name}`).join(".") : scope;
+  return scope.includes("[") ? scopeFacts(scope).configPath : scope;
 }
 
 /** The scope that calls `scope`'s module (`""` for a root module call). */
 export function parentScope(scope: string): string {
-  const segments = scopeSegments(scope);
-  return segments ? scopeOf(segments.slice(0, -1)) : "";
+  return scopeFacts(scope).parent;
 }
 
 /** `scope` and every scope above it that is a module, outermost first: `module.a`, `module.a.module.b`. */

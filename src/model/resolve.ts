@@ -114,6 +114,15 @@ export class ReferenceResolver {
     const c = reference.charCodeAt(0);
     // v, l, m, e, c: the only first letters of var., local., module., each., count.
     if (c !== 118 && c !== 108 && c !== 109 && c !== 101 && c !== 99) return false;
+    // Every instance of a block asks about the same references: one answer per reference.
+    let follow = this.following.get(reference);
+    if (follow === undefined) this.following.set(reference, (follow = this.needsFollowingUncached(reference)));
+    return follow;
+  }
+
+  private readonly following = new Map<string, boolean>();
+
+  private needsFollowingUncached(reference: string): boolean {
     if (!/^(var|local|module|each|count)\./.test(reference)) return false;
     if (!reference.startsWith("module.")) return true;
     const parsed = parseReference(reference);
