@@ -58,7 +58,7 @@ describe("suppressions at synth", () => {
   });
 
   it("is written into cdk.tf.json and honoured by the CLI's reader of cdktf.out/", () => {
-    const { app, stack, cluster, pool } = badStack();
+    const { app, cluster, pool } = badStack();
     GkePreflight.suppress(cluster, "GKE001", REASON);
     GkePreflight.suppress(pool, "GKE001", REASON);
     GkePreflight.of(app);

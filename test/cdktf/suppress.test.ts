@@ -114,7 +114,7 @@ describe("suppression storage", () => {
     suppress(squad, "GKE001", OTHER); // nearer than the team's
     suppress(squad, "GKE001", REASON); // a second one on the same construct: the first stays
     // created after the suppressions, so only the walk at synth can cover them
-    const resources = [
+    const resources: Array<ServiceAccount | ContainerCluster | ContainerNodePool> = [
       new ServiceAccount(stack, "top_sa", { accountId: "top" }),
       new ServiceAccount(team, "team_sa", { accountId: "team" }),
       new ContainerCluster(squad, "cluster", { name: "c", location: "europe-west1" }),

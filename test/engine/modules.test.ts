@@ -1,8 +1,8 @@
-import { buildPlan, computed, ref } from "../support/plan-builder";
+import { buildPlan, computed, ref, type ResourceSpec } from "../support/plan-builder";
 import { checkPlan, statuses } from "../support/tf-json";
 
 /** Resources inside modules: the plan's references are module-local and must be qualified. */
-const inModule = (module: string) => [
+const inModule = (module: string): ResourceSpec[] => [
   { type: "google_service_account", name: "nodes", module, values: { account_id: `nodes-${module.replace(/\W/g, "")}`, project: "p1", email: computed } },
   { type: "google_project_iam_member", name: "min", module, values: { project: "p1", role: "roles/container.defaultNodeServiceAccount", member: ref("google_service_account.nodes.email") } },
   { type: "google_container_cluster", name: "c", module, values: { name: `c-${module.length}`, location: "x", project: "p1", node_config: [{ service_account: ref("google_service_account.nodes.email") }] } },

@@ -109,14 +109,14 @@ describe("property: malformed answers", () => {
 describe("property: wrong shapes", () => {
   const wrongFor = (kind: Target["fields"][number][1]) =>
     fc.oneof(
-      ...[
+      ...([
         kind !== "string" ? fc.string({ maxLength: 20 }) : undefined,
         fc.integer(),
         kind !== "bool" ? fc.boolean() : undefined,
         kind !== "object" ? fc.constant({ unexpected: 1 }) : undefined,
         // A list whose items are numbers: wrong for every list the reader reads (of strings or objects).
         fc.constant([1, 2]),
-      ].filter((arbitrary): arbitrary is fc.Arbitrary<unknown> => arbitrary !== undefined),
+      ] as Array<fc.Arbitrary<unknown> | undefined>).filter((arbitrary): arbitrary is fc.Arbitrary<unknown> => arbitrary !== undefined),
     );
   const mutation = target
     .filter((chosen) => chosen.fields.length > 0)

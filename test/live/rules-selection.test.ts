@@ -3,7 +3,7 @@ import { FAKE_TOKEN, withEmulator } from "./harness";
 import { PLAN, preflight, statusesOf } from "./cli-harness";
 
 /** `--rules` narrows what --live reads as well as what is checked: a rule not run asks nothing of Google. */
-async function methodsOf(extraArgs: string[]): Promise<{ methods: string[]; code: number; statuses: string[] }> {
+async function methodsOf(extraArgs: string[]): Promise<{ methods: string[]; code: number | null; statuses: string[] }> {
   return withEmulator(loadFixture("acme-good"), async (emulator) => {
     const run = await preflight([PLAN, "--format", "json", "--include-pass", "--live", "--api-endpoint", emulator.url, ...extraArgs], { GOOGLE_OAUTH_ACCESS_TOKEN: FAKE_TOKEN });
     return { methods: emulator.methodsCalled(), code: run.code, statuses: statusesOf(run, "GKE003") };

@@ -145,7 +145,7 @@ withFifo("a named pipe already at the report path is written into, not replaced 
   let report = "";
   const reader = createReadStream(fifo, "utf8");
   reader.on("data", (text) => (report += String(text)));
-  const [status] = await Promise.all([new Promise<number | null>((done) => child.on("close", (code) => done(code))), new Promise((done) => reader.on("end", done))]);
+  const [status] = await Promise.all([new Promise<number | null>((done) => child.on("close", (code) => done(code))), new Promise<void>((done) => reader.on("end", () => done()))]);
   expect(status).toBe(1);
   expect(report).toContain('"GKE001"');
   expect(lstatSync(fifo).isFIFO()).toBe(true);

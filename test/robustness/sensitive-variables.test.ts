@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkTerraformJson } from "../../src/library";
 import { annotationFor } from "../../src/cdktf/annotate";
+import { defaultPolicy } from "../../src/report/policy";
 import { FORMATS } from "../../src/report/outputs";
 import { buildPlan, computed, ref } from "../support/plan-builder";
 import { runCli } from "./support";
@@ -87,7 +88,7 @@ describe.each([
 
 test("annotations (the CDKTF aspect's door) never show a sensitive value", () => {
   const findings = checkTerraformJson(sensitiveTerraformJson(), { file: "cdk.tf.json", stack: "gke" });
-  const messages = findings.map((f) => annotationFor(f, "warn")?.message ?? "").join("\n");
+  const messages = findings.map((f) => annotationFor(f, defaultPolicy)?.message ?? "").join("\n");
   expect(findings.some((f) => f.ruleId === "GKE001" && f.status === "fail")).toBe(true);
   expect(leaks(messages)).toEqual([]);
   expect(leaks(JSON.stringify(findings))).toEqual([]);

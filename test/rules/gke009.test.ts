@@ -36,7 +36,7 @@ describe("GKE009 deployer-act-as on plan JSON", () => {
   });
 
   test("offline with two node accounts: one finding, one fix per account with names of their own", () => {
-    const plan = scenarios["good-cluster"]();
+    const plan = scenarios["good-cluster"]() as any;
     const other = "other-nodes@acme-prod.iam.gserviceaccount.com";
     const pool = plan.resource_changes.find((c: { type: string }) => c.type === "google_container_node_pool");
     pool.change.after.node_config[0].service_account = other;

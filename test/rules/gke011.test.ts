@@ -193,7 +193,7 @@ describe("GKE011 with --live: the IAM policy of a repository that exists already
       const findings = planFindings(RULE, [existing, pool, configGrant], { live: withDeny(live(policy()), [denyRule()]) });
       expect(verdicts(findings)).toEqual(["fail google_container_node_pool.primary_nodes"]);
       expectDenyFixOnly(findings[0]);
-      expect(findings[0].details.denyPolicies).toEqual([POLICY]);
+      expect(findings[0]!.details?.denyPolicies).toEqual([POLICY]);
     });
 
     test("(a) a repository grant made in the configuration: a conditional deny rule or unreadable deny policies leave it unknown", () => {

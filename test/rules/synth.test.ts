@@ -15,7 +15,7 @@ class KubernetesProvider extends TerraformProvider {
   constructor(scope: Construct, id: string, private readonly settings: { host: string; token?: string; clusterCaCertificate?: string }) {
     super(scope, id, { terraformResourceType: "kubernetes", terraformGeneratorMetadata: { providerName: "kubernetes" }, terraformProviderSource: "hashicorp/kubernetes" });
   }
-  protected synthesizeAttributes(): Record<string, unknown> {
+  protected override synthesizeAttributes(): Record<string, unknown> {
     return { host: this.settings.host, token: this.settings.token, cluster_ca_certificate: this.settings.clusterCaCertificate };
   }
 }
