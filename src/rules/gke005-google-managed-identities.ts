@@ -37,129 +37,176 @@ export const gke005GoogleManagedIdentities: Rule = {
     resourceTypes: [CLUSTER, "google_project_iam_binding", "google_project_iam_policy", REMOVE, DEFAULT_ACCOUNTS],
   },
   check(ctx: RuleContext): Verdict[] {
-    const clusterProjects = new Map<string, Resource>();
-    let unknownProjectCluster: Resource | undefined;
-    for (const c of ctx.gke.clusters) {
-      if (c.project.key === undefined) unknownProjectCluster ??= c.resource;
-      else if (!clusterProjects.has(c.project.key)) clusterProjects.set(c.project.key, c.resource);
-    }
-    if (clusterProjects.size === 0 && !unknownProjectCluster) return [];
-    // Projects whose nodes run as the default account, and where that is undecided.
-    const defaultUsers = new Map<string, Resource>();
-    const undecidedUsers = new Map<string, Resource>();
-    for (const use of ctx.gke.nodeIdentities) {
-      if (use.project.key === undefined) continue;
-      if (use.identity.kind === "compute-default") defaultUsers.set(use.project.key, use.resource);
-      else if (use.identity.key === undefined) undecidedUsers.set(use.project.key, use.resource);
-    }
-    const verdicts: Verdict[] = [];
-    const flagged = new Set<string>(); // projects with a verdict about them
-    const protectedIdentities = (project: string): Array<{ identity: Identity; usedBy?: Resource }> => [
-      { identity: agentIdentity("apis-agent", project, ctx.iam.catalog) },
-      ...(defaultUsers.has(project) ? [{ identity: agentIdentity("compute-default", project, ctx.iam.catalog), usedBy: defaultUsers.get(project) }] : []),
+    const scope = clusterScope(ctx);
+    if (scope.clusterProjects.size === 0 && !scope.unknownProjectCluster) return [];
+    const found = [
+      ...authoritativeSetVerdicts(ctx, scope),
+      ...removalVerdicts(ctx, scope),
+      ...destroyedGrantVerdicts(ctx, scope),
+      ...defaultAccountsVerdicts(ctx, scope),
     ];
-
-    for (const set of ctx.iam.authoritative) {
-      if (set.destroyed || (set.kind === "binding" && typeof set.role === "string" && set.role !== EDITOR)) continue;
-      if (set.project.key === undefined) {
-        if (set.kind === "policy" || isUnknown(set.role)) {
-          verdicts.push({ status: "unknown", address: set.resource.address, message: `${set.resource.address} is authoritative for ${set.kind === "policy" ? "a whole project policy" : "a role"} on a project that is not known before apply; it may strip Editor from Google-managed identities`, reason: set.project.reason, decideWith: "set project on the resource or on its provider" });
-        }
-        continue;
-      }
-      if (!clusterProjects.has(set.project.key)) continue;
-      for (const { identity, usedBy } of protectedIdentities(set.project.key)) {
-        const verdict = authoritativeVerdict(set, identity, usedBy, ctx);
-        if (verdict) {
-          verdicts.push(verdict);
-          flagged.add(set.project.key);
-        }
-      }
-    }
-
-    for (const removal of ctx.iam.removals) {
-      const project = removal.project.key;
-      if (project === undefined || !clusterProjects.has(project)) continue;
-      if (removal.role !== EDITOR && !isUnknown(removal.role)) continue;
-      for (const { identity, usedBy } of protectedIdentities(project)) {
-        const same = matches(removal.identity, identity);
-        if (same === "no") continue;
-        const role = isUnknown(removal.role) ? "a role known only after apply" : EDITOR;
-        if (same === "maybe" || isUnknown(removal.role)) {
-          verdicts.push({ status: "unknown", address: removal.resource.address, message: `${removal.resource.address} removes ${role} from ${removal.identity.display}, which may be ${identity.display}`, reason: removal.identity.reason ?? "the removed member or role is only known after apply", decideWith: "write the member and role as literals" });
-        } else {
-          verdicts.push(removalFail(removal.resource, identity, project, usedBy, ctx));
-        }
-        flagged.add(project);
-      }
-    }
-
-    // Destroying the resource that grants Editor (a member, or a binding that listed them) takes it away.
-    const reported = new Set<string>();
-    for (const g of ctx.iam.grants) {
-      const project = g.project.key;
-      if (!g.destroyed || !g.resource || g.role !== EDITOR || project === undefined || !clusterProjects.has(project)) continue;
-      for (const { identity, usedBy } of protectedIdentities(project)) {
-        const key = `${g.resource.address}|${identity.key}`;
-        if (reported.has(key) || matches(g.identity, identity) !== "yes") continue;
-        reported.add(key);
-        const answer = ctx.iam.holdsRole(identity, project, EDITOR);
-        if (answer.holds === "yes") continue;
-        flagged.add(project);
-        if (answer.holds === "maybe") {
-          verdicts.push({ status: "unknown", address: g.resource.address, message: `The plan destroys ${g.resource.address}, which grants ${EDITOR} to ${identity.display}; whether another grant keeps it is not known`, reason: answer.reason, decideWith: "--live reads the project's IAM policy" });
-        } else {
-          verdicts.push(fail(g.resource, `The plan destroys ${g.resource.address}, which grants ${EDITOR} to ${identity.display} on ${project}`, identity, project, usedBy, ctx));
-        }
-      }
-    }
-
-    for (const r of ctx.model.byType.get(DEFAULT_ACCOUNTS) ?? []) {
-      if (r.mode !== "managed" || r.change === "delete") continue;
-      const project = ctx.iam.catalog.projectOf(r).key;
-      if (project === undefined || !clusterProjects.has(project)) continue;
-      const action = stringAttribute(r.values, "action");
-      const usedBy = defaultUsers.get(project);
-      const undecided = undecidedUsers.get(project);
-      if (!usedBy && !undecided) continue;
-      flagged.add(project);
-      if (isUnknown(action) || action === undefined) {
-        verdicts.push({ status: "unknown", address: r.address, message: `${r.address} acts on the default service accounts of ${project} with an action known only after apply, while nodes may run as the Compute Engine default account`, reason: "action is not a literal", decideWith: "write action as a literal" });
-      } else if (["DEPRIVILEGE", "DISABLE", "DELETE"].includes(action.toUpperCase())) {
-        const who = usedBy ? `${usedBy.address} runs its nodes as it` : `${undecided!.address} may run its nodes as it`;
-        verdicts.push({
-          status: usedBy ? "fail" : "unknown",
-          address: r.address,
-          message: `${r.address} (action = ${action}) ${describeAction(action)} the Compute Engine default service account of ${project}, and ${who}`,
-          ...(usedBy ? {} : { reason: "the node service account is only known after apply", decideWith: "name the node service account explicitly" }),
-          remediation: textRemediation(
-            `Give the nodes a dedicated service account before changing the default accounts, or remove ${r.address}.`,
-            action.toUpperCase() === "DEPRIVILEGE"
-              ? [sh`gcloud projects add-iam-policy-binding ${project} --member="serviceAccount:${COMPUTE_DEFAULT_ACCOUNT_PLACEHOLDER}" --role="${DEFAULT_NODE_SA_ROLE}" --condition=None`]
-              : [sh`gcloud iam service-accounts enable ${COMPUTE_DEFAULT_ACCOUNT_PLACEHOLDER} --project=${project}`, `# a deleted default account can be undeleted for 30 days: gcloud beta iam service-accounts undelete ACCOUNT_UNIQUE_ID`],
-            `// remove the ProjectDefaultServiceAccounts construct, or set nodeConfig.serviceAccount on every cluster and node pool of ${commentText(project)} to a dedicated account`,
-            `# remove ${commentText(r.address)}, or set node_config.service_account on every cluster and node pool of ${commentText(project)} to a dedicated account`,
-          ),
-          details: { project, action, nodeResource: (usedBy ?? undecided)!.address },
-        });
-      } else {
-        verdicts.push({ status: "pass", address: r.address, message: `${r.address} (action = ${action}) leaves the default service accounts of ${project} working` });
-      }
-    }
-
-    // One pass per cluster project when nothing in the configuration touches these identities.
-    for (const [project, cluster] of clusterProjects) {
-      if (!flagged.has(project)) verdicts.push({ status: "pass", address: cluster.address, message: `Nothing in this configuration strips Editor from the Google APIs service agent or the Compute Engine default account of ${project}, or disables the default account nodes run as` });
-    }
-    const anythingToStrip = ctx.iam.authoritative.some((a) => !a.destroyed) || ctx.iam.removals.length > 0 || (ctx.model.byType.get(DEFAULT_ACCOUNTS) ?? []).length > 0;
-    if (unknownProjectCluster && !anythingToStrip) {
-      verdicts.push({ status: "pass", address: unknownProjectCluster.address, message: `Nothing in this configuration is authoritative for IAM, removes a role, or changes the default service accounts` });
-    } else if (unknownProjectCluster) {
-      verdicts.push({ status: "unknown", address: unknownProjectCluster.address, message: `The project of ${unknownProjectCluster.address} is not known, so the Google-managed identities of its project cannot be checked`, decideWith: "set project on the cluster or on its provider" });
-    }
-    return verdicts;
+    const flagged = new Set(found.flatMap((f) => (f.project === undefined ? [] : [f.project])));
+    const unknownProject = scope.unknownProjectCluster ? unknownProjectClusterVerdict(ctx, scope.unknownProjectCluster) : undefined;
+    return [...found.map((f) => f.verdict), ...untouchedProjectPasses(scope, flagged), ...(unknownProject ? [unknownProject] : [])];
   },
 };
+
+/** A verdict and the cluster project it is about (such a project gets no "nothing strips Editor" pass). */
+interface ProjectVerdict {
+  verdict: Verdict;
+  project?: string;
+}
+
+interface ClusterScope {
+  /** Each cluster project, with the first cluster in it. */
+  clusterProjects: Map<string, Resource>;
+  unknownProjectCluster?: Resource;
+  /** Projects whose nodes run as the default account, and where that is undecided. */
+  defaultUsers: Map<string, Resource>;
+  undecidedUsers: Map<string, Resource>;
+}
+
+function clusterScope(ctx: RuleContext): ClusterScope {
+  const clusterProjects = new Map<string, Resource>();
+  let unknownProjectCluster: Resource | undefined;
+  for (const c of ctx.gke.clusters) {
+    if (c.project.key === undefined) unknownProjectCluster ??= c.resource;
+    else if (!clusterProjects.has(c.project.key)) clusterProjects.set(c.project.key, c.resource);
+  }
+  const defaultUsers = new Map<string, Resource>();
+  const undecidedUsers = new Map<string, Resource>();
+  for (const use of ctx.gke.nodeIdentities) {
+    if (use.project.key === undefined) continue;
+    if (use.identity.kind === "compute-default") defaultUsers.set(use.project.key, use.resource);
+    else if (use.identity.key === undefined) undecidedUsers.set(use.project.key, use.resource);
+  }
+  return { clusterProjects, unknownProjectCluster, defaultUsers, undecidedUsers };
+}
+
+function protectedIdentities(ctx: RuleContext, scope: ClusterScope, project: string): Array<{ identity: Identity; usedBy?: Resource }> {
+  return [
+    { identity: agentIdentity("apis-agent", project, ctx.iam.catalog) },
+    ...(scope.defaultUsers.has(project) ? [{ identity: agentIdentity("compute-default", project, ctx.iam.catalog), usedBy: scope.defaultUsers.get(project) }] : []),
+  ];
+}
+
+function authoritativeSetVerdicts(ctx: RuleContext, scope: ClusterScope): ProjectVerdict[] {
+  const found: ProjectVerdict[] = [];
+  for (const set of ctx.iam.authoritative) {
+    if (set.destroyed || (set.kind === "binding" && typeof set.role === "string" && set.role !== EDITOR)) continue;
+    if (set.project.key === undefined) {
+      if (set.kind === "policy" || isUnknown(set.role)) found.push({ verdict: unknownProjectSetVerdict(set, set.project.reason) });
+      continue;
+    }
+    if (!scope.clusterProjects.has(set.project.key)) continue;
+    for (const { identity, usedBy } of protectedIdentities(ctx, scope, set.project.key)) {
+      const verdict = authoritativeVerdict(set, identity, usedBy, ctx);
+      if (verdict) found.push({ verdict, project: set.project.key });
+    }
+  }
+  return found;
+}
+
+function unknownProjectSetVerdict(set: AuthoritativeSet, reason: string): Verdict {
+  return { status: "unknown", address: set.resource.address, message: `${set.resource.address} is authoritative for ${set.kind === "policy" ? "a whole project policy" : "a role"} on a project that is not known before apply; it may strip Editor from Google-managed identities`, reason, decideWith: "set project on the resource or on its provider" };
+}
+
+function removalVerdicts(ctx: RuleContext, scope: ClusterScope): ProjectVerdict[] {
+  const found: ProjectVerdict[] = [];
+  for (const removal of ctx.iam.removals) {
+    const project = removal.project.key;
+    if (project === undefined || !scope.clusterProjects.has(project)) continue;
+    if (removal.role !== EDITOR && !isUnknown(removal.role)) continue;
+    for (const { identity, usedBy } of protectedIdentities(ctx, scope, project)) {
+      const same = matches(removal.identity, identity);
+      if (same === "no") continue;
+      const role = isUnknown(removal.role) ? "a role known only after apply" : EDITOR;
+      const verdict: Verdict = same === "maybe" || isUnknown(removal.role)
+        ? { status: "unknown", address: removal.resource.address, message: `${removal.resource.address} removes ${role} from ${removal.identity.display}, which may be ${identity.display}`, reason: removal.identity.reason ?? "the removed member or role is only known after apply", decideWith: "write the member and role as literals" }
+        : removalFail(removal.resource, identity, project, usedBy, ctx);
+      found.push({ verdict, project });
+    }
+  }
+  return found;
+}
+
+// Destroying the resource that grants Editor (a member, or a binding that listed them) takes it away.
+function destroyedGrantVerdicts(ctx: RuleContext, scope: ClusterScope): ProjectVerdict[] {
+  const found: ProjectVerdict[] = [];
+  const reported = new Set<string>();
+  for (const g of ctx.iam.grants) {
+    const project = g.project.key;
+    if (!g.destroyed || !g.resource || g.role !== EDITOR || project === undefined || !scope.clusterProjects.has(project)) continue;
+    for (const { identity, usedBy } of protectedIdentities(ctx, scope, project)) {
+      const key = `${g.resource.address}|${identity.key}`;
+      if (reported.has(key) || matches(g.identity, identity) !== "yes") continue;
+      reported.add(key);
+      const answer = ctx.iam.holdsRole(identity, project, EDITOR);
+      if (answer.holds === "yes") continue;
+      const verdict: Verdict = answer.holds === "maybe"
+        ? { status: "unknown", address: g.resource.address, message: `The plan destroys ${g.resource.address}, which grants ${EDITOR} to ${identity.display}; whether another grant keeps it is not known`, reason: answer.reason, decideWith: "--live reads the project's IAM policy" }
+        : fail(g.resource, `The plan destroys ${g.resource.address}, which grants ${EDITOR} to ${identity.display} on ${project}`, identity, project, usedBy, ctx);
+      found.push({ verdict, project });
+    }
+  }
+  return found;
+}
+
+function defaultAccountsVerdicts(ctx: RuleContext, scope: ClusterScope): ProjectVerdict[] {
+  const found: ProjectVerdict[] = [];
+  for (const r of ctx.model.byType.get(DEFAULT_ACCOUNTS) ?? []) {
+    if (r.mode !== "managed" || r.change === "delete") continue;
+    const project = ctx.iam.catalog.projectOf(r).key;
+    if (project === undefined || !scope.clusterProjects.has(project)) continue;
+    const usedBy = scope.defaultUsers.get(project);
+    const undecided = scope.undecidedUsers.get(project);
+    if (!usedBy && !undecided) continue;
+    found.push({ verdict: defaultAccountsVerdict(r, project, usedBy, undecided!), project });
+  }
+  return found;
+}
+
+/** `usedBy` runs its nodes as the default account of `project`; without it, `undecided` may. */
+function defaultAccountsVerdict(r: Resource, project: string, usedBy: Resource | undefined, undecided: Resource): Verdict {
+  const action = stringAttribute(r.values, "action");
+  if (isUnknown(action) || action === undefined) {
+    return { status: "unknown", address: r.address, message: `${r.address} acts on the default service accounts of ${project} with an action known only after apply, while nodes may run as the Compute Engine default account`, reason: "action is not a literal", decideWith: "write action as a literal" };
+  }
+  if (!["DEPRIVILEGE", "DISABLE", "DELETE"].includes(action.toUpperCase())) {
+    return { status: "pass", address: r.address, message: `${r.address} (action = ${action}) leaves the default service accounts of ${project} working` };
+  }
+  const who = usedBy ? `${usedBy.address} runs its nodes as it` : `${undecided.address} may run its nodes as it`;
+  return {
+    status: usedBy ? "fail" : "unknown",
+    address: r.address,
+    message: `${r.address} (action = ${action}) ${describeAction(action)} the Compute Engine default service account of ${project}, and ${who}`,
+    ...(usedBy ? {} : { reason: "the node service account is only known after apply", decideWith: "name the node service account explicitly" }),
+    remediation: textRemediation(
+      `Give the nodes a dedicated service account before changing the default accounts, or remove ${r.address}.`,
+      action.toUpperCase() === "DEPRIVILEGE"
+        ? [sh`gcloud projects add-iam-policy-binding ${project} --member="serviceAccount:${COMPUTE_DEFAULT_ACCOUNT_PLACEHOLDER}" --role="${DEFAULT_NODE_SA_ROLE}" --condition=None`]
+        : [sh`gcloud iam service-accounts enable ${COMPUTE_DEFAULT_ACCOUNT_PLACEHOLDER} --project=${project}`, `# a deleted default account can be undeleted for 30 days: gcloud beta iam service-accounts undelete ACCOUNT_UNIQUE_ID`],
+      `// remove the ProjectDefaultServiceAccounts construct, or set nodeConfig.serviceAccount on every cluster and node pool of ${commentText(project)} to a dedicated account`,
+      `# remove ${commentText(r.address)}, or set node_config.service_account on every cluster and node pool of ${commentText(project)} to a dedicated account`,
+    ),
+    details: { project, action, nodeResource: (usedBy ?? undecided).address },
+  };
+}
+
+// One pass per cluster project when nothing in the configuration touches these identities.
+function untouchedProjectPasses(scope: ClusterScope, flagged: Set<string>): Verdict[] {
+  return [...scope.clusterProjects]
+    .filter(([project]) => !flagged.has(project))
+    .map(([project, cluster]) => ({ status: "pass", address: cluster.address, message: `Nothing in this configuration strips Editor from the Google APIs service agent or the Compute Engine default account of ${project}, or disables the default account nodes run as` }));
+}
+
+function unknownProjectClusterVerdict(ctx: RuleContext, cluster: Resource): Verdict {
+  const anythingToStrip = ctx.iam.authoritative.some((a) => !a.destroyed) || ctx.iam.removals.length > 0 || (ctx.model.byType.get(DEFAULT_ACCOUNTS) ?? []).length > 0;
+  if (!anythingToStrip) {
+    return { status: "pass", address: cluster.address, message: `Nothing in this configuration is authoritative for IAM, removes a role, or changes the default service accounts` };
+  }
+  return { status: "unknown", address: cluster.address, message: `The project of ${cluster.address} is not known, so the Google-managed identities of its project cannot be checked`, decideWith: "set project on the cluster or on its provider" };
+}
 
 function authoritativeVerdict(set: AuthoritativeSet, identity: Identity, usedBy: Resource | undefined, ctx: RuleContext): Verdict | undefined {
   const project = set.project.key!;
