@@ -40,125 +40,203 @@ export const gke007ApplyOrdering: Rule = {
   check(ctx: RuleContext): Verdict[] {
     const created = [...ctx.gke.clusters.map((c) => ({ resource: c.resource, project: c.project })), ...ctx.gke.nodePools.map((p) => ({ resource: p.resource, project: p.project }))].filter((x) => isCreated(x.resource));
     if (created.length === 0) return [];
-    // Indexes built once, so each cluster or pool is looked at in constant time plus its own edges.
-    const apiByProject = new Map<string, Resource>();
-    for (const r of ctx.model.byType.get(PROJECT_SERVICE) ?? []) {
-      const project = ctx.iam.catalog.projectOf(r).key;
-      const api = r.values.service;
-      if (!project || !isCreated(r) || (api !== CONTAINER_API && api !== COMPUTE_API)) continue;
-      // Enabling container enables compute as its dependency: the container resource is the one to wait for.
-      if (api === CONTAINER_API || !apiByProject.has(project)) apiByProject.set(project, r);
-    }
-    const grantsByIdentity = new Map<string, Grant[]>();
-    // Grants to a known account on a project not known before apply: they may be the ones a node needs.
-    const unplacedGrantsByIdentity = new Map<string, Grant[]>();
-    // Grants of node permissions to a member not known before apply: any of them may be for a node account.
-    const unidentifiedGrants: Grant[] = [];
-    for (const g of ctx.iam.grants) {
-      if (!g.resource || g.destroyed || !isCreated(g.resource)) continue;
-      if (!g.identity.key) unidentifiedGrants.push(g);
-      else addToList(g.project.key ? grantsByIdentity : unplacedGrantsByIdentity, g.identity.key, g);
-    }
-    const usesByResource = new Map<string, NodeIdentityUse[]>();
-    for (const use of ctx.gke.nodeIdentities) addToList(usesByResource, use.resource.address, use);
-    const apiAddresses = new Set<string>();
-    const grantAddresses = new Set<string>();
-    const targets = new Set<string>();
-    // Types of the targets: most resources are told apart by their type, in a set of a few entries.
-    const targetTypes = new Set<string>();
-    const addTarget = (r: Resource, into: Set<string>) => {
-      into.add(r.address);
-      targets.add(r.address);
-      targetTypes.add(r.type);
-    };
-    for (const r of apiByProject.values()) addTarget(r, apiAddresses);
-    for (const byIdentity of [grantsByIdentity, unplacedGrantsByIdentity]) for (const list of byIdentity.values()) for (const g of list) addTarget(g.resource!, grantAddresses);
-    for (const g of unidentifiedGrants) addTarget(g.resource!, grantAddresses);
-    for (const c of ctx.gke.clusters) if (isCreated(c.resource)) addTarget(c.resource, targets);
-    const reach = new DependencyReach(ctx.model, (r) => targetTypes.has(r.type) && targets.has(r.address));
-    const poolCluster = new Map(ctx.gke.nodePools.filter((p) => p.cluster).map((p) => [p.resource.address, p.cluster!]));
-    // Whether a reach set holds any grant, computed once per (shared) set.
-    const reachesGrant = new Map<ReadonlySet<string>, boolean>();
-    const literalPools = new Map(ctx.gke.nodePools.filter((p) => p.clusterByLiteralName && p.cluster).map((p) => [p.resource.address, p.cluster!]));
-    const nodePermissions = nodePermissionsOf(ctx);
-    const unidentifiedNodeGrants = unidentifiedNodeGrantsOf(unidentifiedGrants, nodePermissions);
-
-    return created.map(({ resource, project }) => {
-      const reached = reach.targetsReachedFrom(resource);
-      const missing: Missing[] = [];
-      const cluster = literalPools.get(resource.address);
-      if (cluster && isCreated(cluster) && !reached.has(cluster.address)) {
-        missing.push({ resource: cluster, why: `names its cluster by the literal "${String(cluster.values.name)}" while ${cluster.address} is created in the same apply (404 Not found when the pool goes first)` });
-      }
-      const api = project.key ? apiByProject.get(project.key) : undefined;
-      if (api && !reached.has(api.address)) missing.push({ resource: api, why: `does not wait for ${api.address} (${String(api.values.service)})` });
-      const uses = usesByResource.get(resource.address) ?? NO_USES;
-      const seenGrants = new Set<string>();
-      let unmatchedProject: string | undefined;
-      for (const use of uses) {
-        if (!use.identity.key) continue;
-        // Grants to this account that cannot be matched to the nodes' project: not "nothing to wait for".
-        const candidates = use.project.key ? unplacedGrantsByIdentity.get(use.identity.key) ?? NO_GRANTS : [...(grantsByIdentity.get(use.identity.key) ?? NO_GRANTS), ...(unplacedGrantsByIdentity.get(use.identity.key) ?? NO_GRANTS)];
-        const pending = candidates.filter((g) => !reached.has(g.resource!.address) && nodePermissions(g.role).length > 0);
-        if (pending.length > 0) {
-          const which = pending.map((g) => g.resource!.address).slice(0, 3).join(", ");
-          unmatchedProject ??= use.project.key
-            ? `the project of the grants to ${use.identity.display} it does not wait for (${which}) is not known before apply, so whether it needs them cannot be told`
-            : `the project of ${resource.address} is not known before apply, so whether it needs the grants to ${use.identity.display} it does not wait for (${which}) cannot be told`;
-        }
-        if (!use.project.key) continue;
-        const grants = (grantsByIdentity.get(use.identity.key) ?? NO_GRANTS).filter((g) => g.project.key === use.project.key);
-        // A grant not waited for only matters when it brings a node permission that the grants
-        // waited for do not already give (a redundant extra grant races nothing).
-        const covered = new Set<string>();
-        for (const g of grants) if (reached.has(g.resource!.address)) for (const p of nodePermissions(g.role)) covered.add(p);
-        for (const g of grants) {
-          const address = g.resource!.address;
-          if (seenGrants.has(address) || reached.has(address)) continue;
-          const brings = nodePermissions(g.role).some((p) => !covered.has(p));
-          if (!brings) continue;
-          seenGrants.add(address);
-          missing.push({ resource: g.resource!, why: "", grantTo: use.identity.display });
-        }
-      }
-      if (uses.length > 0 && missing.length === 0 && unmatchedProject === undefined) {
-        const pending = unidentifiedNodeGrants.notWaitedFor(project.key, reached, 3);
-        if (pending.length > 0) unmatchedProject = `this apply grants node permissions to members only known after apply (${pending.map((g) => g.resource!.address).join(", ")}), which ${resource.address} does not wait for; whether one is its node account cannot be told`;
-      }
-      const stacks = ctx.model.app ? otherStacksNeeded(ctx, resource, project.key, uses) : NO_STACK_NEEDS;
-      for (const need of stacks) if (need.ordered === false) missing.push({ resource: need.resource, why: need.why, stack: need.stack });
-      // Only what this resource needs: a pool may reach thousands of unrelated grants.
-      const waitsFor = waitedFor(reached, cluster ?? poolCluster.get(resource.address), api, uses, grantsByIdentity).concat(stacks.filter((n) => n.ordered === true).map((n) => n.label));
-      const details = { waitsFor, missing: missing.map((m) => (m.stack ? `${m.stack}:${m.resource.address}` : m.resource.address)) };
-      // A plan without its configuration block does not show depends_on or references: what
-      // looks missing (or like a literal cluster name) may be there.
-      const unseen = resource.dependenciesUnknown && missing.length > 0 ? `the plan has no configuration block, so what ${resource.address} depends on is not in the input (${missing.map((m) => m.resource.address).join(", ")} may or may not be waited for)` : undefined;
-      const undecided = unseen ?? (missing.length === 0 ? unmatchedProject ?? stacks.find((n) => n.ordered === undefined)?.why ?? undecidedReason(project.key, apiAddresses, uses, grantAddresses, reached, reachesGrant) : undefined);
-      if (undecided) return { status: "unknown" as const, address: resource.address, message: `Cannot tell whether ${resource.address} waits for what it needs: ${undecided}`, reason: undecided, decideWith: unseen ? "check the plan with its configuration block (terraform show -json of the saved plan)" : "set project and the node service account from values known before apply", details };
-      if (missing.length === 0) {
-        return { status: "pass" as const, address: resource.address, message: `${resource.address} waits for everything it needs that this apply creates`, details };
-      }
-      const local = missing.filter((m) => !m.stack);
-      const otherStacks = [...new Set(missing.flatMap((m) => (m.stack ? [m.stack] : [])))];
-      const remediation = local.length > 0
-        ? dependsOnRemediation({
-          summary: `Make ${resource.address} depend on ${local.map((m) => m.resource.address).join(", ")}${cluster && local[0].resource === cluster ? " (set cluster from the cluster's name attribute rather than a literal)" : ""}.${otherStacks.length ? ` ${stackDependencySummary(ctx.model.stack, otherStacks)}` : ""}`,
-          resource,
-          waitFor: local.map((m) => m.resource),
-          gcloud: project.key && api && missing.some((m) => m.resource === api) ? [`# or enable it before the first apply:`, sh`gcloud services enable ${literalOr(api.values.service, "SERVICE")} --project=${project.key}`] : [],
-        })
-        : stackDependencyRemediation(ctx.model.stack, otherStacks);
-      return {
-        status: "fail" as const,
-        address: resource.address,
-        message: `${resource.address} ${describe(missing)}: the first apply can race it`,
-        remediation,
-        details,
-      };
-    });
+    const index = orderingIndex(ctx);
+    return created.map(({ resource, project }) => orderingVerdict(ctx, index, resource, project.key));
   },
   aspectFix: { statuses: ["fail"], targetTypes: [CLUSTER, NODE_POOL], actions: waitForMissing },
 };
+
+/** What every cluster and pool is checked against, built once per model. */
+interface OrderingIndex {
+  apiByProject: Map<string, Resource>;
+  grants: CreatedGrants;
+  usesByResource: Map<string, NodeIdentityUse[]>;
+  apiAddresses: Set<string>;
+  grantAddresses: Set<string>;
+  reach: DependencyReach;
+  poolCluster: Map<string, Resource>;
+  literalPools: Map<string, Resource>;
+  /** Whether a reach set holds any grant, computed once per (shared) set. */
+  reachesGrant: Map<ReadonlySet<string>, boolean>;
+  nodePermissions: (role: Grant["role"]) => readonly string[];
+  unidentifiedNodeGrants: ReturnType<typeof unidentifiedNodeGrantsOf>;
+}
+
+interface CreatedGrants {
+  byIdentity: Map<string, Grant[]>;
+  /** Grants to a known account on a project not known before apply: they may be the ones a node needs. */
+  unplacedByIdentity: Map<string, Grant[]>;
+  /** Grants to a member not known before apply: any of them may be for a node account. */
+  unidentified: Grant[];
+}
+
+// Indexes built once, so each cluster or pool is looked at in constant time plus its own edges.
+function orderingIndex(ctx: RuleContext): OrderingIndex {
+  const apiByProject = apiEnablementByProject(ctx);
+  const grants = createdGrants(ctx);
+  const usesByResource = new Map<string, NodeIdentityUse[]>();
+  for (const use of ctx.gke.nodeIdentities) addToList(usesByResource, use.resource.address, use);
+  const { apiAddresses, grantAddresses, reach } = dependencyTargets(ctx, apiByProject, grants);
+  const nodePermissions = nodePermissionsOf(ctx);
+  return {
+    apiByProject,
+    grants,
+    usesByResource,
+    apiAddresses,
+    grantAddresses,
+    reach,
+    poolCluster: new Map(ctx.gke.nodePools.filter((p) => p.cluster).map((p) => [p.resource.address, p.cluster!])),
+    literalPools: new Map(ctx.gke.nodePools.filter((p) => p.clusterByLiteralName && p.cluster).map((p) => [p.resource.address, p.cluster!])),
+    reachesGrant: new Map(),
+    nodePermissions,
+    unidentifiedNodeGrants: unidentifiedNodeGrantsOf(grants.unidentified, nodePermissions),
+  };
+}
+
+/** The created enablement of the container (or else compute) API, by project. */
+function apiEnablementByProject(ctx: RuleContext): Map<string, Resource> {
+  const apiByProject = new Map<string, Resource>();
+  for (const r of ctx.model.byType.get(PROJECT_SERVICE) ?? []) {
+    const project = ctx.iam.catalog.projectOf(r).key;
+    const api = r.values.service;
+    if (!project || !isCreated(r) || (api !== CONTAINER_API && api !== COMPUTE_API)) continue;
+    // Enabling container enables compute as its dependency: the container resource is the one to wait for.
+    if (api === CONTAINER_API || !apiByProject.has(project)) apiByProject.set(project, r);
+  }
+  return apiByProject;
+}
+
+function createdGrants(ctx: RuleContext): CreatedGrants {
+  const grants: CreatedGrants = { byIdentity: new Map(), unplacedByIdentity: new Map(), unidentified: [] };
+  for (const g of ctx.iam.grants) {
+    if (!g.resource || g.destroyed || !isCreated(g.resource)) continue;
+    if (!g.identity.key) grants.unidentified.push(g);
+    else addToList(g.project.key ? grants.byIdentity : grants.unplacedByIdentity, g.identity.key, g);
+  }
+  return grants;
+}
+
+/** The API enablements, grants and created clusters a cluster or pool may have to wait for, and the reach to them. */
+function dependencyTargets(ctx: RuleContext, apiByProject: Map<string, Resource>, grants: CreatedGrants) {
+  const apiAddresses = new Set<string>();
+  const grantAddresses = new Set<string>();
+  const targets = new Set<string>();
+  // Types of the targets: most resources are told apart by their type, in a set of a few entries.
+  const targetTypes = new Set<string>();
+  const addTarget = (r: Resource, into: Set<string>) => {
+    into.add(r.address);
+    targets.add(r.address);
+    targetTypes.add(r.type);
+  };
+  for (const r of apiByProject.values()) addTarget(r, apiAddresses);
+  for (const byIdentity of [grants.byIdentity, grants.unplacedByIdentity]) for (const list of byIdentity.values()) for (const g of list) addTarget(g.resource!, grantAddresses);
+  for (const g of grants.unidentified) addTarget(g.resource!, grantAddresses);
+  for (const c of ctx.gke.clusters) if (isCreated(c.resource)) addTarget(c.resource, targets);
+  const reach = new DependencyReach(ctx.model, (r) => targetTypes.has(r.type) && targets.has(r.address));
+  return { apiAddresses, grantAddresses, reach };
+}
+
+function orderingVerdict(ctx: RuleContext, index: OrderingIndex, resource: Resource, project: string | undefined): Verdict {
+  const reached = index.reach.targetsReachedFrom(resource);
+  const cluster = index.literalPools.get(resource.address);
+  const api = project ? index.apiByProject.get(project) : undefined;
+  const uses = index.usesByResource.get(resource.address) ?? NO_USES;
+  const grants = grantsNotWaitedFor(index, resource, uses, reached);
+  const missing = [...clusterAndApiNotWaitedFor(cluster, api, reached), ...grants.missing];
+  const unmatchedProject = grants.unmatchedProject ?? (uses.length > 0 && missing.length === 0 ? unidentifiedGrantsReason(index, resource, project, reached) : undefined);
+  const stacks = ctx.model.app ? otherStacksNeeded(ctx, resource, project, uses) : NO_STACK_NEEDS;
+  for (const need of stacks) if (need.ordered === false) missing.push({ resource: need.resource, why: need.why, stack: need.stack });
+  // Only what this resource needs: a pool may reach thousands of unrelated grants.
+  const waitsFor = waitedFor(reached, cluster ?? index.poolCluster.get(resource.address), api, uses, index.grants.byIdentity).concat(stacks.filter((n) => n.ordered === true).map((n) => n.label));
+  const details = { waitsFor, missing: missing.map((m) => (m.stack ? `${m.stack}:${m.resource.address}` : m.resource.address)) };
+  // A plan without its configuration block does not show depends_on or references: what
+  // looks missing (or like a literal cluster name) may be there.
+  const unseen = resource.dependenciesUnknown && missing.length > 0 ? `the plan has no configuration block, so what ${resource.address} depends on is not in the input (${missing.map((m) => m.resource.address).join(", ")} may or may not be waited for)` : undefined;
+  const undecided = unseen ?? (missing.length === 0 ? unmatchedProject ?? stacks.find((n) => n.ordered === undefined)?.why ?? undecidedReason(project, index.apiAddresses, uses, index.grantAddresses, reached, index.reachesGrant) : undefined);
+  if (undecided) return { status: "unknown", address: resource.address, message: `Cannot tell whether ${resource.address} waits for what it needs: ${undecided}`, reason: undecided, decideWith: unseen ? "check the plan with its configuration block (terraform show -json of the saved plan)" : "set project and the node service account from values known before apply", details };
+  if (missing.length === 0) {
+    return { status: "pass", address: resource.address, message: `${resource.address} waits for everything it needs that this apply creates`, details };
+  }
+  return {
+    status: "fail",
+    address: resource.address,
+    message: `${resource.address} ${describe(missing)}: the first apply can race it`,
+    remediation: orderingRemediation(ctx, resource, project, missing, cluster, api),
+    details,
+  };
+}
+
+/** A pool's cluster named by a literal while created in this apply, and the API enablement, when not waited for. */
+function clusterAndApiNotWaitedFor(cluster: Resource | undefined, api: Resource | undefined, reached: ReadonlySet<string>): Missing[] {
+  const missing: Missing[] = [];
+  if (cluster && isCreated(cluster) && !reached.has(cluster.address)) {
+    missing.push({ resource: cluster, why: `names its cluster by the literal "${String(cluster.values.name)}" while ${cluster.address} is created in the same apply (404 Not found when the pool goes first)` });
+  }
+  if (api && !reached.has(api.address)) missing.push({ resource: api, why: `does not wait for ${api.address} (${String(api.values.service)})` });
+  return missing;
+}
+
+/** The grants to the node accounts not waited for, and why that cannot be told when the project does not match. */
+function grantsNotWaitedFor(index: OrderingIndex, resource: Resource, uses: readonly NodeIdentityUse[], reached: ReadonlySet<string>): { missing: Missing[]; unmatchedProject?: string } {
+  const missing: Missing[] = [];
+  const seenGrants = new Set<string>();
+  let unmatchedProject: string | undefined;
+  for (const use of uses) {
+    if (!use.identity.key) continue;
+    unmatchedProject ??= unplacedGrantsReason(index, resource, use, use.identity.key, reached);
+    if (!use.project.key) continue;
+    for (const g of grantsBringingNodePermissions(index, use.identity.key, use.project.key, reached)) {
+      const address = g.resource!.address;
+      if (seenGrants.has(address)) continue;
+      seenGrants.add(address);
+      missing.push({ resource: g.resource!, why: "", grantTo: use.identity.display });
+    }
+  }
+  return { missing, unmatchedProject };
+}
+
+// Grants to this account that cannot be matched to the nodes' project: not "nothing to wait for".
+function unplacedGrantsReason(index: OrderingIndex, resource: Resource, use: NodeIdentityUse, identity: string, reached: ReadonlySet<string>): string | undefined {
+  const { byIdentity, unplacedByIdentity } = index.grants;
+  const candidates = use.project.key ? unplacedByIdentity.get(identity) ?? NO_GRANTS : [...(byIdentity.get(identity) ?? NO_GRANTS), ...(unplacedByIdentity.get(identity) ?? NO_GRANTS)];
+  const pending = candidates.filter((g) => !reached.has(g.resource!.address) && index.nodePermissions(g.role).length > 0);
+  if (pending.length === 0) return undefined;
+  const which = pending.map((g) => g.resource!.address).slice(0, 3).join(", ");
+  return use.project.key
+    ? `the project of the grants to ${use.identity.display} it does not wait for (${which}) is not known before apply, so whether it needs them cannot be told`
+    : `the project of ${resource.address} is not known before apply, so whether it needs the grants to ${use.identity.display} it does not wait for (${which}) cannot be told`;
+}
+
+/**
+ * The grants to `identity` on `project` not waited for. A grant not waited for only matters when
+ * it brings a node permission that the grants waited for do not already give (a redundant extra
+ * grant races nothing).
+ */
+function grantsBringingNodePermissions(index: OrderingIndex, identity: string, project: string, reached: ReadonlySet<string>): Grant[] {
+  const grants = (index.grants.byIdentity.get(identity) ?? NO_GRANTS).filter((g) => g.project.key === project);
+  const covered = new Set<string>();
+  for (const g of grants) if (reached.has(g.resource!.address)) for (const p of index.nodePermissions(g.role)) covered.add(p);
+  return grants.filter((g) => !reached.has(g.resource!.address) && index.nodePermissions(g.role).some((p) => !covered.has(p)));
+}
+
+function unidentifiedGrantsReason(index: OrderingIndex, resource: Resource, project: string | undefined, reached: ReadonlySet<string>): string | undefined {
+  const pending = index.unidentifiedNodeGrants.notWaitedFor(project, reached, 3);
+  if (pending.length === 0) return undefined;
+  return `this apply grants node permissions to members only known after apply (${pending.map((g) => g.resource!.address).join(", ")}), which ${resource.address} does not wait for; whether one is its node account cannot be told`;
+}
+
+/** depends_on for what this stack creates; addDependency between stacks for the rest. */
+function orderingRemediation(ctx: RuleContext, resource: Resource, project: string | undefined, missing: Missing[], cluster: Resource | undefined, api: Resource | undefined): ReturnType<typeof textRemediation> {
+  const local = missing.filter((m) => !m.stack);
+  const otherStacks = [...new Set(missing.flatMap((m) => (m.stack ? [m.stack] : [])))];
+  if (local.length === 0) return stackDependencyRemediation(ctx.model.stack, otherStacks);
+  return dependsOnRemediation({
+    summary: `Make ${resource.address} depend on ${local.map((m) => m.resource.address).join(", ")}${cluster && local[0].resource === cluster ? " (set cluster from the cluster's name attribute rather than a literal)" : ""}.${otherStacks.length ? ` ${stackDependencySummary(ctx.model.stack, otherStacks)}` : ""}`,
+    resource,
+    waitFor: local.map((m) => m.resource),
+    gcloud: project && api && missing.some((m) => m.resource === api) ? [`# or enable it before the first apply:`, sh`gcloud services enable ${literalOr(api.values.service, "SERVICE")} --project=${project}`] : [],
+  });
+}
 
 /** What the aspect may make a cluster or pool wait for: grants, API enablement, the cluster (for a pool). */
 const ORDERING_TYPES = new Set([PROJECT_IAM.member, PROJECT_IAM.binding, PROJECT_IAM.policy, PROJECT_SERVICE, "google_service_account_iam_member", CLUSTER]);
