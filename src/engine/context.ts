@@ -5,6 +5,7 @@ import { IamIndex } from "../facts/iam/index-grants";
 import { gkeFacts } from "../facts/gke/node-identities";
 import { factsOf } from "../facts/index";
 import { liveView } from "../facts/live-view";
+import { upstreamStacks } from "../facts/upstream-stacks";
 
 const planned = new WeakMap<Model, RuleContext>();
 
@@ -32,7 +33,8 @@ export function checkingContext(model: Model, live: LiveFacts | undefined): Rule
 }
 
 function buildContext(model: Model, live: LiveFacts | undefined): RuleContext {
-  const iam = new IamIndex(model, live);
+  // The stacks deployed before this one count as applied (their own facts, each built once).
+  const iam = new IamIndex(model, live, upstreamStacks(model));
   const gke = gkeFacts(model, iam);
   return { model, iam, gke, facts: factsOf({ model, iam, gke }), live: liveView(live) };
 }

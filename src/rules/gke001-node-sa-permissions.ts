@@ -6,6 +6,7 @@ import { DEFAULT_NODE_SA_PERMISSIONS, DEFAULT_NODE_SA_ROLE } from "../knowledge/
 import { bothRemediations, denyExceptionRemediation, grantRoleRemediation } from "./remediation";
 import { denyPoliciesText } from "./deny";
 import { CLUSTER, NODE_POOL, type NodeIdentityUse, distinctNodeIdentities } from "../facts/gke/node-identities";
+import { grantedUpstream, inStack } from "../facts/iam/upstream-grants";
 
 const MINIMUM_ROLE = DEFAULT_NODE_SA_ROLE;
 
@@ -101,7 +102,7 @@ function checkUse(use: NodeIdentityUse, ctx: RuleContext): Verdict {
     requiredRole: MINIMUM_ROLE,
     missingPermissions: report.missing,
     undeterminedPermissions: report.undetermined.map((u) => u.permission),
-    grantedBy: [...new Set([...report.granted.values()].flat().map((g) => `${typeof g.role === "string" ? g.role : "?"} (${g.resource?.address ?? "live policy"})`))],
+    grantedBy: [...new Set([...report.granted.values()].flat().map((g) => `${typeof g.role === "string" ? g.role : "?"} (${g.resource ? inStack(g.resource.address, g.stack) : "live policy"})`))],
     strippedBy: report.stripped.map((s) => `${s.role} (${s.resource.address})`),
   };
   if (report.missing.length > 0) {
@@ -130,10 +131,11 @@ function checkUse(use: NodeIdentityUse, ctx: RuleContext): Verdict {
       details,
     };
   }
+  const upstream = grantedUpstream([...report.granted.values()].flat());
   return {
     status: "pass",
     address: resource.address,
-    message: `${capitalise(who)} used by ${where} holds every permission of ${MINIMUM_ROLE} on ${project.key}`,
+    message: `${capitalise(who)} used by ${where} holds every permission of ${MINIMUM_ROLE} on ${project.key}${upstream ? ` (${upstream})` : ""}`,
     details,
   };
 }

@@ -8,6 +8,8 @@ import { enableApiRemediation } from "./remediation";
 import { undecidedVersionReason } from "../facts/gke/provider-version";
 import { isUnknown } from "../model/unknown";
 import { booleanAttribute } from "../model/access";
+import { upstreamService } from "../facts/upstream-stacks";
+import { inStack } from "../facts/iam/upstream-grants";
 
 /** GKE003: container.googleapis.com and compute.googleapis.com are enabled on each cluster's project. */
 export const gke003RequiredApis: Rule = {
@@ -89,6 +91,9 @@ function checkApi(cluster: ClusterFacts, api: string, ctx: RuleContext): Verdict
       details,
     };
   }
+  // Enabled by a stack deployed before this one: on when this stack applies, whatever is read live now.
+  const upstream = upstreamService(ctx.iam.upstream, ctx.iam.catalog, project.key, api);
+  if (upstream) return { status: "pass", address, message: `${api} is enabled on ${project.key} by ${inStack(upstream.resource.address, upstream.stack)}`, details: { ...details, enabledBy: `${upstream.stack}:${upstream.resource.address}` } };
   const live = ctx.live.enabledServices(project.key);
   if (live && "value" in live) {
     if (live.value.includes(api)) return { status: "pass", address, message: `${api} is enabled on ${project.key} (read live)`, details };

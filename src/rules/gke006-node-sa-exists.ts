@@ -8,6 +8,8 @@ import { CLUSTER, NODE_POOL, type NodeIdentityUse, distinctNodeIdentities } from
 import { constructVariable, textRemediation } from "./remediation";
 import { existingProject, type LiveNeeds } from "../facts/live-request";
 import { COMPUTE_DEFAULT_ACCOUNT_PLACEHOLDER, computeDefaultAccountEmail } from "../knowledge/service-agents";
+import { upstreamAccount, type UpstreamAccount } from "../facts/upstream-stacks";
+import { inStack } from "../facts/iam/upstream-grants";
 
 const ACCOUNT = "google_service_account";
 const DEFAULT_ACCOUNTS = "google_project_default_service_accounts";
@@ -96,6 +98,8 @@ function checkUse(use: NodeIdentityUse, ctx: RuleContext, readByData: Map<string
     // whatever project it lands in.
     return { status: "pass", address, message: identity.email ? `${identity.email} is created by ${account.address}, enabled` : `${account.address} creates the node account of ${address}, enabled`, details };
   }
+  const upstream = identity.email ? upstreamAccount(ctx.iam.upstream, identity.email) : undefined;
+  if (upstream) return upstreamAccountVerdict(use, upstream, details);
   const project = use.project.key;
   if (identity.kind === "compute-default" && project) {
     const action = defaultActions.get(project);
@@ -143,6 +147,26 @@ function checkUse(use: NodeIdentityUse, ctx: RuleContext, readByData: Map<string
     decideWith: "--live reads the account",
     details,
   };
+}
+
+/** The account is created by a stack deployed before this one: it exists when this stack applies, enabled unless created disabled. */
+function upstreamAccountVerdict(use: NodeIdentityUse, upstream: UpstreamAccount, details: Record<string, unknown>): Verdict {
+  const address = use.resource.address;
+  const by = inStack(upstream.resource.address, upstream.stack);
+  const withAccount = { ...details, account: `${upstream.stack}:${upstream.resource.address}` };
+  if (upstream.disabled === "unknown") {
+    return { status: "unknown", address, message: `Whether ${by} creates ${use.identity.display} disabled is only known after apply, and ${address} runs its nodes as it`, reason: "disabled is only known after apply", decideWith: "write disabled as a literal", details: withAccount };
+  }
+  if (upstream.disabled) {
+    return {
+      status: "fail",
+      address,
+      message: `${by} creates ${use.identity.display} with disabled = true, and ${address} (${use.where}) runs its nodes as it: the pool's VMs cannot authenticate`,
+      remediation: textRemediation(`Set disabled = false on ${upstream.resource.address} in stack ${upstream.stack}.`, [sh`gcloud iam service-accounts enable ${use.identity.email ?? "SERVICE_ACCOUNT_EMAIL"}`], `// on the ServiceAccount construct of stack ${commentText(upstream.stack)}: disabled: false`, `# in ${commentText(upstream.resource.address)} of stack ${commentText(upstream.stack)}:\ndisabled = false`),
+      details: withAccount,
+    };
+  }
+  return { status: "pass", address, message: `${use.identity.display} is created by ${by}, enabled`, details: withAccount };
 }
 
 /** The default account's email needs the project number, which the live read knows. */

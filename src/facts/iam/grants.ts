@@ -15,6 +15,8 @@ export interface Grant {
   conditional: boolean;
   /** The plan destroys the resource that makes this grant. */
   destroyed: boolean;
+  /** Made by another stack of the app, deployed before this one (upstream-grants.ts). */
+  stack?: string;
 }
 
 /** A resource that sets the whole member list of one role (binding) or of every role (policy). */
@@ -27,6 +29,8 @@ export interface AuthoritativeSet {
   /** The members per role, or Unknown when the policy's content is not known before apply. */
   bindings: Array<{ role: string | Unknown; members: Identity[]; conditional: boolean }> | Unknown;
   destroyed: boolean;
+  /** Set by another stack of the app, deployed before this one. */
+  stack?: string;
 }
 
 export interface Removal {
@@ -34,6 +38,8 @@ export interface Removal {
   role: string | Unknown;
   identity: Identity;
   project: ProjectResolution;
+  /** Made by another stack of the app, deployed before this one. */
+  stack?: string;
 }
 
 export type Answer = { holds: "yes"; via: Grant[] } | { holds: "no"; why?: string; by?: Resource } | { holds: "maybe"; reason: string };

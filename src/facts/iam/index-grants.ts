@@ -10,6 +10,7 @@ import type { Answer, AuthoritativeSet, Denials, Grant, PermissionReport, Remova
 import { liveCoverage, readConfiguredIam, readLiveGrants, type CustomRole } from "./read-grants";
 import { GrantLookup } from "./grant-lookup";
 import { deniedBy, denialsOf, denyRulesFor } from "./deny-rules";
+import { inStack, upstreamIam, type UpstreamStack } from "./upstream-grants";
 
 export type { Answer, AuthoritativeSet, Denials, Grant, PermissionReport, Removal } from "./grants";
 export { sameIdentity } from "./identity";
@@ -33,12 +34,17 @@ export class IamIndex {
   private readonly lookup: GrantLookup;
   private readonly live: LiveView;
 
+  /**
+   * `grants`, `authoritative` and `removals` are this configuration's own; the answers also count
+   * what the `upstream` stacks (deployed before this one) grant, set and remove.
+   */
   constructor(
     readonly model: Model,
     liveFacts?: LiveFacts,
+    readonly upstream: readonly UpstreamStack[] = [],
   ) {
     const live = (this.live = liveView(liveFacts));
-    this.catalog = new ProjectCatalog(model, live);
+    this.catalog = new ProjectCatalog(model, live, upstream.map((s) => s.model));
     this.identities = new IdentityResolver(model, this.catalog);
     const configured = readConfiguredIam(model, this.catalog, this.identities);
     this.customRoles = configured.customRoles;
@@ -50,7 +56,11 @@ export class IamIndex {
     this.ancestorGrants = inherited.ancestorGrants;
     this.ancestry = inherited.ancestry;
     this.grants.push(...readLiveGrants(live, this.catalog, this.identities));
-    this.lookup = new GrantLookup(this.grants, this.authoritative, this.removals);
+    if (upstream.length === 0) this.lookup = new GrantLookup(this.grants, this.authoritative, this.removals);
+    else {
+      const before = upstreamIam(upstream, this.identities, this.catalog);
+      this.lookup = new GrantLookup([...this.grants, ...before.grants], [...this.authoritative, ...before.authoritative], [...this.removals, ...before.removals]);
+    }
   }
 
   /** Whether the live project policy (and its ancestors') were read, so no grant is invisible. */
@@ -92,9 +102,8 @@ export class IamIndex {
 
   private roleVerdictHere(identity: Identity, project: string, role: string): Answer {
     // 1. Authoritative resources that stay decide the member list of their roles.
-    const sets = this.lookup.authoritativeOn(project);
-    const policy = sets.find((a) => a.kind === "policy");
-    const relevant = sets.length ? sets.filter((a) => a.kind === "policy" || a.role === role) : sets;
+    const relevant = this.authoritativeFor(project, role);
+    const policy = relevant.find((a) => a.kind === "policy");
     const grants = this.lookup.relevant(identity, project);
     // A grant on a folder or organisation above the project holds whatever the project's own policy says.
     // (Loops that make a list only when something matches: this runs per identity, project and role.)
@@ -104,20 +113,21 @@ export class IamIndex {
     }
     if (inherited) return { holds: "yes", via: inherited };
     for (const set of relevant) {
-      if (isUnknown(set.bindings)) return { holds: "maybe", reason: `${set.resource.address} sets the project's ${set.kind === "policy" ? "whole IAM policy" : `members of ${role}`} from a value only known after apply` };
+      const by = inStack(set.resource.address, set.stack);
+      if (isUnknown(set.bindings)) return { holds: "maybe", reason: `${by} sets the project's ${set.kind === "policy" ? "whole IAM policy" : `members of ${role}`} from a value only known after apply` };
       const matching = set.bindings.filter((b) => b.role === role);
       const members = matching.flatMap((b) => b.members);
       if (matching.some((b) => !b.conditional) && members.some((m) => sameIdentity(m, identity) === "yes")) {
         return { holds: "yes", via: grants.filter((g) => g.resource === set.resource && g.role === role && sameIdentity(g.identity, identity) === "yes") };
       }
-      if (members.some((m) => sameIdentity(m, identity) === "maybe")) return { holds: "maybe", reason: `${set.resource.address} lists a member of ${role} that is only known after apply` };
+      if (members.some((m) => sameIdentity(m, identity) === "maybe")) return { holds: "maybe", reason: `${by} lists a member of ${role} that is only known after apply` };
       if (set.kind === "binding" || policy) {
-        return { holds: "no", why: `${set.resource.address} is authoritative for ${set.kind === "policy" ? "the whole project policy" : role} and does not list ${identity.display}`, by: set.resource };
+        return { holds: "no", why: `${by} is authoritative for ${set.kind === "policy" ? "the whole project policy" : role} and does not list ${identity.display}`, by: set.resource };
       }
     }
     // 2. Explicit removals.
     const removal = this.lookup.removalsOn(project).find((r) => r.role === role && sameIdentity(r.identity, identity) === "yes");
-    if (removal) return { holds: "no", why: `${removal.resource.address} removes ${role} from ${identity.display}`, by: removal.resource };
+    if (removal) return { holds: "no", why: `${inStack(removal.resource.address, removal.stack)} removes ${role} from ${identity.display}`, by: removal.resource };
     // 3. Non-authoritative grants that stay.
     let definite: Grant[] | undefined;
     for (const g of grants) {
@@ -134,6 +144,18 @@ export class IamIndex {
     return { holds: "no", why: `nothing grants ${role} to ${identity.display} on ${project}` };
   }
 
+  /**
+   * The authoritative bindings and policies that decide the members of the role on the project.
+   * This stack's own are applied after the upstream stacks' ones: when it has any, they decide.
+   */
+  private authoritativeFor(project: string, role: string): readonly AuthoritativeSet[] {
+    const sets = this.lookup.authoritativeOn(project);
+    if (sets.length === 0) return sets;
+    const relevant = sets.filter((a) => a.kind === "policy" || a.role === role);
+    const own = relevant.filter((a) => a.stack === undefined);
+    return own.length > 0 ? own : relevant;
+  }
+
   /** A live grant whose Terraform resource the plan destroys does not survive the apply. */
   private destroyedLiveGrant(grant: Grant): boolean {
     if (grant.kind !== "live") return false;
@@ -146,7 +168,7 @@ export class IamIndex {
       if (g.destroyed || !roleMatches(g.role)) continue;
       const same = sameIdentity(g.identity, identity);
       if (same === "no") continue;
-      const where = g.resource?.address ?? "the live policy";
+      const where = g.resource ? inStack(g.resource.address, g.stack) : "the live policy";
       if (g.project.key !== undefined && g.project.key !== project) continue;
       if (g.project.key === undefined) return `${where} may grant it, but its project is not known before apply (${g.project.reason})`;
       if (same === "maybe") return `${where} grants a role to ${g.identity.display}, which may be ${identity.display}: ${g.identity.reason ?? "only known after apply"}`;

@@ -17,12 +17,15 @@ export class ProjectCatalog {
   /** Addresses of `google_project` resources / data sources, to resolve `X.number` references. */
   private readonly projectOfAddress = new Map<string, ProjectResolution>();
 
-  constructor(private readonly model: Model, live?: LiveView) {
-    for (const r of model.byType.get("google_project") ?? []) {
-      const id = typeof r.values.project_id === "string" ? r.values.project_id : undefined;
-      const number = typeof r.values.number === "string" || typeof r.values.number === "number" ? String(r.values.number) : undefined;
-      if (id && number) this.link(id, number);
-      if (r.mode === "managed" && id && r.change !== "delete") this.created.add(id);
+  /** `upstream`: the stacks deployed before this one, whose projects' ids and numbers are linked too (not created here). */
+  constructor(private readonly model: Model, live?: LiveView, upstream: readonly Model[] = []) {
+    for (const m of [model, ...upstream]) {
+      for (const r of m.byType.get("google_project") ?? []) {
+        const id = typeof r.values.project_id === "string" ? r.values.project_id : undefined;
+        const number = typeof r.values.number === "string" || typeof r.values.number === "number" ? String(r.values.number) : undefined;
+        if (id && number) this.link(id, number);
+        if (m === model && r.mode === "managed" && id && r.change !== "delete") this.created.add(id);
+      }
     }
     for (const [, p] of live?.projectsRead() ?? []) this.link(p.projectId, p.projectNumber);
     for (const r of model.byType.get("google_project") ?? []) {
