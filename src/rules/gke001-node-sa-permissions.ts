@@ -110,7 +110,7 @@ function checkUse(use: NodeIdentityUse, ctx: RuleContext): Verdict {
     // granted: told apart here, because granting the role again does nothing against a deny rule.
     const denied = ctx.iam.denials(identity, project.key, report.missing).denied;
     if (denied.length > 0) return deniedVerdict(use, who, where, project.key, report, denied, remediation, details);
-    const stripped = report.stripped.length ? `; ${report.stripped[0].why}` : "";
+    const stripped = report.stripped.length ? `; ${report.stripped[0].why}` : report.closedBy ? `; ${report.closedBy}` : "";
     return {
       status: "fail",
       address: resource.address,

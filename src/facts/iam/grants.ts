@@ -52,6 +52,8 @@ export interface PermissionReport {
   stripped: Array<{ resource: Resource; role: string; why: string }>;
   /** Of `missing`: permissions a held role gives but an unconditional deny rule (read live) takes away. */
   deniedButGranted: string[];
+  /** Why nothing outside the input can give a missing permission: an authoritative project policy that does not list the identity. */
+  closedBy?: string;
 }
 
 /** What {@link IamIndex.denials} finds. */

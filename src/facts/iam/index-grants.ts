@@ -192,6 +192,12 @@ export class IamIndex {
     return coverage.complete ? undefined : `${identity.display} is not created by this configuration, and ${coverage.reason}`;
   }
 
+  /** The authoritative project policy that leaves no room for grants made elsewhere, said as a reason. */
+  private policyOmitting(identity: Identity, project: string): string | undefined {
+    const policy = this.lookup.authoritativeOn(project).find((a) => a.kind === "policy" && !isUnknown(a.bindings));
+    return policy && `${inStack(policy.resource.address, policy.stack)} sets the whole IAM policy of ${project}, which gives ${identity.display} none of them`;
+  }
+
   /** Checks a set of permissions for an identity on a project, role by role. */
   permissions(identity: Identity, project: string, required: readonly string[]): PermissionReport {
     const report: PermissionReport = { granted: new Map(), missing: [], undetermined: [], stripped: [], deniedButGranted: [] };
@@ -245,7 +251,10 @@ export class IamIndex {
       }
       maybe ??= otherwise();
       if (maybe) report.undetermined.push({ permission, reason: maybe });
-      else report.missing.push(permission);
+      else {
+        report.missing.push(permission);
+        report.closedBy ??= this.policyOmitting(identity, project);
+      }
     }
     return report;
   }
