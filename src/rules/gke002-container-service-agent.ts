@@ -1,3 +1,4 @@
+import { inStack } from "../facts/iam/upstream-grants";
 import type { Rule, RuleContext, Verdict } from "./types";
 import { agentIdentity, type Identity } from "../facts/iam/identity";
 import type { Denials } from "../facts/iam/index-grants";
@@ -67,11 +68,12 @@ function roleVerdict(clusterAddress: string, project: string, agent: Identity, c
   const named = agentName(agent);
   if (answer.holds === "yes") {
     // Grants read live (the project's policy, an inherited one) all read "the live IAM policy": named once.
-    const via = [...new Set(answer.via.map((g) => g.resource?.address ?? "the live IAM policy"))].join(", ");
+    const via = [...new Set(answer.via.map((g) => (g.resource ? inStack(g.resource.address, g.stack) : "the live IAM policy")))].join(", ");
     return { status: "pass", address: clusterAddress, message: `The GKE service agent of ${project} holds ${AGENT_ROLE} (${via})`, details };
   }
   if (answer.holds === "no" && answer.by) {
-    return { status: "fail", address: answer.by.address, message: `${answer.why}: ${named} loses ${AGENT_ROLE} on ${project}, so GKE cannot manage the cluster ${clusterAddress}`, remediation: remediation(), details };
+    // Another stack's resource is not in this one: the finding stays on the cluster.
+    return { status: "fail", address: answer.stack === undefined ? answer.by.address : clusterAddress, message: `${answer.why}: ${named} loses ${AGENT_ROLE} on ${project}, so GKE cannot manage the cluster ${clusterAddress}`, remediation: remediation(), details };
   }
   if (answer.holds === "no") {
     if (ctx.iam.catalog.isCreatedHere(project)) {

@@ -1,3 +1,4 @@
+import { inStack } from "../facts/iam/upstream-grants";
 import type { Rule, RuleContext, Verdict } from "./types";
 import { sharedVpcNeeds } from "../facts/live-resource-needs";
 import type { IamIndex, Answer } from "../facts/iam/index-grants";
@@ -133,7 +134,7 @@ function onProject(iam: IamIndex, identity: Identity, host: string, req: Require
     return unlinkedNumber(iam, identity, host, req.role) ?? { holds: "no", why: `nothing grants it on ${host}` };
   }
   const answer: Answer = iam.holdsRole(identity, host, req.role);
-  if (answer.holds === "yes") return { holds: "yes", how: answer.via[0]?.resource?.address ?? "the live policy" };
+  if (answer.holds === "yes") return { holds: "yes", how: answer.via[0]?.resource ? inStack(answer.via[0].resource.address, answer.via[0].stack) : "the live policy" };
   if (answer.holds === "maybe") return answer;
   return unlinkedNumber(iam, identity, host, req.role) ?? { holds: "no", why: answer.why ?? `nothing grants it on ${host}` };
 }

@@ -1,3 +1,4 @@
+import { inStack } from "../facts/iam/upstream-grants";
 import type { Rule, RuleContext, Verdict } from "./types";
 import { cryptoKeyNeeds } from "../facts/live-resource-needs";
 import { worstPerAddress } from "./worst-per-address";
@@ -173,7 +174,12 @@ function projectLevel(use: KeyUse, agent: AgentOf, ctx: RuleContext): Holds {
   const identity: Identity | undefined = use.agent === "gke-service-agent" ? agentIdentity("gke-agent", agent.project, ctx.iam.catalog) : agent.email ? ctx.iam.identities.email(agent.email) : undefined;
   if (!identity) return unnamedAgent(use.keyProject, agent, ctx);
   const answer = ctx.iam.holdsRole(identity, use.keyProject, KMS_KEYS.role);
-  if (answer.holds === "yes") return { holds: "yes", ...(answer.via[0]?.resource && { by: answer.via[0].resource }) };
+  if (answer.holds === "yes") {
+    const grant = answer.via[0];
+    // A grant of a stack deployed before this one is applied already: nothing to wait for.
+    if (grant?.resource && grant.stack !== undefined) return { holds: "yes", how: inStack(grant.resource.address, grant.stack) };
+    return { holds: "yes", ...(grant?.resource && { by: grant.resource }) };
+  }
   if (answer.holds === "maybe") return answer;
   const report = ctx.iam.permissions(identity, use.keyProject, KMS_KEYS.permissions);
   if (report.undetermined.length) return { holds: "maybe", reason: report.undetermined[0].reason };

@@ -3,7 +3,8 @@ import type { RuleContext } from "./types";
 import type { NodeIdentityUse } from "../facts/gke/node-identities";
 import { CLUSTER, NODE_POOL } from "../facts/gke/node-identities";
 import { PROJECT_SERVICE } from "../facts/gke/project-services";
-import { IamIndex } from "../facts/iam/index-grants";
+import type { IamIndex } from "../facts/iam/index-grants";
+import { ownIamIndex } from "../facts/upstream-stacks";
 import { DEFAULT_NODE_SA_PERMISSIONS } from "../knowledge/roles";
 import { isCreated } from "../model/change";
 import { isUnknown } from "../model/unknown";
@@ -42,7 +43,7 @@ function factsOf(model: Model): PeerFacts {
   if (!facts) {
     const clustersByName = new Map<string, Resource>();
     for (const c of model.byType.get(CLUSTER) ?? []) if (isCreated(c) && typeof c.values.name === "string" && !clustersByName.has(c.values.name)) clustersByName.set(c.values.name, c);
-    facts = { iam: new IamIndex(model), clustersByName };
+    facts = { iam: ownIamIndex(model), clustersByName };
     peerFacts.set(model, facts);
   }
   return facts;

@@ -121,6 +121,18 @@ describe("a stack deployed after the stack that grants, creates and enables", ()
     expect(find(cli(cdktfOut({ iam: { resources: { ...account(), ...listing }, dependencies: [] }, gke: { resources: gkeStack, dependencies: ["iam"] } })), "GKE001").status).toBe("pass");
   });
 
+  test("an upstream binding of roles/container.serviceAgent that omits the GKE service agent fails GKE002 on this stack's cluster", () => {
+    const binding: Resources = { google_project_iam_binding: { agent: { project: PROJECT, role: "roles/container.serviceAgent", members: ["user:ops@example.com"] } } };
+    const findings = cli(cdktfOut({ iam: { resources: { ...iamStack(), ...binding }, dependencies: [] }, gke: { resources: gkeStack, dependencies: ["iam"] } }));
+    const gke002 = find(findings, "GKE002");
+    expect(gke002.status).toBe("fail");
+    // Anchored on a resource of this stack: the binding is in the other one.
+    expect(gke002.address).toBe("google_container_cluster.main");
+    expect(gke002.message).toContain(`google_project_iam_binding.agent ${UPSTREAM} is authoritative for roles/container.serviceAgent`);
+    // In stack iam itself the same binding is anchored on it.
+    expect(find(cli(cdktfOut({ iam: { resources: { ...iamStack(), ...binding, ...gkeStack }, dependencies: [] } })), "GKE002", "iam").address).toBe("google_project_iam_binding.agent");
+  });
+
   test("an authoritative project policy in the upstream stack that omits the account fails", () => {
     const policy = JSON.stringify({ bindings: [{ role: "roles/viewer", members: ["user:ops@example.com"] }] });
     const findings = cli(cdktfOut({ iam: { resources: { ...account(), google_project_iam_policy: { project: { project: PROJECT, policy_data: policy } } }, dependencies: [] }, gke: { resources: gkeStack, dependencies: ["iam"] } }));

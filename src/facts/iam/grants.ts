@@ -42,7 +42,8 @@ export interface Removal {
   stack?: string;
 }
 
-export type Answer = { holds: "yes"; via: Grant[] } | { holds: "no"; why?: string; by?: Resource } | { holds: "maybe"; reason: string };
+/** `no` with `by`: the resource that takes the role away; `stack` when that resource is another stack's (deployed before this one). */
+export type Answer = { holds: "yes"; via: Grant[] } | { holds: "no"; why?: string; by?: Resource; stack?: string } | { holds: "maybe"; reason: string };
 
 export interface PermissionReport {
   granted: Map<string, Grant[]>;

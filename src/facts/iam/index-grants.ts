@@ -122,12 +122,12 @@ export class IamIndex {
       }
       if (members.some((m) => sameIdentity(m, identity) === "maybe")) return { holds: "maybe", reason: `${by} lists a member of ${role} that is only known after apply` };
       if (set.kind === "binding" || policy) {
-        return { holds: "no", why: `${by} is authoritative for ${set.kind === "policy" ? "the whole project policy" : role} and does not list ${identity.display}`, by: set.resource };
+        return { holds: "no", why: `${by} is authoritative for ${set.kind === "policy" ? "the whole project policy" : role} and does not list ${identity.display}`, by: set.resource, stack: set.stack };
       }
     }
     // 2. Explicit removals.
     const removal = this.lookup.removalsOn(project).find((r) => r.role === role && sameIdentity(r.identity, identity) === "yes");
-    if (removal) return { holds: "no", why: `${inStack(removal.resource.address, removal.stack)} removes ${role} from ${identity.display}`, by: removal.resource };
+    if (removal) return { holds: "no", why: `${inStack(removal.resource.address, removal.stack)} removes ${role} from ${identity.display}`, by: removal.resource, stack: removal.stack };
     // 3. Non-authoritative grants that stay.
     let definite: Grant[] | undefined;
     for (const g of grants) {
