@@ -45,9 +45,39 @@ const SA_IAM = new Set(SERVICE_ACCOUNT_GRANT_TYPES);
  * What the identity running `terraform apply` needs for this plan, computed from the plan alone.
  * GKE009 decides them; --live asks Google about exactly these (testIamPermissions, actAs).
  */
-export function deployerRequirements(ctx: { model: Model; iam: IamIndex; gke: GkeFacts }, kubernetesProviders: readonly KubeProviderUse[]): DeployerRequirement[] {
+export function deployerRequirements(ctx: RequirementSources, kubernetesProviders: readonly KubeProviderUse[]): DeployerRequirement[] {
+  // Built when first needed, and shared: most plans create no project and touch no folder IAM.
+  let ancestry: ProjectAncestry | undefined;
+  const ancestryOf = () => (ancestry ??= new ProjectAncestry(ctx.model, ctx.iam.catalog));
+  return mergeNeeds([
+    ...gkeNeeds(ctx),
+    ...[...ctx.model.byType].flatMap(([type, list]) => resourceTypeNeeds(ctx, type, list)),
+    ...projectCreationNeeds(ctx, ancestryOf),
+    ...HIERARCHY_IAM.flatMap((level) => hierarchyIamNeeds(ctx, level, ancestryOf)),
+    // A kubernetes/helm provider configured from a cluster reads it with the same credentials.
+    ...kubernetesProviders.map((p) => need("container.clusters.get", p.project, p.cluster)),
+  ]);
+}
+
+type RequirementSources = { model: Model; iam: IamIndex; gke: GkeFacts };
+
+/** One resource's need of one permission, before needs of the same permission in the same place are merged. */
+interface Need {
+  permission: string;
+  project: string | undefined;
+  because: Resource;
+  account?: Identity;
+  hierarchy?: { scope: "folder" | "organization"; node: string | undefined };
+}
+
+function need(permission: string, project: string | undefined, because: Resource, account?: Identity, hierarchy?: Need["hierarchy"]): Need {
+  return { permission, project, because, ...(account ? { account } : {}), ...(hierarchy ? { hierarchy } : {}) };
+}
+
+/** One requirement per permission and place, in the order first needed, with every resource that needs it once. */
+function mergeNeeds(needs: readonly Need[]): DeployerRequirement[] {
   const byKey = new Map<string, { requirement: DeployerRequirement; seen: Set<string> }>();
-  const need = (permission: string, project: string | undefined, because: Resource, account?: Identity, hierarchy?: { scope: "folder" | "organization"; node: string | undefined }) => {
+  for (const { permission, project, because, account, hierarchy } of needs) {
     const scope = hierarchy ? hierarchy.scope : account ? "serviceAccount" : "project";
     const key = `${permission}|${hierarchy ? `${hierarchy.scope}:${hierarchy.node ?? "?"}` : account ? account.key ?? account.display : project ?? "?"}`;
     const entry = byKey.get(key);
@@ -57,69 +87,79 @@ export function deployerRequirements(ctx: { model: Model; iam: IamIndex; gke: Gk
         entry.requirement.because.push(because.address);
       }
     } else byKey.set(key, { requirement: { permission, scope, ...(project ? { project } : {}), ...(account ? { account } : {}), ...(hierarchy?.node ? { node: hierarchy.node } : {}), because: [because.address] }, seen: new Set([because.address]) });
-  };
-  const changes = (r: Resource) => r.mode === "managed" && r.change !== "no-op" && r.change !== "read";
-  for (const c of ctx.gke.clusters) {
-    if (isCreated(c.resource)) need("container.clusters.create", c.project.key, c.resource);
-    else if (c.resource.change === "update") need("container.clusters.update", c.project.key, c.resource);
   }
-  for (const r of ctx.model.byType.get(CLUSTER) ?? []) if (r.mode === "managed" && r.change === "delete") need("container.clusters.delete", ctx.iam.catalog.projectOf(r).key, r);
-  for (const p of ctx.gke.nodePools) if (isCreated(p.resource) || p.resource.change === "update") need("container.clusters.update", p.project.key, p.resource);
-  // Creating nodes that run as an account is acting as that account.
-  for (const use of ctx.gke.nodeIdentities) {
-    if (isCreated(use.resource)) need(ACT_AS, use.project.key, use.resource, use.identity);
-  }
-  const major = ctx.gke.googleProviderMajors;
-  for (const [type, list] of ctx.model.byType) {
-    if (PROJECT_IAM.has(type)) {
-      for (const r of list) {
-        if (!changes(r)) continue;
-        const project = ctx.iam.catalog.projectOf(r).key;
-        need("resourcemanager.projects.getIamPolicy", project, r);
-        need("resourcemanager.projects.setIamPolicy", project, r);
-      }
-    } else if (SA_IAM.has(type)) {
-      for (const r of list) if (changes(r)) need("iam.serviceAccounts.setIamPolicy", ctx.iam.catalog.projectOf(r).key, r);
-    } else if (type === PROJECT_SERVICE) {
-      for (const r of list) {
-        if (!changes(r)) continue;
-        const project = ctx.iam.catalog.projectOf(r).key;
-        if (r.change === "delete") {
-          if (disablesOnDestroy(r, major) !== false) need("serviceusage.services.disable", project, r);
-        } else need("serviceusage.services.enable", project, r);
-      }
-    } else if (type === "google_service_account") {
-      for (const r of list) {
-        if (!changes(r)) continue;
-        if (isCreated(r)) need("iam.serviceAccounts.create", ctx.iam.catalog.projectOf(r).key, r);
-        if (r.change === "delete" || r.change === "replace") need("iam.serviceAccounts.delete", ctx.iam.catalog.projectOf(r).key, r);
-      }
-    }
-  }
-  let ancestry: ProjectAncestry | undefined;
-  // A new project is created under its folder or organisation: Resource Manager checks
-  // resourcemanager.projects.create there. Without a parent the caller's organisation, if any, is used.
-  for (const r of ctx.model.byType.get("google_project") ?? []) {
-    if (r.mode !== "managed" || !isCreated(r)) continue;
-    ancestry ??= new ProjectAncestry(ctx.model, ctx.iam.catalog);
-    const folder = r.values.folder_id;
-    const organization = r.values.org_id;
-    if (folder !== undefined && folder !== null && folder !== "") need("resourcemanager.projects.create", undefined, r, undefined, { scope: "folder", node: ancestry.node(folder, "folder") });
-    else if (organization !== undefined && organization !== null && organization !== "") need("resourcemanager.projects.create", undefined, r, undefined, { scope: "organization", node: ancestry.node(organization, "organization") });
-  }
-  for (const level of HIERARCHY_IAM) {
-    for (const [type, list] of ctx.model.byType) {
-      if (!type.startsWith(level.prefix) || !HIERARCHY_IAM_KINDS.has(type.slice(level.prefix.length))) continue;
-      for (const r of list) {
-        if (!changes(r)) continue;
-        ancestry ??= new ProjectAncestry(ctx.model, ctx.iam.catalog);
-        const node = ancestry.node(r.values[level.argument], level.scope);
-        for (const permission of level.permissions) need(permission, undefined, r, undefined, { scope: level.scope, node });
-      }
-    }
-  }
-  // A kubernetes/helm provider configured from a cluster reads it with the same credentials.
-  for (const p of kubernetesProviders) need("container.clusters.get", p.project, p.cluster);
   return [...byKey.values()].map((e) => e.requirement);
 }
 
+function changes(r: Resource): boolean {
+  return r.mode === "managed" && r.change !== "no-op" && r.change !== "read";
+}
+
+function gkeNeeds(ctx: RequirementSources): Need[] {
+  const needs: Need[] = [];
+  for (const c of ctx.gke.clusters) {
+    if (isCreated(c.resource)) needs.push(need("container.clusters.create", c.project.key, c.resource));
+    else if (c.resource.change === "update") needs.push(need("container.clusters.update", c.project.key, c.resource));
+  }
+  for (const r of ctx.model.byType.get(CLUSTER) ?? []) if (r.mode === "managed" && r.change === "delete") needs.push(need("container.clusters.delete", ctx.iam.catalog.projectOf(r).key, r));
+  for (const p of ctx.gke.nodePools) if (isCreated(p.resource) || p.resource.change === "update") needs.push(need("container.clusters.update", p.project.key, p.resource));
+  // Creating nodes that run as an account is acting as that account.
+  for (const use of ctx.gke.nodeIdentities) {
+    if (isCreated(use.resource)) needs.push(need(ACT_AS, use.project.key, use.resource, use.identity));
+  }
+  return needs;
+}
+
+/** Project IAM, service account IAM, API enablement and service accounts changed by the plan. */
+function resourceTypeNeeds(ctx: RequirementSources, type: string, list: readonly Resource[]): Need[] {
+  const projectOf = (r: Resource) => ctx.iam.catalog.projectOf(r).key;
+  const changed = list.filter(changes);
+  if (PROJECT_IAM.has(type)) {
+    return changed.flatMap((r) => {
+      const project = projectOf(r);
+      return [need("resourcemanager.projects.getIamPolicy", project, r), need("resourcemanager.projects.setIamPolicy", project, r)];
+    });
+  }
+  if (SA_IAM.has(type)) return changed.map((r) => need("iam.serviceAccounts.setIamPolicy", projectOf(r), r));
+  if (type === PROJECT_SERVICE) {
+    return changed.flatMap((r) => {
+      if (r.change !== "delete") return [need("serviceusage.services.enable", projectOf(r), r)];
+      return disablesOnDestroy(r, ctx.gke.googleProviderMajors) !== false ? [need("serviceusage.services.disable", projectOf(r), r)] : [];
+    });
+  }
+  if (type === "google_service_account") {
+    return changed.flatMap((r) => [
+      ...(isCreated(r) ? [need("iam.serviceAccounts.create", projectOf(r), r)] : []),
+      ...(r.change === "delete" || r.change === "replace" ? [need("iam.serviceAccounts.delete", projectOf(r), r)] : []),
+    ]);
+  }
+  return [];
+}
+
+// A new project is created under its folder or organisation: Resource Manager checks
+// resourcemanager.projects.create there. Without a parent the caller's organisation, if any, is used.
+function projectCreationNeeds(ctx: RequirementSources, ancestryOf: () => ProjectAncestry): Need[] {
+  const needs: Need[] = [];
+  for (const r of ctx.model.byType.get("google_project") ?? []) {
+    if (r.mode !== "managed" || !isCreated(r)) continue;
+    const ancestry = ancestryOf();
+    const folder = r.values.folder_id;
+    const organization = r.values.org_id;
+    if (folder !== undefined && folder !== null && folder !== "") needs.push(need("resourcemanager.projects.create", undefined, r, undefined, { scope: "folder", node: ancestry.node(folder, "folder") }));
+    else if (organization !== undefined && organization !== null && organization !== "") needs.push(need("resourcemanager.projects.create", undefined, r, undefined, { scope: "organization", node: ancestry.node(organization, "organization") }));
+  }
+  return needs;
+}
+
+function hierarchyIamNeeds(ctx: RequirementSources, level: (typeof HIERARCHY_IAM)[number], ancestryOf: () => ProjectAncestry): Need[] {
+  const needs: Need[] = [];
+  for (const [type, list] of ctx.model.byType) {
+    if (!type.startsWith(level.prefix) || !HIERARCHY_IAM_KINDS.has(type.slice(level.prefix.length))) continue;
+    for (const r of list) {
+      if (!changes(r)) continue;
+      const node = ancestryOf().node(r.values[level.argument], level.scope);
+      for (const permission of level.permissions) needs.push(need(permission, undefined, r, undefined, { scope: level.scope, node }));
+    }
+  }
+  return needs;
+}
