@@ -86,46 +86,36 @@ function checkUse(use: NodeIdentityUse, ctx: RuleContext): Verdict {
   if (project.key === undefined) {
     return { status: "unknown", address: resource.address, message: `The project of ${where} is not known, so the grants of ${who} cannot be checked`, reason: project.reason, decideWith: "set project on the resource or on the provider" };
   }
-  const report = ctx.iam.permissions(identity, project.key, DEFAULT_NODE_SA_PERMISSIONS);
-  const remediation = () =>
-    grantRoleRemediation({
-      summary: `Grant ${MINIMUM_ROLE} on project ${project.key} to ${identity.display}.`,
-      project: project.key,
-      projectNumber: ctx.iam.catalog.numberOf(project.key),
-      identity,
-      role: MINIMUM_ROLE,
-      resourceName: `${(identity.createdBy?.name ?? resource.name).replace(/[^A-Za-z0-9_]/g, "_")}_default_node_sa`,
-    });
-  const details = {
-    identity: identity.email ?? identity.display,
-    project: project.key,
-    requiredRole: MINIMUM_ROLE,
-    missingPermissions: report.missing,
-    undeterminedPermissions: report.undetermined.map((u) => u.permission),
-    grantedBy: [...new Set([...report.granted.values()].flat().map((g) => `${typeof g.role === "string" ? g.role : "?"} (${g.resource ? inStack(g.resource.address, g.stack) : "live policy"})`))],
-    strippedBy: report.stripped.map((s) => `${s.role} (${s.resource.address})`),
-  };
+  return permissionsVerdict(use, ctx, who, where, project.key);
+}
+
+/** Whether the node account holds the permissions of the minimum role on `project`, by the IAM index. */
+function permissionsVerdict(use: NodeIdentityUse, ctx: RuleContext, who: string, where: string, project: string): Verdict {
+  const { identity, resource } = use;
+  const report = ctx.iam.permissions(identity, project, DEFAULT_NODE_SA_PERMISSIONS);
+  // Built only for the verdicts that carry it (most node accounts pass).
+  const remediation = () => nodeRoleRemediation(use, ctx, project);
+  const details = permissionDetails(use, project, report);
   if (report.missing.length > 0) {
     // A permission an unconditional deny rule takes away is "missing" to the index whatever is
     // granted: told apart here, because granting the role again does nothing against a deny rule.
-    const denied = ctx.iam.denials(identity, project.key, report.missing).denied;
-    if (denied.length > 0) return deniedVerdict(use, who, where, project.key, report, denied, remediation, details);
+    const denied = ctx.iam.denials(identity, project, report.missing).denied;
+    if (denied.length > 0) return deniedVerdict(use, who, where, project, report, denied, remediation, details);
     const stripped = report.stripped.length ? `; ${report.stripped[0].why}` : report.closedBy ? `; ${report.closedBy}` : "";
     return {
       status: "fail",
       address: resource.address,
-      message: `${capitalise(who)} used by ${where} lacks ${report.missing.length} of the ${DEFAULT_NODE_SA_PERMISSIONS.length} permissions of ${MINIMUM_ROLE} on ${project.key}: ${report.missing.join(", ")}${stripped}`,
+      message: `${capitalise(who)} used by ${where} lacks ${report.missing.length} of the ${DEFAULT_NODE_SA_PERMISSIONS.length} permissions of ${MINIMUM_ROLE} on ${project}: ${report.missing.join(", ")}${stripped}`,
       remediation: remediation(),
       details,
     };
   }
   if (report.undetermined.length > 0) {
-    const first = report.undetermined[0];
     return {
       status: "unknown",
       address: resource.address,
-      message: `Cannot tell whether ${who} used by ${where} holds ${report.undetermined.map((u) => u.permission).join(", ")} on ${project.key}`,
-      reason: first.reason,
+      message: `Cannot tell whether ${who} used by ${where} holds ${report.undetermined.map((u) => u.permission).join(", ")} on ${project}`,
+      reason: report.undetermined[0].reason,
       decideWith: "--live, or grant the role in this configuration",
       remediation: remediation(),
       details,
@@ -135,8 +125,32 @@ function checkUse(use: NodeIdentityUse, ctx: RuleContext): Verdict {
   return {
     status: "pass",
     address: resource.address,
-    message: `${capitalise(who)} used by ${where} holds every permission of ${MINIMUM_ROLE} on ${project.key}${upstream ? ` (${upstream})` : ""}`,
+    message: `${capitalise(who)} used by ${where} holds every permission of ${MINIMUM_ROLE} on ${project}${upstream ? ` (${upstream})` : ""}`,
     details,
+  };
+}
+
+function nodeRoleRemediation(use: NodeIdentityUse, ctx: RuleContext, project: string): Remediation {
+  const { identity, resource } = use;
+  return grantRoleRemediation({
+    summary: `Grant ${MINIMUM_ROLE} on project ${project} to ${identity.display}.`,
+    project,
+    projectNumber: ctx.iam.catalog.numberOf(project),
+    identity,
+    role: MINIMUM_ROLE,
+    resourceName: `${(identity.createdBy?.name ?? resource.name).replace(/[^A-Za-z0-9_]/g, "_")}_default_node_sa`,
+  });
+}
+
+function permissionDetails(use: NodeIdentityUse, project: string, report: PermissionReport) {
+  return {
+    identity: use.identity.email ?? use.identity.display,
+    project,
+    requiredRole: MINIMUM_ROLE,
+    missingPermissions: report.missing,
+    undeterminedPermissions: report.undetermined.map((u) => u.permission),
+    grantedBy: [...new Set([...report.granted.values()].flat().map((g) => `${typeof g.role === "string" ? g.role : "?"} (${g.resource ? inStack(g.resource.address, g.stack) : "live policy"})`))],
+    strippedBy: report.stripped.map((s) => `${s.role} (${s.resource.address})`),
   };
 }
 
