@@ -20,7 +20,7 @@ export function ownIamIndex(model: Model): IamIndex {
 export function upstreamStacks(model: Model): UpstreamStack[] {
   const self = model.app?.find((s) => s.model === model);
   if (!model.app || !self || self.dependsOn === UNKNOWN_DEPENDENCIES) return [];
-  return model.app.filter((s) => s !== self && self.dependsOn.has(s.name)).map((s) => ({ name: s.name, model: s.model, get iam() { return ownIamIndex(s.model); } }));
+  return model.app.filter((s) => s !== self && self.dependsOn.has(s.name)).map((s) => ({ name: s.name, model: s.model, outputs: s.outputs, get iam() { return ownIamIndex(s.model); } }));
 }
 
 /** A node account an upstream stack creates (and keeps), by email. */

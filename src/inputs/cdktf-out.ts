@@ -22,6 +22,7 @@ export function modelsFromCdktfOut(folder: string, options: BuildOptions = {}): 
   const root = resolve(folder);
   const models: Model[] = [];
   const direct = new Map<string, string[] | undefined>();
+  const outputs = new Map<string, Map<string, string>>();
   for (const [key, stack] of Object.entries(manifest.stacks)) {
     const name = typeof stack?.name === "string" ? stack.name : key;
     const path = stack?.synthesizedStackPath;
@@ -43,10 +44,11 @@ export function modelsFromCdktfOut(folder: string, options: BuildOptions = {}): 
     const json = readJsonFile(shown);
     if (!isTerraformJson(json)) throw new InputError(shown, "expected a Terraform JSON configuration (cdk.tf.json)");
     models.push(modelFromTerraformJson(json, { file: shown, stack: name, root: folder }, options));
+    outputs.set(name, referenceOutputs(json));
     const dependencies = stack?.dependencies;
     direct.set(name, Array.isArray(dependencies) ? dependencies.filter((d): d is string => typeof d === "string") : undefined);
   }
-  if (models.length > 1) attachApp(models, direct);
+  if (models.length > 1) attachApp(models, direct, outputs);
   return models;
 }
 
@@ -68,12 +70,12 @@ export function leavesFolder(folder: string, file: string): boolean {
  */
 export function modelsOfApp(stacks: ReadonlyArray<{ name: string; json: unknown; file: string; dependencies?: readonly string[] }>, options: BuildOptions = {}): Model[] {
   const models = stacks.map((s) => modelFromTerraformJson(s.json, { file: s.file, stack: s.name }, options));
-  if (models.length > 1) attachApp(models, new Map(stacks.map((s) => [s.name, s.dependencies ? [...s.dependencies] : undefined])));
+  if (models.length > 1) attachApp(models, new Map(stacks.map((s) => [s.name, s.dependencies ? [...s.dependencies] : undefined])), new Map(stacks.map((s) => [s.name, referenceOutputs(s.json)])));
   return models;
 }
 
 /** Gives every model the app's stacks, with what each is deployed after (transitively). */
-function attachApp(models: Model[], direct: ReadonlyMap<string, string[] | undefined>): void {
+function attachApp(models: Model[], direct: ReadonlyMap<string, string[] | undefined>, outputs: ReadonlyMap<string, ReadonlyMap<string, string>>): void {
   const closure = (name: string): ReadonlySet<string> => {
     if (direct.get(name) === undefined) return UNKNOWN_DEPENDENCIES;
     const seen = new Set<string>();
@@ -86,9 +88,22 @@ function attachApp(models: Model[], direct: ReadonlyMap<string, string[] | undef
     }
     return seen;
   };
-  const app: AppStack[] = models.map((model) => ({ name: model.stack!, dependsOn: closure(model.stack!), model }));
+  const app: AppStack[] = models.map((model) => ({ name: model.stack!, dependsOn: closure(model.stack!), model, outputs: outputs.get(model.stack!) ?? new Map() }));
   // Not enumerable: reports and tests that serialise or compare a model do not walk the app.
   for (const model of models) Object.defineProperty(model, "app", { value: app, enumerable: false });
+}
+
+/** The root outputs of a stack's cdk.tf.json whose value is a single reference, by name (the reference without `${}`). */
+function referenceOutputs(json: unknown): Map<string, string> {
+  const out = new Map<string, string>();
+  const block = (json as { output?: unknown } | null)?.output;
+  if (typeof block !== "object" || block === null) return out;
+  for (const [name, output] of Object.entries(block)) {
+    const value = (output as { value?: unknown } | null)?.value;
+    const reference = typeof value === "string" ? /^\$\{([^${}]+)\}$/.exec(value)?.[1] : undefined;
+    if (reference) out.set(name, reference);
+  }
+  return out;
 }
 
 export function isCdktfOut(folder: string): boolean {

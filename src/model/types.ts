@@ -85,6 +85,11 @@ export interface AppStack {
   /** Stacks this one is deployed after, directly or through others (manifest.json `dependencies`). */
   dependsOn: ReadonlySet<string>;
   model: Model;
+  /**
+   * The stack's root outputs whose value is one reference (`${google_service_account.nodes.email}`), by name:
+   * what other stacks read through CDKTF's cross-stack references.
+   */
+  outputs: ReadonlyMap<string, string>;
 }
 
 /** One checked unit: a plan, or one CDKTF stack's configuration. */

@@ -95,8 +95,12 @@ test("without the stack dependency the cluster's account, grant and API stay unk
   ]);
 });
 
-test("an account email read from the other stack (a cross-stack reference, which makes cdktf write the dependency) is only known after its apply: GKE001 unknown, the API passes", () => {
+test("an account email read from the other stack (a cross-stack reference, which makes cdktf write the dependency) is that stack's account", () => {
   const { cli } = bothDoors({ gkeDependsOnIam: false, crossStackEmail: true });
-  expect(cli.find((f) => f.ruleId === "GKE001" && f.stack === "gke")!.status).toBe("unknown");
+  const gke001 = cli.find((f) => f.ruleId === "GKE001" && f.stack === "gke")!;
+  expect(gke001.status).toBe("pass");
+  expect(gke001.details?.identity).toBe(EMAIL);
+  expect(gke001.message).toContain("(granted in stack iam, deployed before this one)");
+  expect(cli.find((f) => f.ruleId === "GKE006" && f.stack === "gke")!.message).toBe(`${EMAIL} is created by google_service_account.nodes in stack iam, deployed before this one, enabled`);
   expect(cli.find((f) => f.ruleId === "GKE003" && f.stack === "gke" && f.details?.api === "container.googleapis.com")!.status).toBe("pass");
 });

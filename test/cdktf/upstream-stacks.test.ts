@@ -19,14 +19,19 @@ const UPSTREAM = "in stack iam, deployed before this one";
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
 interface Stack {
   resources: Resources;
+  /** Root outputs and data sources, as cdktf writes them for cross-stack references. */
+  output?: Record<string, { value: string }>;
+  data?: Resources;
   /** manifest.json `dependencies`; undefined: the entry has no list. */
   dependencies?: string[];
 }
 
-const stackJson = (resources: Resources) => ({
+const stackJson = (stack: Stack) => ({
   terraform: { required_providers: { google: { source: "hashicorp/google", version: "6.10.0" } } },
   provider: { google: [{ project: PROJECT }] },
-  resource: resources,
+  resource: stack.resources,
+  ...(stack.output ? { output: stack.output } : {}),
+  ...(stack.data ? { data: stack.data } : {}),
 });
 
 const made: string[] = [];
@@ -40,7 +45,7 @@ function cdktfOut(stacks: Record<string, Stack>): string {
   const manifest: { version: string; stacks: Record<string, unknown> } = { version: "0.21.0", stacks: {} };
   for (const [name, stack] of Object.entries(stacks)) {
     fs.mkdirSync(path.join(dir, "stacks", name), { recursive: true });
-    fs.writeFileSync(path.join(dir, "stacks", name, "cdk.tf.json"), JSON.stringify(stackJson(stack.resources)));
+    fs.writeFileSync(path.join(dir, "stacks", name, "cdk.tf.json"), JSON.stringify(stackJson(stack)));
     manifest.stacks[name] = { name, synthesizedStackPath: `stacks/${name}/cdk.tf.json`, workingDirectory: `stacks/${name}`, ...(stack.dependencies ? { dependencies: stack.dependencies } : {}) };
   }
   fs.writeFileSync(path.join(dir, "manifest.json"), JSON.stringify(manifest));
@@ -162,6 +167,26 @@ describe("a stack deployed after the stack that grants, creates and enables", ()
     const later = cli(cdktfOut({ iam: { resources: laterAccount, dependencies: [] }, gke: { resources: gkeStack, dependencies: ["iam"] } }));
     expect(verdicts(later)).toEqual(["unknown GKE001", "unknown GKE003", "unknown GKE006"]);
     expect(find(later, "GKE001").reason).toContain("of stack iam, which may be");
+  });
+
+  test("a node account read through a cross-stack reference is the upstream stack's account when its email is known there", () => {
+    const output = { "cross-stack-output-google_service_accountnodesemail": { value: "${google_service_account.nodes.email}" } };
+    const remoteState: Resources = { terraform_remote_state: { "cross-stack-reference-input-iam": { backend: "local", config: { path: "terraform.iam.tfstate" } } } };
+    const reading: Resources = {
+      google_container_cluster: {
+        main: { name: "main", location: "europe-west1", project: PROJECT, remove_default_node_pool: true, initial_node_count: 1, node_config: { service_account: "${data.terraform_remote_state.cross-stack-reference-input-iam.outputs.cross-stack-output-google_service_accountnodesemail}" } },
+      },
+    };
+    const app = (iam: Resources, dependencies: string[] | undefined) => cli(cdktfOut({ iam: { resources: iam, output, dependencies: [] }, gke: { resources: reading, data: remoteState, dependencies } }));
+    const findings = app(iamStack(), ["iam"]);
+    expect(verdicts(findings)).toEqual(["pass GKE001", "pass GKE003", "pass GKE006"]);
+    expect(find(findings, "GKE001").details?.identity).toBe(EMAIL);
+    // The manifest does not say gke is deployed after iam: the output is not read.
+    expect(find(app(iamStack(), undefined), "GKE001").status).toBe("unknown");
+    // The account's project is only known at iam's apply: so is its email.
+    const later = app({ ...iamStack(), ...account({ project: "${var.project}" }) }, ["iam"]);
+    expect(find(later, "GKE001").status).toBe("unknown");
+    expect(find(later, "GKE006").status).toBe("unknown");
   });
 
   test("an account the upstream stack creates disabled fails GKE006, naming the stack", () => {

@@ -62,9 +62,11 @@ export function agentEmail(kind: AgentKind, number: string): string {
 export class IdentityResolver {
   private readonly accountsByEmail = new Map<string, Resource>();
 
+  /** `crossStack`: the email a reference to another stack's output stands for, when that stack's configuration tells it. */
   constructor(
     private readonly model: Model,
     private readonly catalog: ProjectCatalog,
+    private readonly crossStack?: (reference: string) => string | undefined,
   ) {
     for (const sa of model.byType.get("google_service_account") ?? []) {
       const email = this.accountEmail(sa);
@@ -141,6 +143,8 @@ export class IdentityResolver {
     }
     // `${google_service_account.x.email}` (Terraform JSON) or a plan value that references it.
     const onlyReference = template && /^\$\{([^}]+)\}$/.exec(template)?.[1];
+    const fromStack = onlyReference && this.crossStack?.(onlyReference);
+    if (fromStack) return this.email(fromStack);
     const candidates = onlyReference ? [onlyReference] : template ? [] : value.references;
     const accounts = new Set<string>();
     let defaultAccount: string | undefined;

@@ -10,7 +10,7 @@ import type { Answer, AuthoritativeSet, Denials, Grant, PermissionReport, Remova
 import { liveCoverage, readConfiguredIam, readLiveGrants, type CustomRole } from "./read-grants";
 import { GrantLookup } from "./grant-lookup";
 import { deniedBy, denialsOf, denyRulesFor } from "./deny-rules";
-import { inStack, upstreamIam, type UpstreamStack } from "./upstream-grants";
+import { crossStackEmail, inStack, upstreamIam, type UpstreamStack } from "./upstream-grants";
 
 export type { Answer, AuthoritativeSet, Denials, Grant, PermissionReport, Removal } from "./grants";
 export { sameIdentity } from "./identity";
@@ -45,7 +45,7 @@ export class IamIndex {
   ) {
     const live = (this.live = liveView(liveFacts));
     this.catalog = new ProjectCatalog(model, live, upstream.map((s) => s.model));
-    this.identities = new IdentityResolver(model, this.catalog);
+    this.identities = new IdentityResolver(model, this.catalog, upstream.length ? (reference) => crossStackEmail(upstream, reference) : undefined);
     const configured = readConfiguredIam(model, this.catalog, this.identities);
     this.customRoles = configured.customRoles;
     this.grants = configured.grants;

@@ -17,6 +17,26 @@ export interface UpstreamStack {
   model: Model;
   /** The stack's own offline IAM index (its own configuration only), built once per model. */
   iam: IamIndex;
+  /** Its root outputs that are one reference, by name (AppStack.outputs). */
+  outputs: ReadonlyMap<string, string>;
+}
+
+/** How CDKTF reads another stack's output: `data.terraform_remote_state.cross-stack-reference-input-STACK.outputs.NAME`. */
+const CROSS_STACK_OUTPUT = /^data\.terraform_remote_state\.cross-stack-reference-input-(.+)\.outputs\.([^.[\]]+)$/;
+
+/**
+ * The email a cross-stack reference stands for, when it reads an upstream stack's output that is the
+ * email of a `google_service_account` created there whose email is known before apply (account_id and
+ * a literal project); undefined otherwise (the value is only known after that stack's apply).
+ */
+export function crossStackEmail(upstream: readonly UpstreamStack[], reference: string): string | undefined {
+  const m = CROSS_STACK_OUTPUT.exec(reference);
+  const stack = m && upstream.find((s) => s.name === m[1]);
+  const written = stack?.outputs.get(m![2]);
+  const address = written && /^(google_service_account\.[^.]+)\.email$/.exec(written)?.[1];
+  const account = address ? stack!.model.byAddress.get(address) : undefined;
+  if (!account || account.mode !== "managed" || account.change === "delete") return undefined;
+  return stack!.iam.identities.account(account).email;
 }
 
 /** How a fact of an upstream stack is named in a verdict: "X in stack iam, deployed before this one". */
