@@ -1,6 +1,5 @@
 import { isUnknown } from "../../model/unknown";
 import type { Model } from "../../model/types";
-import type { IamIndex } from "./index-grants";
 import { agentIdentity, type Identity, type IdentityResolver } from "./identity";
 import type { ProjectCatalog, ProjectResolution } from "./projects";
 import type { AuthoritativeSet, Grant, Removal } from "./grants";
@@ -16,9 +15,18 @@ export interface UpstreamStack {
   name: string;
   model: Model;
   /** The stack's own offline IAM index (its own configuration only), built once per model. */
-  iam: IamIndex;
+  iam: StackIam;
   /** Its root outputs that are one reference, by name (AppStack.outputs). */
   outputs: ReadonlyMap<string, string>;
+}
+
+/** What is read of an upstream stack's IamIndex (named by shape, so this file need not import the index). */
+export interface StackIam {
+  readonly identities: IdentityResolver;
+  readonly catalog: ProjectCatalog;
+  readonly grants: readonly Grant[];
+  readonly authoritative: readonly AuthoritativeSet[];
+  readonly removals: readonly Removal[];
 }
 
 /** How CDKTF reads another stack's output: `data.terraform_remote_state.cross-stack-reference-input-STACK.outputs.NAME`. */
