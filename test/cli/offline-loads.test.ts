@@ -86,3 +86,16 @@ test("--live loads them (the control: the recording sees them)", async () => {
   expect(r.loaded.some((file) => /[\\/]node_modules[\\/]@googleapis[\\/]cloudresourcemanager[\\/]/.test(file))).toBe(true);
   expect(r.loaded.some((file) => /[\\/]node_modules[\\/]google-auth-library[\\/]/.test(file))).toBe(true);
 });
+
+test("--version and --help load neither the engine nor a rule (the check's modules load when a check runs)", async () => {
+  const engine = /[\\/]dist[\\/](engine|rules|facts|inputs|model)[\\/]/;
+  for (const args of [["--version"], ["--help"]]) {
+    const r = await runRecorded(args);
+    expect(r.code).toBe(0);
+    expect(r.loaded.some((file) => file.endsWith(join("dist", "cli", "main.js")))).toBe(true);
+    expect(r.loaded.filter((file) => engine.test(file))).toEqual([]);
+  }
+  // The control: a check loads them.
+  const check = await runRecorded([join(plans, "bad-minimal-roles.plan.json")]);
+  expect(check.loaded.some((file) => engine.test(file))).toBe(true);
+});
