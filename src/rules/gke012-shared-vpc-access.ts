@@ -6,7 +6,6 @@ import { agentIdentity, type Identity } from "../facts/iam/identity";
 import { CLUSTER } from "../facts/gke/node-identities";
 import { SHARED_VPC } from "../knowledge/preconditions";
 import type { GoogleIdentityKind } from "../knowledge/service-agents";
-import { factsOf } from "../facts";
 import type { ClusterNetwork } from "../facts/shared-vpc";
 import { agentOf, isAgentMember } from "../facts/agents";
 import { holdsOn } from "../facts/resource-iam";
@@ -53,7 +52,7 @@ export const gke012SharedVpcAccess: Rule = {
   },
   liveNeeds: sharedVpcNeeds,
   check(ctx: RuleContext): Verdict[] {
-    return factsOf(ctx).sharedVpc.clusters.map((network) => checkCluster(network, ctx));
+    return ctx.facts.sharedVpc.clusters.map((network) => checkCluster(network, ctx));
   },
 };
 
@@ -107,7 +106,7 @@ function holds(req: Requirement, network: ClusterNetwork, service: string, host:
   const subnetwork = network.subnetwork;
   if (!subnetwork) return project;
   const agent = agentOf(req.agent, service, iam.catalog);
-  const answer = holdsOn(factsOf(ctx).sharedVpc.subnetworkIam, subnetwork, (m) => isAgentMember(m, agent, iam.catalog), (role) => iam.roleContains(role, SHARED_VPC.subnetworkUsePermission), identity.display);
+  const answer = holdsOn(ctx.facts.sharedVpc.subnetworkIam, subnetwork, (m) => isAgentMember(m, agent, iam.catalog), (role) => iam.roleContains(role, SHARED_VPC.subnetworkUsePermission), identity.display);
   if (answer.holds === "yes") return { holds: "yes", how: answer.by.address };
   if (answer.holds === "maybe") return answer;
   if (project.holds === "maybe") return project;

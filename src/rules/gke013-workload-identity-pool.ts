@@ -4,7 +4,6 @@ import type { Rule, RuleContext, Verdict } from "./types";
 import { worstPerAddress } from "./worst-per-address";
 import { CLUSTER } from "../facts/gke/node-identities";
 import { WORKLOAD_IDENTITY } from "../knowledge/preconditions";
-import { factsOf } from "../facts";
 import type { WorkloadIdentityGrant, WorkloadPoolUse } from "../facts/workload-identity";
 import { DependencyReach } from "./dependencies";
 import { isCreated } from "../model/change";
@@ -32,7 +31,7 @@ export const gke013WorkloadIdentityPool: Rule = {
   },
   liveNeeds: workloadPoolNeeds,
   check(ctx: RuleContext): Verdict[] {
-    const facts = factsOf(ctx).workloadIdentity;
+    const facts = ctx.facts.workloadIdentity;
     const verdicts = facts.clusters.flatMap((use) => checkPool(use) ?? []);
     if (facts.grants.length === 0) return verdicts;
     const creating = new Set(facts.clusters.filter((c) => isCreated(c.cluster)).map((c) => c.cluster.address));

@@ -7,7 +7,6 @@ import { agentIdentity, type Identity } from "../facts/iam/identity";
 import { CLUSTER, NODE_POOL } from "../facts/gke/node-identities";
 import { KMS_KEYS } from "../knowledge/preconditions";
 import { googleIdentity } from "../knowledge/service-agents";
-import { factsOf } from "../facts";
 import type { KeyUse } from "../facts/kms-keys";
 import { agentOf, isAgentMember, type AgentOf } from "../facts/agents";
 import { holdsOn, type ResourceAnswer, type ResourceIam } from "../facts/resource-iam";
@@ -44,7 +43,7 @@ export const gke014KmsKeyAccess: Rule = {
   },
   liveNeeds: cryptoKeyNeeds,
   check(ctx: RuleContext): Verdict[] {
-    const facts = factsOf(ctx).kmsKeys;
+    const facts = ctx.facts.kmsKeys;
     if (facts.uses.length === 0) return [];
     const grantResources = new Set([...facts.keyIam.grants, ...facts.ringIam.grants].map((g) => g.resource).concat(ctx.iam.grants.flatMap((g) => (g.resource ? [g.resource] : []))).filter(isCreated));
     const reach = new DependencyReach(ctx.model, (r) => grantResources.has(r));
@@ -126,7 +125,7 @@ function holds(use: KeyUse, agent: AgentOf, ctx: RuleContext, keyIam: ResourceIa
   if (onKey.holds === "no") return onKey;
   if (onRing.holds === "no") return onRing;
   // Nothing grants it here: only a key and key ring created by this apply cannot have grants from elsewhere.
-  const newProject = use.keyProject !== undefined && factsOf(ctx).kmsKeys.projectsCreated.has(use.keyProject);
+  const newProject = use.keyProject !== undefined && ctx.facts.kmsKeys.projectsCreated.has(use.keyProject);
   const live = use.key.path ? ctx.live.cryptoKey(use.key.path) : undefined;
   if (live && !createdByThisApply(use.key) && !newProject) return onLivePolicies(live, use, isMember, gives, onProject);
   if (!createdByThisApply(use.key) && !newProject) return { holds: "maybe", reason: `the IAM policy of ${use.key.path ?? use.key.resource?.address} is not in the input (the key exists outside this apply)` };
@@ -198,7 +197,7 @@ function unnamedAgent(keyProject: string, agent: AgentOf, ctx: RuleContext): Hol
     if (same === "yes" && typeof g.role === "string" && !g.conditional && g.resource) return { holds: "yes", by: g.resource };
     if (same !== "no") return { holds: "maybe", reason: `${g.resource?.address ?? "a grant"} may grant it to the agent` };
   }
-  if (factsOf(ctx).kmsKeys.projectsCreated.has(keyProject)) return { holds: "no", why: `nothing grants it on ${keyProject}, which this apply creates` };
+  if (ctx.facts.kmsKeys.projectsCreated.has(keyProject)) return { holds: "no", why: `nothing grants it on ${keyProject}, which this apply creates` };
   return { holds: "maybe", reason: `the project number of ${agent.project} is not in the input, and grants made outside this configuration on ${keyProject} cannot be seen` };
 }
 

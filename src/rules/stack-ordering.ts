@@ -38,7 +38,7 @@ interface PeerFacts {
 }
 const peerFacts = new WeakMap<Model, PeerFacts>();
 
-function factsOf(model: Model): PeerFacts {
+function peerFactsOf(model: Model): PeerFacts {
   let facts = peerFacts.get(model);
   if (!facts) {
     const clustersByName = new Map<string, Resource>();
@@ -65,14 +65,14 @@ export function otherStacksNeeded(ctx: RuleContext, resource: Resource, project:
     if (typeof name === "string") {
       const short = name.split("/").pop() ?? name;
       for (const peer of peers) {
-        const cluster = factsOf(peer.model).clustersByName.get(short);
+        const cluster = peerFactsOf(peer.model).clustersByName.get(short);
         if (cluster) need(peer, cluster, `names its cluster by the literal "${short}", created by ${cluster.address}`);
       }
     }
   }
   const localApi = project !== undefined && (ctx.model.byType.get(PROJECT_SERVICE) ?? []).some((r) => isCreated(r) && ctx.iam.catalog.projectOf(r).key === project && (r.values.service === CONTAINER_API || r.values.service === COMPUTE_API));
   for (const peer of peers) {
-    const facts = factsOf(peer.model);
+    const facts = peerFactsOf(peer.model);
     if (project !== undefined && !localApi) {
       const apis = (peer.model.byType.get(PROJECT_SERVICE) ?? []).filter((r) => isCreated(r) && facts.iam.catalog.projectOf(r).key === project && (r.values.service === CONTAINER_API || r.values.service === COMPUTE_API));
       const api = apis.find((r) => r.values.service === CONTAINER_API) ?? apis[0];
