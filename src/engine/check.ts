@@ -1,7 +1,7 @@
 import type { CdkFramework, Model, Resource } from "../model/types";
 import type { Finding, Rule, Verdict } from "../rules/types";
 import type { LiveFacts } from "../facts/live";
-import { allRules } from "../rules/index";
+import { rulesWithIds } from "../rules/select";
 import { checkingContext } from "./context";
 import { applySuppressions } from "./suppressions";
 import { boundFindingText } from "./bounded-text";
@@ -26,7 +26,7 @@ export interface CheckOptions {
 /** Runs every rule on one model. Pure: same model and options, same findings, same order. */
 export function checkModel(model: Model, options: CheckOptions = {}): Finding[] {
   const ctx = checkingContext(model, options.live);
-  const rules = options.rules ? allRules.filter((r) => options.rules!.includes(r.meta.id)) : allRules;
+  const rules = rulesWithIds(options.rules);
   // Pass verdicts are most verdicts: drop them before they become findings, unless asked for.
   const framework = options.cdkFramework ?? model.cdkFramework;
   const kept = rules.flatMap((rule) => rule.check(ctx).flatMap((v) => (options.includePass || v.status !== "pass" ? [toFinding(rule, v, model, framework)] : [])));

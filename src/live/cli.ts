@@ -3,8 +3,8 @@ import { terminalSafe } from "../text/terminal-text";
 import { isLiveError, type LiveError, type LiveFacts } from "./facts";
 import { isGoogleProviderKey } from "../model/build";
 import { liveRequestFor } from "./request";
-import { allRules } from "../rules/index";
-import type { Rule } from "../rules/types";
+// A run that checks some rules reads only what those rules (and the fact base they share) need.
+import { rulesWithIds } from "../rules/select";
 import { redact } from "./redact";
 import { byCodeUnits } from "../model/order";
 import type { LiveOptions, LiveRequest } from "./request-types";
@@ -47,7 +47,7 @@ export async function liveFactsFor(models: Model[], flags: LiveFlags, io: LiveIo
     return undefined;
   }
   const strict = Boolean(flags.liveStrict) || isSet(io.env.PREFLIGHT_LIVE_STRICT);
-  const { request, notice } = boundedRequest(liveRequestFor(models, rulesChecked(flags.checkedRules)), io.env);
+  const { request, notice } = boundedRequest(liveRequestFor(models, rulesWithIds(flags.checkedRules)), io.env);
   if (notice && strict) throw new LiveUsageError(`--live-strict: not everything can be read: ${notice}`);
   if (notice) io.stderr(`preflight: --live: ${notice}\n`);
   if (request.projects.length === 0 && request.serviceAccounts.length === 0 && Object.keys(request.resourceCallerPermissions ?? {}).length === 0) {
@@ -230,9 +230,4 @@ function collectErrors(facts: LiveFacts): Array<{ where: string; error: LiveErro
   for (const [project, pool] of Object.entries(facts.workloadPools ?? {})) if (isLiveError(pool)) found.push({ where: `clusters of ${project}`, error: pool });
   for (const [name, config] of Object.entries(facts.serverConfigs ?? {})) if (isLiveError(config)) found.push({ where: `server config of ${name}`, error: config });
   return found;
-}
-
-/** A run that checks some rules reads only what those rules (and the fact base they share) need. */
-function rulesChecked(ids: readonly string[] | undefined): readonly Rule[] | undefined {
-  return ids && allRules.filter((rule) => ids.includes(rule.meta.id));
 }

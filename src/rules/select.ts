@@ -1,4 +1,5 @@
 import { allRules, findRule } from "./index";
+import type { Rule } from "./types";
 
 /** A rule name that is neither an id nor a slug; the message lists what is accepted. */
 export class RuleSelectionError extends Error {}
@@ -23,4 +24,9 @@ function resolveNames(names: readonly string[], option: string): string[] {
     ids.push(rule.meta.id);
   }
   return ids;
+}
+
+/** The rules a run checks: those with these ids, in registry order; every rule when no ids are given. */
+export function rulesWithIds(ids: readonly string[] | undefined): readonly Rule[] {
+  return ids ? allRules.filter((rule) => ids.includes(rule.meta.id)) : allRules;
 }
